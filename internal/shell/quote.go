@@ -1,0 +1,63 @@
+// Package shell renders argv slices as POSIX shell command lines.
+//
+// prodkube generates commands as data ([]string) and renders their shell form
+// here, in one place, so that quoting is written once and fuzzed once against
+// a real /bin/sh.
+package shell
+
+import "strings"
+
+// Quote returns s in a form that a POSIX shell reads back as exactly s, as a
+// single word in argument position. Words made only of characters that no shell treats specially
+// are left bare so scripts stay readable; everything else is single-quoted,
+// with embedded single quotes written as '\”.
+func Quote(s string) string {
+	if s == "" {
+		return "''"
+	}
+	if isPlain(s) {
+		return s
+	}
+	return quoteAlways(s)
+}
+
+func quoteAlways(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// Join renders argv as one command line: each word quoted by Quote and
+// separated by single spaces.
+func Join(argv []string) string {
+	var b strings.Builder
+	for i, a := range argv {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		if i == 0 && strings.Contains(a, "=") {
+			// A bare NAME=value in command position is an assignment.
+			b.WriteString(quoteAlways(a))
+			continue
+		}
+		b.WriteString(Quote(a))
+	}
+	return b.String()
+}
+
+// isPlain reports whether every byte of s is one that needs no quoting in
+// any position of a word: letters, digits and a few punctuation marks that
+// carry no meaning to the shell. '=' is plain except at the start (where a
+// word could be read as an assignment only before the command name, which
+// Join never renders bare), '~' is excluded because of tilde expansion.
+func isPlain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		case c == '-' || c == '_' || c == '.' || c == '/' || c == ':' || c == ',' || c == '+' || c == '@' || c == '%':
+		case c == '=' && i > 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
