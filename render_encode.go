@@ -1,0 +1,76 @@
+package prodkube
+
+import (
+	"bytes"
+	"encoding/json"
+	"reflect"
+
+	"sigs.k8s.io/yaml"
+)
+
+// encodeObject renders one object as a YAML document. It is the one place
+// where objects become bytes; WriteYAML, WriteDir and MarshalYAML all use it.
+//
+// Noise pruning: null values are dropped everywhere, and the keys listed in
+// emptyNoise are dropped where their value is an empty object. Every other
+// empty object is kept, because many are meaningful (an "emptyDir: {}"
+// volume, a NetworkPolicy "podSelector: {}" selecting every pod, a
+// "namespaceSelector: {}" selecting every namespace).
+func encodeObject(obj Object) ([]byte, error) {
+	js, err := json.Marshal(obj)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(js))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	return yaml.Marshal(prune(v))
+}
+
+// emptyNoise lists the keys whose empty-object values carry no meaning and
+// are left out of the output: an unset status, resource requirements, or
+// rollout strategy.
+var emptyNoise = map[string]bool{
+	"status":         true,
+	"resources":      true,
+	"strategy":       true,
+	"updateStrategy": true,
+}
+
+func prune(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, e := range t {
+			if e == nil {
+				delete(t, k)
+				continue
+			}
+			pe := prune(e)
+			if m, ok := pe.(map[string]any); ok && len(m) == 0 && emptyNoise[k] {
+				delete(t, k)
+				continue
+			}
+			t[k] = pe
+		}
+		return t
+	case []any:
+		for i, e := range t {
+			t[i] = prune(e)
+		}
+		return t
+	default:
+		return v
+	}
+}
+
+// isNil reports whether obj is nil or a typed nil pointer.
+func isNil(obj Object) bool {
+	if obj == nil {
+		return true
+	}
+	rv := reflect.ValueOf(obj)
+	return rv.Kind() == reflect.Pointer && rv.IsNil()
+}
