@@ -1,0 +1,146 @@
+package security
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	apivalidation "k8s.io/apimachinery/pkg/api/validation"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	metavalidation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	psaapi "k8s.io/pod-security-admission/api"
+)
+
+// Namespace describes a namespace and the Pod Security Standards it enforces.
+//
+// The zero value of every optional field is the safest choice: enforce
+// "restricted", and audit and warn at the enforced level, each against the
+// latest version of the standards.
+type Namespace struct {
+	// Name of the namespace (a DNS-1123 label). Required.
+	Name string
+
+	// Enforce is the level whose violations the API server refuses.
+	// Default: LevelRestricted.
+	Enforce Level
+	// Audit is the level whose violations are recorded in the audit log.
+	// Default: the Enforce level. It may not be looser than Enforce, since
+	// that would hide violations the namespace already refuses.
+	Audit Level
+	// Warn is the level whose violations are returned to the client as
+	// warnings. Default: the Enforce level; not looser than Enforce.
+	Warn Level
+
+	// EnforceVersion, AuditVersion and WarnVersion pin the version of the
+	// standards each mode applies ("v1.37"). Default: "latest".
+	EnforceVersion, AuditVersion, WarnVersion string
+
+	// Labels are added to the namespace. They may not set the
+	// pod-security.kubernetes.io/ labels, which come from the fields above.
+	Labels map[string]string
+}
+
+var psaVersion = regexp.MustCompile(`^v1\.(0|[1-9][0-9]{0,3})$`)
+
+func (n Namespace) levels() (enforce, audit, warn Level) {
+	enforce = n.Enforce
+	if enforce == "" {
+		enforce = LevelRestricted
+	}
+	audit, warn = n.Audit, n.Warn
+	if audit == "" {
+		audit = enforce
+	}
+	if warn == "" {
+		warn = enforce
+	}
+	return enforce, audit, warn
+}
+
+// Validate reports every problem with the spec.
+func (n Namespace) Validate() field.ErrorList {
+	var errs field.ErrorList
+	errs = append(errs, validateDNSLabel(n.Name, field.NewPath("name"))...)
+	enforce, audit, warn := n.levels()
+	errs = append(errs, validateLevel(enforce, field.NewPath("enforce"))...)
+	for _, m := range []struct {
+		name  string
+		level Level
+	}{{"audit", audit}, {"warn", warn}} {
+		p := field.NewPath(m.name)
+		if lerrs := validateLevel(m.level, p); len(lerrs) > 0 {
+			errs = append(errs, lerrs...)
+			continue
+		}
+		if enforce.Valid() && m.level.strictness() < enforce.strictness() {
+			errs = append(errs, field.Invalid(p, m.level, fmt.Sprintf("must not be looser than enforce (%q): %s would hide violations the namespace already refuses", enforce, m.name)))
+		}
+	}
+	for _, v := range []struct {
+		name, value string
+	}{{"enforceVersion", n.EnforceVersion}, {"auditVersion", n.AuditVersion}, {"warnVersion", n.WarnVersion}} {
+		if v.value != "" && v.value != psaapi.VersionLatest && !psaVersion.MatchString(v.value) {
+			errs = append(errs, field.Invalid(field.NewPath(v.name), v.value, `must be "latest" or a Kubernetes minor such as "v1.37"`))
+		}
+	}
+	lp := field.NewPath("labels")
+	errs = append(errs, metavalidation.ValidateLabels(n.Labels, lp)...)
+	for _, k := range sortedKeys(n.Labels) {
+		if strings.HasPrefix(k, "pod-security.kubernetes.io/") {
+			errs = append(errs, field.Forbidden(lp.Key(k), "pod security labels come from enforce, audit, warn and their versions"))
+		}
+	}
+	return errs
+}
+
+// Build returns the v1 Namespace with its pod-security.kubernetes.io labels.
+func (n Namespace) Build() (*corev1.Namespace, error) {
+	if errs := n.Validate(); len(errs) > 0 {
+		return nil, errs.ToAggregate()
+	}
+	enforce, audit, warn := n.levels()
+	labels := make(map[string]string, len(n.Labels)+6)
+	for k, v := range n.Labels {
+		labels[k] = v
+	}
+	labels[psaapi.EnforceLevelLabel] = string(enforce)
+	labels[psaapi.EnforceVersionLabel] = orLatest(n.EnforceVersion)
+	labels[psaapi.AuditLevelLabel] = string(audit)
+	labels[psaapi.AuditVersionLabel] = orLatest(n.AuditVersion)
+	labels[psaapi.WarnLevelLabel] = string(warn)
+	labels[psaapi.WarnVersionLabel] = orLatest(n.WarnVersion)
+	return &corev1.Namespace{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Namespace"},
+		ObjectMeta: metav1.ObjectMeta{Name: n.Name, Labels: labels},
+	}, nil
+}
+
+func orLatest(v string) string {
+	if v == "" {
+		return psaapi.VersionLatest
+	}
+	return v
+}
+
+func validateDNSLabel(name string, path *field.Path) field.ErrorList {
+	if name == "" {
+		return field.ErrorList{field.Required(path, "")}
+	}
+	var errs field.ErrorList
+	for _, msg := range apivalidation.ValidateNamespaceName(name, false) {
+		errs = append(errs, field.Invalid(path, name, msg))
+	}
+	return errs
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

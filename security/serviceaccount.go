@@ -1,0 +1,55 @@
+package security
+
+import (
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	metavalidation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+)
+
+// ServiceAccount describes the identity a workload runs as.
+type ServiceAccount struct {
+	// Name of the ServiceAccount (a DNS-1123 subdomain). Required.
+	Name string
+	// Namespace it lives in (a DNS-1123 label). Required.
+	Namespace string
+	// AutomountToken mounts an API token into every pod that uses the
+	// account. Off by default: most workloads never call the API server, and
+	// a mounted token is a credential waiting to be stolen. Pods that do need
+	// one should prefer a projected token volume with a short lifetime.
+	AutomountToken bool
+	// Labels are added to the object.
+	Labels map[string]string
+}
+
+// Validate reports every problem with the spec.
+func (s ServiceAccount) Validate() field.ErrorList {
+	var errs field.ErrorList
+	errs = append(errs, validateName(s.Name, field.NewPath("name"))...)
+	errs = append(errs, validateDNSLabel(s.Namespace, field.NewPath("namespace"))...)
+	errs = append(errs, metavalidation.ValidateLabels(s.Labels, field.NewPath("labels"))...)
+	return errs
+}
+
+// Build returns the v1 ServiceAccount.
+func (s ServiceAccount) Build() (*corev1.ServiceAccount, error) {
+	if errs := s.Validate(); len(errs) > 0 {
+		return nil, errs.ToAggregate()
+	}
+	return &corev1.ServiceAccount{
+		TypeMeta:                     metav1.TypeMeta{APIVersion: "v1", Kind: "ServiceAccount"},
+		ObjectMeta:                   metav1.ObjectMeta{Name: s.Name, Namespace: s.Namespace, Labels: copyMap(s.Labels)},
+		AutomountServiceAccountToken: ptr(s.AutomountToken),
+	}, nil
+}
+
+func copyMap(m map[string]string) map[string]string {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
