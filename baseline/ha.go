@@ -32,15 +32,15 @@ const (
 // are the ones kubeadm itself uses, so certificates placed where kubeadm
 // expects them need no further configuration.
 const (
-	DefaultAPIServerPort  int32 = 6443
-	DefaultClusterName          = "kubernetes"
-	DefaultPodSubnet            = "10.244.0.0/16"
-	DefaultServiceSubnet        = "10.96.0.0/12"
-	DefaultDNSDomain            = "cluster.local"
-	DefaultEtcdDataDir          = "/var/lib/etcd"
-	DefaultEtcdCAFile           = "/etc/kubernetes/pki/etcd/ca.crt"
-	DefaultEtcdCertFile         = "/etc/kubernetes/pki/apiserver-etcd-client.crt"
-	DefaultEtcdKeyFile          = "/etc/kubernetes/pki/apiserver-etcd-client.key"
+	DefaultAPIServerPort int32 = 6443
+	DefaultClusterName         = "kubernetes"
+	DefaultPodSubnet           = "10.244.0.0/16"
+	DefaultServiceSubnet       = "10.96.0.0/12"
+	DefaultDNSDomain           = "cluster.local"
+	DefaultEtcdDataDir         = "/var/lib/etcd"
+	DefaultEtcdCAFile          = "/etc/kubernetes/pki/etcd/ca.crt"
+	DefaultEtcdCertFile        = "/etc/kubernetes/pki/apiserver-etcd-client.crt"
+	DefaultEtcdKeyFile         = "/etc/kubernetes/pki/apiserver-etcd-client.key"
 	// DefaultDiscoveryFile is where join configurations expect the discovery
 	// kubeconfig (see HA.DiscoveryFile).
 	DefaultDiscoveryFile = "/etc/kubernetes/discovery.conf"
