@@ -11,7 +11,9 @@ import (
 // encodeObject renders one object as a YAML document. It is the one place
 // where objects become bytes; WriteYAML, WriteDir and MarshalYAML all use it.
 //
-// Noise pruning: null values are dropped everywhere, and the keys listed in
+// Noise pruning: null values are dropped everywhere; at the top level of an
+// object, "status" and "spec" are dropped when they are empty objects (an
+// unset status, a Namespace's empty spec); at any depth, the keys listed in
 // emptyNoise are dropped where their value is an empty object. Every other
 // empty object is kept, because many are meaningful (an "emptyDir: {}"
 // volume, a NetworkPolicy "podSelector: {}" selecting every pod, a
@@ -27,14 +29,20 @@ func encodeObject(obj Object) ([]byte, error) {
 	if err := dec.Decode(&v); err != nil {
 		return nil, err
 	}
-	return yaml.Marshal(prune(v))
+	if m, ok := prune(v).(map[string]any); ok {
+		for _, k := range []string{"status", "spec"} {
+			if e, ok := m[k].(map[string]any); ok && len(e) == 0 {
+				delete(m, k)
+			}
+		}
+	}
+	return yaml.Marshal(v)
 }
 
-// emptyNoise lists the keys whose empty-object values carry no meaning and
-// are left out of the output: an unset status, resource requirements, or
-// rollout strategy.
+// emptyNoise lists the keys whose empty-object values carry no meaning at any
+// depth and are left out of the output: unset resource requirements and
+// rollout strategies.
 var emptyNoise = map[string]bool{
-	"status":         true,
 	"resources":      true,
 	"strategy":       true,
 	"updateStrategy": true,
