@@ -1,0 +1,356 @@
+package prodkube
+
+import (
+	"bytes"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/yaml"
+)
+
+func meta(name, ns string) metav1.ObjectMeta { return metav1.ObjectMeta{Name: name, Namespace: ns} }
+
+func namespace(name string) *corev1.Namespace {
+	return &corev1.Namespace{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Namespace"}, ObjectMeta: meta(name, "")}
+}
+
+func deployment(name, ns string) *appsv1.Deployment {
+	labels := map[string]string{"app": name}
+	return &appsv1.Deployment{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"},
+		ObjectMeta: meta(name, ns),
+		Spec: appsv1.DeploymentSpec{
+			Selector: &metav1.LabelSelector{MatchLabels: labels},
+			Template: corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: labels},
+				Spec: corev1.PodSpec{
+					Containers: []corev1.Container{{Name: "app", Image: "registry.k8s.io/pause:3.10"}},
+					Volumes:    []corev1.Volume{{Name: "tmp", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}}},
+				},
+			},
+		},
+	}
+}
+
+// sample is a small production set given in an order unlike apply order.
+func sample() []Object {
+	return []Object{
+		&policyv1.PodDisruptionBudget{TypeMeta: metav1.TypeMeta{APIVersion: "policy/v1", Kind: "PodDisruptionBudget"}, ObjectMeta: meta("web", "prod")},
+		deployment("web", "prod"),
+		deployment("api", "prod"),
+		&networkingv1.NetworkPolicy{TypeMeta: metav1.TypeMeta{APIVersion: "networking.k8s.io/v1", Kind: "NetworkPolicy"}, ObjectMeta: meta("deny", "prod")},
+		&rbacv1.RoleBinding{TypeMeta: metav1.TypeMeta{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "RoleBinding"}, ObjectMeta: meta("rb", "prod"), RoleRef: rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "Role", Name: "r"}},
+		&corev1.ServiceAccount{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "ServiceAccount"}, ObjectMeta: meta("web", "prod")},
+		namespace("prod"),
+		namespace("dev"),
+	}
+}
+
+// kinds lists "Kind ns/name" for each document of a stream.
+func kinds(t *testing.T, stream []byte) []string {
+	t.Helper()
+	var out []string
+	for _, doc := range splitDocs(stream) {
+		var u unstructured.Unstructured
+		if err := yaml.Unmarshal(doc, &u.Object); err != nil {
+			t.Fatalf("document does not parse: %v\n%s", err, doc)
+		}
+		out = append(out, u.GetKind()+" "+u.GetNamespace()+"/"+u.GetName())
+	}
+	return out
+}
+
+func splitDocs(stream []byte) [][]byte {
+	var docs [][]byte
+	for _, d := range bytes.Split(stream, []byte("---\n")) {
+		if len(bytes.TrimSpace(d)) > 0 {
+			docs = append(docs, d)
+		}
+	}
+	return docs
+}
+
+func TestWriteYAMLApplyOrder(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteYAML(&buf, sample()...); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"Namespace /dev",
+		"Namespace /prod",
+		"ServiceAccount prod/web",
+		"RoleBinding prod/rb",
+		"NetworkPolicy prod/deny",
+		"Deployment prod/api",
+		"Deployment prod/web",
+		"PodDisruptionBudget prod/web",
+	}
+	if diff := cmp.Diff(want, kinds(t, buf.Bytes())); diff != "" {
+		t.Errorf("order (-want +got):\n%s", diff)
+	}
+	if !bytes.HasPrefix(buf.Bytes(), []byte("---\n")) {
+		t.Errorf("stream does not start with a document separator")
+	}
+}
+
+func TestWriteYAMLNoNoise(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteYAML(&buf, sample()...); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, noise := range []string{"creationTimestamp", "status: {}", "resources: {}", "strategy: {}", "spec: {}", "null"} {
+		if strings.Contains(out, noise) {
+			t.Errorf("output contains %q:\n%s", noise, out)
+		}
+	}
+	// Meaningful empty objects are kept.
+	if !strings.Contains(out, "emptyDir: {}") {
+		t.Errorf("emptyDir volume lost:\n%s", out)
+	}
+}
+
+func TestWriteYAMLDeterministicAndRoundTrips(t *testing.T) {
+	var first, second bytes.Buffer
+	if err := WriteYAML(&first, sample()...); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteYAML(&second, sample()...); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(first.Bytes(), second.Bytes()) {
+		t.Fatalf("two renders differ:\n%s\n---\n%s", first.String(), second.String())
+	}
+	// Parse every document back and render again: the same bytes.
+	var parsed []Object
+	for _, doc := range splitDocs(first.Bytes()) {
+		u := &unstructured.Unstructured{}
+		if err := yaml.Unmarshal(doc, &u.Object); err != nil {
+			t.Fatal(err)
+		}
+		parsed = append(parsed, u)
+	}
+	var third bytes.Buffer
+	if err := WriteYAML(&third, parsed...); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(first.String(), third.String()); diff != "" {
+		t.Errorf("render -> parse -> render differs (-first +third):\n%s", diff)
+	}
+}
+
+func TestWriteYAMLRefusesBadObjects(t *testing.T) {
+	var typedNil *corev1.Namespace
+	noKind := &corev1.Namespace{ObjectMeta: meta("x", "")}
+	noName := &corev1.Namespace{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Namespace"}}
+	tests := []struct {
+		name string
+		objs []Object
+		want []string
+	}{
+		{"nil", []Object{nil}, []string{"object 0: object is nil"}},
+		{"typed nil", []Object{namespace("a"), typedNil}, []string{"object 1: object is nil"}},
+		{"no kind", []Object{noKind}, []string{"has no apiVersion/kind"}},
+		{"no name", []Object{noName}, []string{"Namespace has no metadata.name"}},
+		{"duplicate", []Object{deployment("web", "p"), namespace("p"), deployment("web", "p")}, []string{"object 2: Deployment.apps p/web is also object 0"}},
+		{"all problems at once", []Object{nil, noName, deployment("a", "b"), deployment("a", "b")}, []string{"object 0: object is nil", "object 1: Namespace has no metadata.name", "object 3: Deployment.apps b/a is also object 2"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			err := WriteYAML(&buf, tt.objs...)
+			if err == nil {
+				t.Fatal("want an error")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not mention %q", err, w)
+				}
+			}
+			if buf.Len() != 0 {
+				t.Errorf("wrote %d bytes despite the error", buf.Len())
+			}
+		})
+	}
+}
+
+func TestSameNameDifferentKindOrNamespaceIsFine(t *testing.T) {
+	objs := []Object{
+		deployment("web", "a"), deployment("web", "b"),
+		&corev1.ServiceAccount{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "ServiceAccount"}, ObjectMeta: meta("web", "a")},
+	}
+	if err := WriteYAML(&bytes.Buffer{}, objs...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func readDir(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[e.Name()] = string(b)
+	}
+	return out
+}
+
+func TestWriteDir(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "manifests")
+	if err := WriteDir(dir, sample()...); err != nil {
+		t.Fatal(err)
+	}
+	files := readDir(t, dir)
+	var names []string
+	for n := range files {
+		names = append(names, n)
+	}
+	want := []string{
+		"010-namespace-dev.yaml",
+		"010-namespace-prod.yaml",
+		"040-serviceaccount-prod-web.yaml",
+		"065-rolebinding-prod-rb.yaml",
+		"080-networkpolicy-prod-deny.yaml",
+		"120-deployment-prod-api.yaml",
+		"120-deployment-prod-web.yaml",
+		"150-poddisruptionbudget-prod-web.yaml",
+		"kustomization.yaml",
+	}
+	if diff := cmp.Diff(want, sortedStrings(names)); diff != "" {
+		t.Fatalf("files (-want +got):\n%s", diff)
+	}
+	wantKust := generatedMarker + "\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n"
+	for _, n := range want[:len(want)-1] {
+		wantKust += "- " + n + "\n"
+	}
+	if diff := cmp.Diff(wantKust, files["kustomization.yaml"]); diff != "" {
+		t.Errorf("kustomization.yaml (-want +got):\n%s", diff)
+	}
+	// Each file holds exactly the document WriteYAML writes for the object.
+	var stream bytes.Buffer
+	if err := WriteYAML(&stream, sample()...); err != nil {
+		t.Fatal(err)
+	}
+	docs := splitDocs(stream.Bytes())
+	for i, n := range want[:len(want)-1] {
+		if diff := cmp.Diff(generatedMarker+"\n"+string(docs[i]), files[n]); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", n, diff)
+		}
+	}
+	changes, err := DiffDir(dir, sample()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(changes) != 0 {
+		t.Errorf("DiffDir right after WriteDir = %v, want none", changes)
+	}
+}
+
+func TestWriteDirRemovesOnlyItsOwnStaleFiles(t *testing.T) {
+	dir := t.TempDir()
+	if err := WriteDir(dir, sample()...); err != nil {
+		t.Fatal(err)
+	}
+	// A person's own files: one YAML without the marker, one other file.
+	mine := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: mine\n"
+	if err := os.WriteFile(filepath.Join(dir, "099-mine.yaml"), []byte(mine), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "README"), []byte("notes"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Drop the api Deployment and the dev namespace, change web's namespace object.
+	next := []Object{namespace("prod"), deployment("web", "prod")}
+	changes, err := DiffDir(dir, next...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Change{
+		{Remove, "010-namespace-dev.yaml"},
+		{Remove, "040-serviceaccount-prod-web.yaml"},
+		{Remove, "065-rolebinding-prod-rb.yaml"},
+		{Remove, "080-networkpolicy-prod-deny.yaml"},
+		{Remove, "120-deployment-prod-api.yaml"},
+		{Remove, "150-poddisruptionbudget-prod-web.yaml"},
+		{Modify, "kustomization.yaml"},
+	}
+	if diff := cmp.Diff(want, changes); diff != "" {
+		t.Fatalf("DiffDir (-want +got):\n%s", diff)
+	}
+	if err := WriteDir(dir, next...); err != nil {
+		t.Fatal(err)
+	}
+	files := readDir(t, dir)
+	if files["099-mine.yaml"] != mine || files["README"] != "notes" {
+		t.Errorf("WriteDir touched files it did not write: %v", files)
+	}
+	if len(files) != 5 {
+		t.Errorf("got %d files, want 5 (2 objects, kustomization, 2 foreign): %v", len(files), sortedKeys(files))
+	}
+	// Editing a generated file is reported as a modification.
+	p := filepath.Join(dir, "010-namespace-prod.yaml")
+	if err := os.WriteFile(p, []byte(generatedMarker+"\nhand edit\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	changes, err = DiffDir(dir, next...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]Change{{Modify, "010-namespace-prod.yaml"}}, changes); diff != "" {
+		t.Errorf("after a hand edit (-want +got):\n%s", diff)
+	}
+}
+
+func TestDiffDirMissingDirectory(t *testing.T) {
+	changes, err := DiffDir(filepath.Join(t.TempDir(), "absent"), namespace("a"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Change{{Add, "010-namespace-a.yaml"}, {Add, "kustomization.yaml"}}
+	if diff := cmp.Diff(want, changes); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+func TestWriteDirRefusesFileNameClash(t *testing.T) {
+	// Different objects whose names differ only in characters a file name
+	// cannot hold as they are.
+	a := &rbacv1.ClusterRole{TypeMeta: metav1.TypeMeta{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "ClusterRole"}, ObjectMeta: meta("system:x", "")}
+	b := &rbacv1.ClusterRole{TypeMeta: metav1.TypeMeta{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "ClusterRole"}, ObjectMeta: meta("system_x", "")}
+	dir := t.TempDir()
+	err := WriteDir(dir, a, b)
+	if err == nil || !strings.Contains(err.Error(), "would both be written to 050-clusterrole-system_x.yaml") {
+		t.Fatalf("err = %v, want a file name clash", err)
+	}
+	if files := readDir(t, dir); len(files) != 0 {
+		t.Errorf("wrote files despite the error: %v", sortedKeys(files))
+	}
+}
+
+func sortedStrings(s []string) []string {
+	out := slices.Clone(s)
+	slices.Sort(out)
+	return out
+}
+
+func sortedKeys(m map[string]string) []string {
+	return slices.Sorted(maps.Keys(m))
+}
