@@ -1,0 +1,120 @@
+package baseline
+
+import (
+	"fmt"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+)
+
+// Compute names a quantity of each compute resource prodkube manages.
+// Values are Kubernetes quantities ("500m", "256Mi"); empty means unset.
+type Compute struct {
+	// CPU in cores, "500m" or "2".
+	CPU string
+	// Memory in bytes, "256Mi".
+	Memory string
+	// EphemeralStorage is local scratch space (emptyDir, logs, writable
+	// layers), "1Gi".
+	EphemeralStorage string
+}
+
+// computeNames are the resources of Compute in a fixed order.
+var computeNames = []corev1.ResourceName{corev1.ResourceCPU, corev1.ResourceMemory, corev1.ResourceEphemeralStorage}
+
+func (c Compute) get(name corev1.ResourceName) string {
+	switch name {
+	case corev1.ResourceCPU:
+		return c.CPU
+	case corev1.ResourceMemory:
+		return c.Memory
+	default:
+		return c.EphemeralStorage
+	}
+}
+
+// parse validates every set quantity (non-negative) and returns them as a
+// ResourceList. Each error's path is p.Child(<resource name>).
+func (c Compute) parse(p *field.Path) (corev1.ResourceList, field.ErrorList) {
+	var errs field.ErrorList
+	var out corev1.ResourceList
+	for _, n := range computeNames {
+		s := c.get(n)
+		if s == "" {
+			continue
+		}
+		q, err := parseQuantity(s, p.Child(string(n)))
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if out == nil {
+			out = corev1.ResourceList{}
+		}
+		out[n] = q
+	}
+	return out, errs
+}
+
+// parseQuantity parses a non-negative quantity.
+func parseQuantity(s string, p *field.Path) (resource.Quantity, *field.Error) {
+	q, err := resource.ParseQuantity(s)
+	if err != nil {
+		return q, field.Invalid(p, s, "must be a quantity such as 500m, 2, 256Mi or 1Gi")
+	}
+	if q.Sign() < 0 {
+		return q, field.Invalid(p, s, "must not be negative")
+	}
+	return q, nil
+}
+
+// ResourcePolicy says what CheckResources requires of every container.
+type ResourcePolicy struct {
+	// NoCPULimit drops the CPU limit requirement. CPU limits are required by
+	// default so that one container cannot starve its neighbours; teams that
+	// prefer to avoid CFS throttling may drop them, relying on requests for
+	// fair sharing. Memory limits are always required: memory cannot be
+	// throttled, only reclaimed by killing.
+	NoCPULimit bool
+}
+
+// CheckResources reports every container and init container of spec that
+// lacks a cpu, memory or ephemeral-storage request or limit, or whose request
+// exceeds its limit. Paths are relative to the pod spec, such as
+// containers[0].resources.limits[memory].
+func CheckResources(spec *corev1.PodSpec) field.ErrorList {
+	return ResourcePolicy{}.Check(spec)
+}
+
+// Check is CheckResources under the policy.
+func (p ResourcePolicy) Check(spec *corev1.PodSpec) field.ErrorList {
+	if spec == nil {
+		return field.ErrorList{field.Required(nil, "a pod spec")}
+	}
+	var errs field.ErrorList
+	check := func(cp *field.Path, c corev1.Container) {
+		rp := cp.Child("resources")
+		for _, n := range computeNames {
+			req, hasReq := c.Resources.Requests[n]
+			lim, hasLim := c.Resources.Limits[n]
+			if !hasReq || req.IsZero() {
+				errs = append(errs, field.Required(rp.Child("requests").Key(string(n)), fmt.Sprintf("every container requests %s so the scheduler can place it", n)))
+			}
+			needLim := !(n == corev1.ResourceCPU && p.NoCPULimit)
+			if needLim && (!hasLim || lim.IsZero()) {
+				errs = append(errs, field.Required(rp.Child("limits").Key(string(n)), fmt.Sprintf("every container limits %s", n)))
+			}
+			if hasReq && hasLim && req.Cmp(lim) > 0 {
+				errs = append(errs, field.Invalid(rp.Child("requests").Key(string(n)), req.String(), fmt.Sprintf("must not exceed the limit %s", lim.String())))
+			}
+		}
+	}
+	for i, c := range spec.InitContainers {
+		check(field.NewPath("initContainers").Index(i), c)
+	}
+	for i, c := range spec.Containers {
+		check(field.NewPath("containers").Index(i), c)
+	}
+	return errs
+}
