@@ -33,14 +33,26 @@ func Join(argv []string) string {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
-		if i == 0 && strings.Contains(a, "=") {
-			// A bare NAME=value in command position is an assignment.
+		if i == 0 && (strings.Contains(a, "=") || reservedWords[a]) {
+			// In command position a bare NAME=value is an assignment and a
+			// bare reserved word ("if", "done", "time") is syntax; quoted,
+			// either is an ordinary command name.
 			b.WriteString(quoteAlways(a))
 			continue
 		}
 		b.WriteString(Quote(a))
 	}
 	return b.String()
+}
+
+// reservedWords are the words a shell treats as syntax when they stand
+// unquoted in command position: the POSIX reserved words and those bash
+// adds. Only the ones made of plain characters need listing; "!", "{", "}",
+// "[[" and "]]" are quoted anyway.
+var reservedWords = map[string]bool{
+	"case": true, "coproc": true, "do": true, "done": true, "elif": true, "else": true,
+	"esac": true, "fi": true, "for": true, "function": true, "if": true, "in": true,
+	"select": true, "then": true, "time": true, "until": true, "while": true,
 }
 
 // isPlain reports whether every byte of s is one that needs no quoting in
