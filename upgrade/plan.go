@@ -515,8 +515,8 @@ func (b *builder) surge(p *poolState, idx []int, h version.Version, phase Phase,
 	}
 	b.add(Step{
 		Phase: phase, Hop: hop, Version: h, Pool: p.name, Nodes: old,
-		Title: fmt.Sprintf("pool %s: remove the %d old nodes", p.name, len(old)),
-		Notes: []string{"After this step, decommission the old machines " + listNodes(old) + "."},
+		Title:         fmt.Sprintf("pool %s: remove the %d old nodes", p.name, len(old)),
+		Notes:         []string{"After this step, decommission the old machines " + listNodes(old) + "."},
 		Preconditions: pre, Commands: cmds, Verify: verify,
 	})
 	for i, ni := range idx {
