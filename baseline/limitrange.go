@@ -117,8 +117,7 @@ func (l LimitRange) item() (corev1.LimitRangeItem, field.ErrorList) {
 				errs = append(errs, field.Invalid(field.NewPath("maxLimitRequestRatio", key), l.MaxLimitRequestRatio.get(n), "must be at least 1"))
 			} else if hasMin && hasMax && mn.Sign() > 0 && ratio.AsApproximateFloat64() > mx.AsApproximateFloat64()/mn.AsApproximateFloat64() {
 				errs = append(errs, field.Invalid(field.NewPath("maxLimitRequestRatio", key), l.MaxLimitRequestRatio.get(n), "must not exceed max/min"))
-			}
-			if hasDR && hasDF && dr.Sign() > 0 && df.AsApproximateFloat64() > ratio.AsApproximateFloat64()*dr.AsApproximateFloat64() {
+			} else if hasDR && hasDF && dr.Sign() > 0 && df.AsApproximateFloat64() > ratio.AsApproximateFloat64()*dr.AsApproximateFloat64() {
 				errs = append(errs, field.Invalid(field.NewPath("maxLimitRequestRatio", key), l.MaxLimitRequestRatio.get(n), fmt.Sprintf("the defaults themselves exceed it (default %s / defaultRequest %s)", l.Default.get(n), l.DefaultRequest.get(n))))
 			}
 		}
