@@ -13,11 +13,11 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/prodkube/prodkube"
 	"github.com/prodkube/prodkube/internal/version"
 )
 
@@ -134,16 +134,9 @@ type ClusterAutoscalerBundle struct {
 	PodDisruptionBudget *policyv1.PodDisruptionBudget
 }
 
-// Object is a Kubernetes object with metadata and a kind: every k8s.io/api type and
-// *VerticalPodAutoscaler satisfy it (the same method set as prodkube.Object).
-type Object interface {
-	metav1.Object
-	GetObjectKind() schema.ObjectKind
-}
-
 // Objects lists the bundle's objects in apply order.
-func (b *ClusterAutoscalerBundle) Objects() []Object {
-	return []Object{b.ServiceAccount, b.ClusterRole, b.ClusterRoleBinding, b.Role, b.RoleBinding, b.Deployment, b.PodDisruptionBudget}
+func (b *ClusterAutoscalerBundle) Objects() []prodkube.Object {
+	return []prodkube.Object{b.ServiceAccount, b.ClusterRole, b.ClusterRoleBinding, b.Role, b.RoleBinding, b.Deployment, b.PodDisruptionBudget}
 }
 
 const caName = "cluster-autoscaler"
