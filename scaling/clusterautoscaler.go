@@ -338,9 +338,10 @@ func (c ClusterAutoscaler) build() (*ClusterAutoscalerBundle, field.ErrorList) {
 		p := field.NewPath("env").Index(i)
 		if e.Name == "" {
 			errs = append(errs, field.Required(p.Child("name"), "must name the variable"))
-		}
-		for _, msg := range validation.IsEnvVarName(e.Name) {
-			errs = append(errs, field.Invalid(p.Child("name"), e.Name, msg))
+		} else {
+			for _, msg := range validation.IsEnvVarName(e.Name) {
+				errs = append(errs, field.Invalid(p.Child("name"), e.Name, msg))
+			}
 		}
 		if e.Value != "" && looksSecret(e.Name) {
 			errs = append(errs, field.Forbidden(p.Child("value"), "looks like a credential: reference a Secret with valueFrom.secretKeyRef instead of inlining it"))
