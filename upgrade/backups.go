@@ -1,6 +1,9 @@
 package upgrade
 
 import (
+	"fmt"
+
+	"github.com/prodkube/prodkube/backup"
 	"github.com/prodkube/prodkube/internal/version"
 )
 
@@ -11,8 +14,8 @@ type BackupRequest struct {
 	Name string
 	// Target is the version the upgrade goes to.
 	Target version.Version
-	// ControlPlaneNode is the node that runs kubectl and holds an etcd
-	// member; commands with Node set to it run there as root.
+	// ControlPlaneNode is the node that runs kubectl and can reach etcd;
+	// commands with Node set to it run there as root.
 	ControlPlaneNode string
 	// AdminKubeconfig is the kubeconfig on ControlPlaneNode.
 	AdminKubeconfig string
@@ -29,50 +32,85 @@ type BackupCommands struct {
 	Notes []string
 }
 
-// Backups supplies the pre-upgrade backup commands of a plan.
+// Backups supplies the pre-upgrade backup commands of a plan. BackupSpecs
+// is the implementation built on package backup; another one can wrap a
+// different tool.
 type Backups interface {
 	PreUpgradeBackup(BackupRequest) (BackupCommands, error)
 }
 
-// DefaultBackups takes an etcd snapshot with the etcdctl of the node's own
-// etcd static pod (kubeadm's stacked etcd) and a Velero backup with the
-// velero CLI of the workstation.
-type DefaultBackups struct {
-	// VeleroNamespace is where Velero runs; empty means "velero".
-	VeleroNamespace string
+// BackupSpecs takes the pre-upgrade backups with package backup's commands:
+// `etcdctl snapshot save` on the control plane node, checked with `etcdutl
+// snapshot status`, and `velero backup create --wait` on the workstation,
+// checked through the Backup object's phase.
+type BackupSpecs struct {
+	// Etcd says how to reach etcd from the control plane node (see
+	// backup.EtcdSnapshotFromHA). Empty Endpoints mean kubeadm's stacked
+	// etcd on that node: https://127.0.0.1:2379 with the node's etcd CA and
+	// the healthcheck-client certificate kubeadm issues. The snapshot is
+	// taken from the first endpoint. etcdctl and etcdutl must be installed
+	// on the node (or named in Etcdctl/Etcdutl).
+	Etcd backup.EtcdSnapshot
+	// Velero selects what the Velero backup holds; the zero value backs up
+	// every namespace.
+	Velero backup.BackupOptions
 }
 
-// EtcdSnapshotDir is where DefaultBackups writes the etcd snapshot on the
-// control plane node: the etcd data directory's parent mount, which the etcd
-// static pod of kubeadm sees at the same path.
-const EtcdSnapshotDir = "/var/lib/etcd"
-
 // PreUpgradeBackup implements Backups.
-func (d DefaultBackups) PreUpgradeBackup(r BackupRequest) (BackupCommands, error) {
-	ns := d.VeleroNamespace
+func (b BackupSpecs) PreUpgradeBackup(r BackupRequest) (BackupCommands, error) {
+	etcd := b.Etcd
+	if len(etcd.Endpoints) == 0 {
+		const pki = "/etc/kubernetes/pki/etcd/"
+		etcd.Endpoints = []string{"https://127.0.0.1:" + backup.EtcdClientPort}
+		etcd.CACert = pki + "ca.crt"
+		etcd.Cert = pki + "healthcheck-client.crt"
+		etcd.Key = pki + "healthcheck-client.key"
+	}
+	if err := etcd.Validate().ToAggregate(); err != nil {
+		return BackupCommands{}, fmt.Errorf("etcd snapshot: %w", err)
+	}
+	dir := etcd.Dir
+	if dir == "" {
+		dir = backup.DefaultEtcdSnapshotDir
+	}
+	file := dir + "/" + r.Name + ".db"
+	save, err := etcd.SaveArgv(etcd.Endpoints[0], file)
+	if err != nil {
+		return BackupCommands{}, fmt.Errorf("etcd snapshot: %w", err)
+	}
+	status, err := etcd.StatusArgv(file)
+	if err != nil {
+		return BackupCommands{}, fmt.Errorf("etcd snapshot: %w", err)
+	}
+	velero, err := backup.Backup{Name: r.Name, Wait: true, BackupOptions: b.Velero}.Argv()
+	if err != nil {
+		return BackupCommands{}, fmt.Errorf("velero backup: %w", err)
+	}
+	ns := b.Velero.VeleroNamespace
 	if ns == "" {
-		ns = "velero"
+		ns = backup.DefaultVeleroNamespace
 	}
-	kubectl := func(args ...string) Command {
-		return Command{Node: r.ControlPlaneNode, Argv: append([]string{"kubectl", "--kubeconfig", r.AdminKubeconfig}, args...)}
-	}
-	snapshot := EtcdSnapshotDir + "/" + r.Name + ".db"
-	pki := "/etc/kubernetes/pki/etcd/"
+	node := r.ControlPlaneNode
 	return BackupCommands{
 		Commands: []Command{
-			kubectl("-n", "kube-system", "exec", "etcd-"+r.ControlPlaneNode, "--",
-				"etcdctl", "--endpoints=https://127.0.0.1:2379",
-				"--cacert="+pki+"ca.crt", "--cert="+pki+"healthcheck-client.crt", "--key="+pki+"healthcheck-client.key",
-				"snapshot", "save", snapshot),
-			{Argv: []string{"velero", "backup", "create", r.Name, "--namespace", ns, "--wait"}},
+			{Node: node, Argv: []string{"install", "-d", "-m", "0700", dir}},
+			{Node: node, Argv: save},
+			{Argv: velero},
 		},
-		Verify: []Check{{
-			Description: "the Velero backup " + r.Name + " completed",
-			Command:     kubectl("-n", ns, "get", "backups.velero.io", r.Name, "-o", "jsonpath={.status.phase}"),
-			Want:        "Completed",
-		}},
+		Verify: []Check{
+			{
+				Description: "the etcd snapshot " + file + " on " + node + " is readable",
+				Command:     Command{Node: node, Argv: status},
+			},
+			{
+				Description: "the Velero backup " + r.Name + " completed",
+				Command:     Command{Node: node, Argv: []string{"kubectl", "--kubeconfig", r.AdminKubeconfig, "-n", ns, "get", "backups.velero.io", r.Name, "-o", "jsonpath={.status.phase}"}},
+				Want:        "Completed",
+			},
+		},
 		Notes: []string{
-			"The etcd snapshot is written to " + snapshot + " on " + r.ControlPlaneNode + "; copy it off the node before going on.",
+			"The etcd snapshot is written to " + file + " on " + node + "; copy it off the node before going on.",
+			"Restoring the etcd snapshot rewinds the whole cluster; the Velero backup restores workloads and volumes selectively.",
 		},
 	}, nil
 }

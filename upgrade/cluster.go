@@ -49,7 +49,7 @@ type Spec struct {
 	SkipBackups bool
 
 	// Backups supplies the pre-upgrade backup commands. Nil means
-	// DefaultBackups{}.
+	// BackupSpecs{}.
 	Backups Backups
 
 	// DrainTimeout bounds every `kubectl drain` (whole seconds, at most 24h).
@@ -335,7 +335,7 @@ func (s *Spec) validate() (*validated, field.ErrorList) {
 
 	v.backups = s.Backups
 	if v.backups == nil {
-		v.backups = DefaultBackups{}
+		v.backups = BackupSpecs{}
 	}
 	return v, errs
 }

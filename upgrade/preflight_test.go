@@ -1,0 +1,122 @@
+package upgrade
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/prodkube/prodkube/internal/version"
+)
+
+const oldManifests = `# a stream with removed and current API versions
+apiVersion: batch/v1beta1
+kind: CronJob
+metadata:
+  name: nightly
+  namespace: jobs
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+--- # a list
+apiVersion: v1
+kind: List
+items:
+- apiVersion: flowcontrol.apiserver.k8s.io/v1beta3
+  kind: FlowSchema
+  metadata:
+    name: exempt-batch
+- apiVersion: flowcontrol.apiserver.k8s.io/v1
+  kind: FlowSchema
+  metadata:
+    name: fine
+---
+just: a config file
+---
+- a
+- sequence
+---
+apiVersion: policy/v1beta1
+kind: PodDisruptionBudget
+metadata:
+  name: db
+`
+
+func TestPreflight(t *testing.T) {
+	m := Manifest{Name: "old.yaml", Data: []byte(oldManifests)}
+	type row struct {
+		Doc                  int
+		APIVersion, Kind, NS string
+		Name, RemovedIn      string
+		Already              bool
+	}
+	flatten := func(fs []Finding) []row {
+		var out []row
+		for _, f := range fs {
+			out = append(out, row{f.Document, f.APIVersion, f.Kind, f.Namespace, f.Name, f.Removal.RemovedIn.MinorString(), f.AlreadyRemoved})
+		}
+		return out
+	}
+	tests := []struct {
+		from, to string
+		want     []row
+	}{
+		{"v1.30.2", "v1.33.1", []row{
+			{3, "flowcontrol.apiserver.k8s.io/v1beta3", "FlowSchema", "", "exempt-batch", "v1.32", false},
+			{1, "batch/v1beta1", "CronJob", "jobs", "nightly", "v1.25", true},
+			{6, "policy/v1beta1", "PodDisruptionBudget", "", "db", "v1.25", true},
+		}},
+		{"v1.24.0", "v1.25.3", []row{
+			{1, "batch/v1beta1", "CronJob", "jobs", "nightly", "v1.25", false},
+			{6, "policy/v1beta1", "PodDisruptionBudget", "", "db", "v1.25", false},
+		}},
+		{"v1.20.0", "v1.21.0", nil},
+	}
+	for _, tt := range tests {
+		got, err := Preflight(version.MustParse(tt.from), version.MustParse(tt.to), m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Sorted by removal release, then manifest and document.
+		want := tt.want
+		if len(want) == 3 {
+			want = []row{want[1], want[2], want[0]}
+		}
+		if diff := cmp.Diff(want, flatten(got)); diff != "" {
+			t.Errorf("%s → %s (-want +got):\n%s", tt.from, tt.to, diff)
+		}
+	}
+}
+
+func TestRemovalsBetween(t *testing.T) {
+	got := RemovalsBetween(version.MustParse("v1.31.0"), version.MustParse("v1.37.2"))
+	if len(got) != 1 || got[0].GroupVersion != "flowcontrol.apiserver.k8s.io/v1beta3" || got[0].RemovedIn.MinorString() != "v1.32" {
+		t.Fatalf("got %+v", got)
+	}
+	if !strings.HasPrefix(got[0].Source, DeprecationGuideURL+"#") {
+		t.Errorf("source %q does not cite the guide", got[0].Source)
+	}
+	if n := len(RemovalsBetween(version.MustParse("v1.35.4"), version.MustParse("v1.37.2"))); n != 0 {
+		t.Errorf("the guide lists no removal after v1.32; got %d", n)
+	}
+	all := Removals()
+	for i := 1; i < len(all); i++ {
+		if all[i].RemovedIn.Less(all[i-1].RemovedIn) {
+			t.Fatalf("Removals not ordered at %d", i)
+		}
+	}
+}
+
+func TestSplitDocuments(t *testing.T) {
+	got := splitDocuments([]byte("a: 1\n---\nb: 2\n--- \n---\t\nc: 3\n----\nd: 4"))
+	var s []string
+	for _, d := range got {
+		s = append(s, string(d))
+	}
+	want := []string{"a: 1\n", "b: 2\n", "", "c: 3\n----\nd: 4"}
+	if diff := cmp.Diff(want, s); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
