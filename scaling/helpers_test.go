@@ -56,3 +56,5 @@ func deployment(name string, replicas *int32, requests ...corev1.ResourceList) *
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func fieldPathUsage() *field.Path { return field.NewPath("usage") }
