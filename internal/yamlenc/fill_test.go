@@ -274,7 +274,10 @@ func treeOK(y []byte) (any, bool) {
 		return nil, false
 	}
 	var v any
-	return v, json.Unmarshal(js, &v) == nil
+	if err := json.Unmarshal(js, &v); err != nil {
+		return nil, false
+	}
+	return v, true
 }
 
 // checkRoundTrip encodes obj with the renderer's options and requires the

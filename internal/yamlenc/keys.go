@@ -7,8 +7,9 @@ import (
 
 // KeyLess is the order of mapping keys in the output: the order in which
 // sigs.k8s.io/yaml (through go-yaml v2) writes the keys of a mapping. It is
-// lexical by character, except that letters sort before every non-letter
-// and a run of digits compares by its numeric value ("a2" before "a10").
+// lexical by character, except that every non-letter sorts before every
+// letter and a run of digits compares by its numeric value ("a2" before
+// "a10").
 // Struct fields and map keys alike are written in this order, so that the
 // output is byte-identical to sigs.k8s.io/yaml's wherever possible.
 func KeyLess(a, b string) bool {

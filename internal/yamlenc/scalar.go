@@ -78,8 +78,8 @@ func analyze(s string) analysis {
 		return analysis{plainAllowed: true, singleAllowed: true}
 	}
 	var (
-		blockIndicators, lineBreaks, special                            bool
-		leadingSpace, leadingBreak, trailingSpace, trailingBreak        bool
+		blockIndicators, lineBreaks, special                             bool
+		leadingSpace, leadingBreak, trailingSpace, trailingBreak         bool
 		breakSpace, spaceBreak, previousSpace, previousBreak, precededWS bool
 	)
 	if strings.HasPrefix(s, "---") || strings.HasPrefix(s, "...") {
