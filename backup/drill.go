@@ -103,7 +103,7 @@ func (d RestoreDrill) Validate() field.ErrorList {
 		if d.TargetNamespace == d.Namespace {
 			errs = append(errs, field.Invalid(field.NewPath("targetNamespace"), d.TargetNamespace, "must differ from namespace: a drill never restores over the live namespace"))
 		}
-	} else if d.Namespace != "" && len(validation.IsDNS1123Label(d.target())) > 0 {
+	} else if d.Namespace != "" && len(validation.IsDNS1123Label(d.Namespace)) == 0 && len(validation.IsDNS1123Label(d.target())) > 0 {
 		errs = append(errs, field.Required(field.NewPath("targetNamespace"), fmt.Sprintf("%q is too long to take the -restore-test suffix; name a target namespace", d.Namespace)))
 	}
 	switch {
