@@ -64,12 +64,15 @@ func (n Namespace) levels() (enforce, audit, warn Level) {
 func (n Namespace) Validate() field.ErrorList {
 	var errs field.ErrorList
 	errs = append(errs, validateDNSLabel(n.Name, field.NewPath("name"))...)
-	enforce, audit, warn := n.levels()
+	enforce, _, _ := n.levels()
 	errs = append(errs, validateLevel(enforce, field.NewPath("enforce"))...)
 	for _, m := range []struct {
 		name  string
 		level Level
-	}{{"audit", audit}, {"warn", warn}} {
+	}{{"audit", n.Audit}, {"warn", n.Warn}} {
+		if m.level == "" {
+			continue // defaults to enforce
+		}
 		p := field.NewPath(m.name)
 		if lerrs := validateLevel(m.level, p); len(lerrs) > 0 {
 			errs = append(errs, lerrs...)
