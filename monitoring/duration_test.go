@@ -41,13 +41,13 @@ func TestParseDuration(t *testing.T) {
 		{in: "1y2w3d4h5m6s7ms", want: 365*24*time.Hour + 14*24*time.Hour + 3*24*time.Hour + 4*time.Hour + 5*time.Minute + 6*time.Second + 7*time.Millisecond},
 		{in: "", wantErr: true},
 		{in: "1", wantErr: true},
-		{in: "1m1h", wantErr: true},   // units out of order
-		{in: "1m1m", wantErr: true},   // unit twice
-		{in: "1.5h", wantErr: true},   // no fractions
-		{in: "-1m", wantErr: true},    // no sign
-		{in: "1us", wantErr: true},    // unknown unit
-		{in: "h", wantErr: true},      // no number
-		{in: "300y", wantErr: true},   // beyond time.Duration
+		{in: "1m1h", wantErr: true}, // units out of order
+		{in: "1m1m", wantErr: true}, // unit twice
+		{in: "1.5h", wantErr: true}, // no fractions
+		{in: "-1m", wantErr: true},  // no sign
+		{in: "1us", wantErr: true},  // unknown unit
+		{in: "h", wantErr: true},    // no number
+		{in: "300y", wantErr: true}, // beyond time.Duration
 		{in: "99999999999999999999s", wantErr: true},
 	} {
 		got, err := ParseDuration(tc.in)

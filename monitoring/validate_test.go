@@ -108,9 +108,11 @@ func TestConfigValidate(t *testing.T) {
 	}{
 		{name: "valid", mutate: func(*Config) {}},
 		{
-			name:   "global timeout above interval",
-			mutate: func(c *Config) { c.Global.ScrapeInterval, c.Global.ScrapeTimeout = Duration(time.Second), Duration(2*time.Second) },
-			want:   []string{"Invalid global.scrape_timeout"},
+			name: "global timeout above interval",
+			mutate: func(c *Config) {
+				c.Global.ScrapeInterval, c.Global.ScrapeTimeout = Duration(time.Second), Duration(2*time.Second)
+			},
+			want: []string{"Invalid global.scrape_timeout"},
 		},
 		{name: "duplicate job", mutate: func(c *Config) { c.ScrapeConfigs = append(c.ScrapeConfigs, validScrapeConfig()) }, want: []string{"Duplicate scrape_configs[1].job_name"}},
 		{name: "unnamed job", mutate: func(c *Config) { c.ScrapeConfigs[0].JobName = "" }, want: []string{"Required scrape_configs[0].job_name"}},
@@ -174,7 +176,7 @@ func TestConfigValidate(t *testing.T) {
 			},
 		},
 		{
-			name:   "metric relabel and retention",
+			name: "metric relabel and retention",
 			mutate: func(c *Config) {
 				c.ScrapeConfigs[0].MetricRelabelConfigs = []RelabelConfig{{Action: ActionUppercase}}
 				c.Storage = &StorageConfig{TSDB: &TSDBConfig{Retention: &RetentionConfig{Time: -1}}}
