@@ -43,7 +43,7 @@ func TestMain(m *testing.M) {
 // registered CRDs, runs the tests and stops everything: the API server first, then
 // etcd. A test that panics or times out kills the process before this returns;
 // the kernel then kills both servers (see startProcess).
-func runMain(m *testing.M) int {
+func runMain(m *testing.M) (code int) {
 	if childMode := os.Getenv(panicChildEnv); childMode != "" {
 		return m.Run()
 	}
@@ -81,7 +81,10 @@ func runMain(m *testing.M) int {
 	defer func() {
 		e.cleanup()
 		if err := cp.Stop(); err != nil {
-			fmt.Fprintln(os.Stderr, "e2e: stopping the control plane:", err)
+			fmt.Fprintln(os.Stderr, "e2e: FAIL: stopping the control plane:", err)
+			if code == 0 {
+				code = 1
+			}
 		}
 	}()
 	crds, err := installCRDs(ctx, cp, crdSources)
@@ -94,7 +97,7 @@ func runMain(m *testing.M) int {
 		fmt.Fprintf(os.Stderr, "e2e: installed %d CRDs from %d source(s)\n", len(crds), len(crdSources))
 	}
 	env = e
-	code := m.Run()
+	code = m.Run()
 	if w := unattributedWarnings.list(); len(w) > 0 {
 		fmt.Fprintf(os.Stderr, "e2e: FAIL: the API server sent warnings outside any judged request: %v\n", w)
 		if code == 0 {

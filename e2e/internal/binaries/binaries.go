@@ -251,6 +251,10 @@ func buildGroup(ctx context.Context, e2eRoot, cache, module, ldflags string, com
 // ModuleRoot finds the e2e module's directory from dir upwards (the directory whose
 // go.mod declares module github.com/prodkube/prodkube/e2e).
 func ModuleRoot(dir string) (string, error) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
 	for d := dir; ; d = filepath.Dir(d) {
 		b, err := os.ReadFile(filepath.Join(d, "go.mod"))
 		if err == nil {
