@@ -1,0 +1,110 @@
+package nodepool_test
+
+import (
+	"fmt"
+
+	corev1 "k8s.io/api/core/v1"
+	"sigs.k8s.io/yaml"
+
+	"github.com/prodkube/prodkube/nodepool"
+)
+
+// A kubeadm GPU pool is dedicated by default; its workers join with a taint and pool labels
+// that the kubelet is allowed to set on itself.
+func ExamplePool_Build() {
+	tmpl, err := nodepool.Pool{Name: "gpu", Purpose: nodepool.PurposeGPU}.Build()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("dedicated:", tmpl.Dedicated)
+	fmt.Println("--node-labels", tmpl.Registration.KubeletNodeLabels())
+	for _, t := range tmpl.Registration.Taints {
+		fmt.Println("taint:", t.ToString())
+	}
+	// Output:
+	// dedicated: true
+	// --node-labels pool.prodkube.io/name=gpu,pool.prodkube.io/purpose=gpu
+	// taint: pool.prodkube.io/dedicated=gpu:NoSchedule
+}
+
+// A GKE spot pool: GKE sets the spot label itself; the taints go to gcloud --node-taints.
+func ExampleSettings_TaintsFlag() {
+	tmpl, err := nodepool.Pool{Name: "batch", Purpose: nodepool.PurposeSpot, Provider: nodepool.ProviderGKE}.Build()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("--node-labels=" + tmpl.Configure.LabelsFlag())
+	fmt.Println("--node-taints=" + tmpl.Configure.TaintsFlag())
+	fmt.Println("set by GKE:", tmpl.ProviderLabels)
+	// Output:
+	// --node-labels=pool.prodkube.io/name=batch,pool.prodkube.io/purpose=spot
+	// --node-taints=cloud.google.com/gke-spot=true:NoSchedule,pool.prodkube.io/dedicated=batch:NoSchedule
+	// set by GKE: map[cloud.google.com/gke-spot:true]
+}
+
+// Place adds exactly what the pod needs for its pool; the input spec is left alone.
+func ExamplePlace() {
+	spec := &corev1.PodSpec{Containers: []corev1.Container{{Name: "batch", Image: "registry.k8s.io/pause:3.10"}}}
+	placed, err := nodepool.Place(spec,
+		nodepool.Pool{Name: "batch", Purpose: nodepool.PurposeSpot, Provider: nodepool.ProviderGKE},
+		nodepool.Placement{Replicas: 3, PodDisruptionBudget: true})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	out, err := yaml.Marshal(struct {
+		NodeSelector map[string]string   `json:"nodeSelector"`
+		Tolerations  []corev1.Toleration `json:"tolerations"`
+	}{placed.NodeSelector, placed.Tolerations})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Print(string(out))
+	// Output:
+	// nodeSelector:
+	//   cloud.google.com/gke-spot: "true"
+	//   pool.prodkube.io/name: batch
+	// tolerations:
+	// - effect: NoSchedule
+	//   key: cloud.google.com/gke-spot
+	//   operator: Equal
+	//   value: "true"
+	// - effect: NoSchedule
+	//   key: pool.prodkube.io/dedicated
+	//   operator: Equal
+	//   value: batch
+}
+
+// Spot placements are refused when the workload cannot survive losing a node.
+func ExamplePlace_spotSafety() {
+	spec := &corev1.PodSpec{Containers: []corev1.Container{{Name: "batch", Image: "registry.k8s.io/pause:3.10"}}}
+	_, err := nodepool.Place(spec,
+		nodepool.Pool{Name: "batch", Purpose: nodepool.PurposeSpot, Provider: nodepool.ProviderAKS},
+		nodepool.Placement{Replicas: 1})
+	fmt.Println(err)
+	// Output:
+	// [placement.replicas: Invalid value: 1: a spot workload needs at least 2 replicas so that one reclaimed node does not take it down (or set acceptSpotInterruption), placement.podDisruptionBudget: Required value: a spot workload needs a PodDisruptionBudget (or set acceptSpotInterruption)]
+}
+
+// Schedulable says why a pod without placement stays off a dedicated pool.
+func ExampleSchedulable() {
+	tmpl, err := nodepool.Pool{Name: "payments", Purpose: nodepool.PurposeCompliance, Compliance: nodepool.RegimePCIDSS}.Build()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ok, why := nodepool.Schedulable(&corev1.PodSpec{}, tmpl.Node())
+	fmt.Println(ok, why)
+	// Output:
+	// false [node "payments-template" has taint pool.prodkube.io/dedicated=payments:NoSchedule that the pod does not tolerate]
+}
+
+// The eviction notice bounds a spot pod's terminationGracePeriodSeconds.
+func ExampleEvictionNotice() {
+	fmt.Println(nodepool.EvictionNotice(nodepool.ProviderGKE), nodepool.EvictionNotice(nodepool.ProviderEKS))
+	// Output:
+	// 30s 2m0s
+}
