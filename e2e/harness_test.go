@@ -197,3 +197,19 @@ func TestPanicChild(t *testing.T) {
 	}
 	panic("deliberate panic with the control plane running")
 }
+
+func TestKubeadmWarnings(t *testing.T) {
+	out := `W1130 00:01:02.123456   123 common.go:100] your configuration file uses a deprecated API spec: "kubeadm.k8s.io/v1beta3" (kind: "ClusterConfiguration").
+W1130 00:01:02.223456   123 initconfiguration.go:1] something else
+	[WARNING Swap]: swap is on
+ok
+`
+	unexpected, expected := kubeadmWarnings(out, "kubeadm.k8s.io/v1beta3")
+	if len(unexpected) != 2 || len(expected) != 1 {
+		t.Errorf("v1beta3: unexpected=%q expected=%q; want 2 and the deprecation line", unexpected, expected)
+	}
+	unexpected, expected = kubeadmWarnings(out, "kubeadm.k8s.io/v1beta4")
+	if len(unexpected) != 3 || len(expected) != 0 {
+		t.Errorf("v1beta4: unexpected=%q expected=%q; want all 3 unexpected", unexpected, expected)
+	}
+}

@@ -206,7 +206,10 @@ etcd:
 			if err != nil {
 				t.Fatalf("positive control: kubeadm %s refused the same config with an https endpoint: %v\n%s", version, err, out)
 			}
-			t.Logf("positive control accepted by kubeadm %s:\n%s", version, out)
+			if unexpected, _ := kubeadmWarnings(out, tc.apiVersion); len(unexpected) > 0 {
+				t.Fatalf("positive control: kubeadm %s warned on the https config: %v", version, unexpected)
+			}
+			t.Logf("positive control accepted by kubeadm %s: %s", version, strings.TrimSpace(out))
 			version, out, err = e.KubeadmValidate(ctx, write("http.yaml", "http"))
 			if err == nil {
 				t.Fatalf("negative control passed: kubeadm %s accepted an http:// etcd endpoint:\n%s", version, out)
