@@ -563,3 +563,21 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// AdminLabelCommand is the kubectl command (an argv) that applies the pool's AdminLabels to a
+// node that joined the pool. It is run by an administrator, not by the node: NodeRestriction
+// forbids a kubelet to set these labels on itself. It returns nil and no error for pools
+// without admin labels, and an error for a node name that is not a DNS-1123 subdomain.
+func (t *Template) AdminLabelCommand(node string) ([]string, error) {
+	if t == nil || len(t.AdminLabels) == 0 {
+		return nil, nil
+	}
+	if msgs := validation.IsDNS1123Subdomain(node); len(msgs) > 0 {
+		return nil, field.ErrorList{field.Invalid(field.NewPath("node"), node, strings.Join(msgs, "; "))}.ToAggregate()
+	}
+	argv := []string{"kubectl", "label", "node", node}
+	for _, k := range sortedKeys(t.AdminLabels) {
+		argv = append(argv, k+"="+t.AdminLabels[k])
+	}
+	return argv, nil
+}

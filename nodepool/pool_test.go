@@ -318,3 +318,27 @@ func TestNodeIsACopy(t *testing.T) {
 		t.Error("nil template must give a nil node")
 	}
 }
+
+func TestAdminLabelCommand(t *testing.T) {
+	pci, err := Pool{Name: "pci", Purpose: PurposeCompliance, Compliance: RegimePCIDSS}.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	argv, err := pci.AdminLabelCommand("worker-7")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"kubectl", "label", "node", "worker-7", "node-restriction.kubernetes.io/prodkube-pool=pci"}
+	if diff := cmp.Diff(want, argv); diff != "" {
+		t.Errorf("argv (-want +got):\n%s", diff)
+	}
+	_, err = pci.AdminLabelCommand("--all")
+	assertPaths(t, err, "node")
+	gpu, err := Pool{Name: "gpu", Purpose: PurposeGPU}.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if argv, err := gpu.AdminLabelCommand("w"); argv != nil || err != nil {
+		t.Errorf("pool without admin labels: %v %v", argv, err)
+	}
+}
