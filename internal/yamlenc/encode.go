@@ -74,13 +74,18 @@ const maxDepth = 1000
 // (up to its length) and the error.
 func (e *Encoder) Append(dst []byte, v any) ([]byte, error) {
 	start := len(dst)
-	s := state{buf: dst, opts: &e.opts}
+	s := statePool.Get().(*state)
+	defer func() {
+		s.buf, s.opts, s.err, s.depth = nil, nil, nil, 0
+		statePool.Put(s)
+	}()
+	s.buf, s.opts = dst, &e.opts
 	rv := reflect.ValueOf(v)
 	var r result
 	if !rv.IsValid() {
 		r = resNull
 	} else {
-		r = planFor(rv.Type())(&s, rv, ctx{mode: modeTop})
+		r = planFor(rv.Type())(s, rv, ctx{mode: modeTop})
 	}
 	if s.err != nil {
 		return dst[:start], s.err
@@ -91,6 +96,9 @@ func (e *Encoder) Append(dst []byte, v any) ([]byte, error) {
 	s.buf = append(s.buf, '\n')
 	return s.buf, nil
 }
+
+// statePool recycles the per-call state and its scratch buffer.
+var statePool = sync.Pool{New: func() any { return new(state) }}
 
 // mode says what precedes the value being written.
 type mode uint8
@@ -246,8 +254,15 @@ func encBool(s *state, v reflect.Value, c ctx) result {
 
 func encInt(s *state, v reflect.Value, c ctx) result {
 	s.scalarPrefix(c)
-	s.buf = strconv.AppendInt(s.buf, v.Int(), 10)
+	s.buf = appendInt(s.buf, v.Int())
 	return resOther
+}
+
+func appendInt(b []byte, n int64) []byte {
+	if 0 <= n && n < 10 {
+		return append(b, byte('0'+n))
+	}
+	return strconv.AppendInt(b, n, 10)
 }
 
 func encUint(s *state, v reflect.Value, c ctx) result {

@@ -1,9 +1,106 @@
 package yamlenc
 
-import "reflect"
+import (
+	"errors"
+	"reflect"
+	"time"
+
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+)
 
 // knownPlan returns a faster encoder for a type whose JSON form is known,
-// or nil. Each one writes what the type's own MarshalJSON would.
+// or nil. Each writes exactly what the generic path writes for the type's
+// own MarshalJSON output (the fuzz targets compare them), without the
+// allocations of calling MarshalJSON and reading its JSON back.
 func knownPlan(t reflect.Type) encFn {
+	switch t {
+	case reflect.TypeFor[resource.Quantity]():
+		return encQuantity
+	case reflect.TypeFor[metav1.Time]():
+		return encTime
+	case reflect.TypeFor[intstr.IntOrString]():
+		return encIntOrString
+	}
 	return nil
+}
+
+// encQuantity writes a Quantity's canonical form, as its MarshalJSON does.
+func encQuantity(s *state, v reflect.Value, c ctx) result {
+	var q *resource.Quantity
+	if v.CanAddr() {
+		q = v.Addr().Interface().(*resource.Quantity)
+	} else {
+		qv := v.Interface().(resource.Quantity)
+		q = &qv
+	}
+	// CanonicalizeBytes may return its own memory (for zero, a shared
+	// slice), so the result is read and never kept.
+	if cap(s.scratch) < 64 {
+		s.scratch = make([]byte, 0, 64)
+	}
+	number, suffix := q.CanonicalizeBytes(s.scratch[:0])
+	// A canonical quantity is digits, '.', '-' and a suffix of letters,
+	// digits and '-'; it is a YAML number only without a suffix or with a
+	// decimal exponent ("1e3").
+	if len(suffix) > 1 && (suffix[0] == 'e' || suffix[0] == 'E') {
+		s.str(string(number)+string(suffix), c)
+		return resOther
+	}
+	s.scalarPrefix(c)
+	if len(suffix) == 0 {
+		s.buf = append(s.buf, '"')
+		s.buf = append(s.buf, number...)
+		s.buf = append(s.buf, '"')
+		return resOther
+	}
+	s.buf = append(s.buf, number...)
+	s.buf = append(s.buf, suffix...)
+	return resOther
+}
+
+// encTime writes a Time as its MarshalJSON does: null when zero, else
+// RFC 3339 in UTC, which YAML would read as a timestamp and so is quoted.
+func encTime(s *state, v reflect.Value, c ctx) result {
+	var t time.Time
+	if v.CanAddr() {
+		t = v.Addr().Interface().(*metav1.Time).Time
+	} else {
+		t = v.Interface().(metav1.Time).Time
+	}
+	if t.IsZero() {
+		return resNull
+	}
+	t = t.UTC()
+	if y := t.Year(); y < 0 || y > 9999 {
+		s.str(t.Format(time.RFC3339), c)
+		return resOther
+	}
+	s.scalarPrefix(c)
+	s.buf = append(s.buf, '"')
+	s.buf = t.AppendFormat(s.buf, time.RFC3339)
+	s.buf = append(s.buf, '"')
+	return resOther
+}
+
+// encIntOrString writes the int or the string, as its MarshalJSON does.
+func encIntOrString(s *state, v reflect.Value, c ctx) result {
+	var is *intstr.IntOrString
+	if v.CanAddr() {
+		is = v.Addr().Interface().(*intstr.IntOrString)
+	} else {
+		x := v.Interface().(intstr.IntOrString)
+		is = &x
+	}
+	switch is.Type {
+	case intstr.Int:
+		s.scalarPrefix(c)
+		s.buf = appendInt(s.buf, int64(is.IntVal))
+	case intstr.String:
+		s.str(is.StrVal, c)
+	default:
+		s.fail(errors.New("yamlenc: json: error calling MarshalJSON for type intstr.IntOrString: impossible IntOrString.Type"))
+	}
+	return resOther
 }

@@ -220,10 +220,13 @@ func numberish(s string) bool {
 // resolvesNonString reports whether a parser could read the plain scalar s
 // as anything but a string.
 func resolvesNonString(s string) bool {
-	if s == "" || nonStringWords[s] {
+	if s == "" {
 		return true
 	}
 	c := s[0]
+	if len(s) <= 6 && nonStringWords[s] {
+		return true
+	}
 	if !(c == '+' || c == '-' || c == '.' || '0' <= c && c <= '9') || !numberish(s) {
 		return false
 	}
@@ -233,18 +236,21 @@ func resolvesNonString(s string) bool {
 		}
 		return yaml11Number.MatchString(s)
 	}
-	if timestampV2(s) || yaml11Timestamp.MatchString(s) {
-		return true
+	plain := s
+	if strings.IndexByte(s, '_') >= 0 {
+		plain = strings.ReplaceAll(s, "_", "")
 	}
-	if yamlStyleFloat.MatchString(s) {
-		return true // a YAML 1.2 float, even one out of float64's range
-	}
-	plain := strings.ReplaceAll(s, "_", "")
 	if _, err := strconv.ParseInt(plain, 0, 64); err == nil {
 		return true
 	}
 	if _, err := strconv.ParseUint(plain, 0, 64); err == nil {
 		return true
+	}
+	if len(s) >= 8 && s[4] == '-' && (timestampV2(s) || yaml11Timestamp.MatchString(s)) {
+		return true
+	}
+	if yamlStyleFloat.MatchString(s) {
+		return true // a YAML 1.2 float, even one out of float64's range
 	}
 	if yamlStyleFloat.MatchString(plain) {
 		if _, err := strconv.ParseFloat(plain, 64); err == nil {

@@ -335,8 +335,12 @@ func newMapPlan(t reflect.Type) encFn {
 		}
 	}
 	var (
-		once sync.Once
-		elem encFn
+		once      sync.Once
+		elem      encFn
+		sliceType = reflect.SliceOf(t.Elem())
+		// Map values are not addressable in encoding/json; where that
+		// changes the output, they are not copied into addressable memory.
+		addrMatters = pointerMethodsMatter(t.Elem(), map[reflect.Type]bool{})
 	)
 	generic := func(s *state, v reflect.Value, c ctx) result {
 		if v.IsNil() {
@@ -349,15 +353,27 @@ func newMapPlan(t reflect.Type) encFn {
 		if !s.enter() {
 			return resOther
 		}
-		entries := make([]mapEntry, 0, v.Len())
-		it := v.MapRange()
-		for it.Next() {
-			k, err := keyFn(it.Key())
+		// The values are copied into one addressable slice (so that a
+		// value's pointer methods apply, and no copy is allocated per entry)
+		// and written in key order.
+		n := v.Len()
+		if addrMatters {
+			return s.mapEntriesNoCopy(v, c, keyFn, elem)
+		}
+		vals := reflect.MakeSlice(sliceType, n, n)
+		entries := make([]mapEntry, 0, n)
+		var it reflect.MapIter
+		it.Reset(v)
+		key := reflect.New(kt).Elem()
+		for i := 0; it.Next(); i++ {
+			key.SetIterKey(&it)
+			k, err := keyFn(key)
 			if err != nil {
 				s.fail(fmt.Errorf("yamlenc: json: error calling MarshalText for type %s: %w", kt, err))
 				return resOther
 			}
-			entries = append(entries, mapEntry{key: validUTF8([]byte(k)), val: it.Value()})
+			vals.Index(i).SetIterValue(&it)
+			entries = append(entries, mapEntry{key: validUTF8String(k), val: vals.Index(i)})
 		}
 		slices.SortFunc(entries, func(a, b mapEntry) int { return keyCompare(a.key, b.key) })
 		first := true
@@ -428,4 +444,73 @@ func encStringMap(s *state, v reflect.Value, c ctx) bool {
 		s.str(m[k], ctx{ind: ind, mode: modeKey})
 	}
 	return true
+}
+
+// pointerMethodsMatter reports whether a value of type t, or a value inside
+// it reached without passing a pointer, slice or map, has a marshaler only
+// through its pointer: then it matters whether the value is addressable.
+func pointerMethodsMatter(t reflect.Type, seen map[reflect.Type]bool) bool {
+	if seen[t] {
+		return false
+	}
+	seen[t] = true
+	if t.Kind() != reflect.Pointer && t.Kind() != reflect.Interface {
+		pt := reflect.PointerTo(t)
+		if pt.Implements(marshalerType) && !t.Implements(marshalerType) ||
+			pt.Implements(textMarshalerType) && !t.Implements(textMarshalerType) {
+			return true
+		}
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		for i := 0; i < t.NumField(); i++ {
+			if pointerMethodsMatter(t.Field(i).Type, seen) {
+				return true
+			}
+		}
+	case reflect.Array:
+		return pointerMethodsMatter(t.Elem(), seen)
+	}
+	return false
+}
+
+// mapEntriesNoCopy writes a non-empty map whose values must stay
+// unaddressable: each value is looked up again in key order.
+func (s *state) mapEntriesNoCopy(v reflect.Value, c ctx, keyFn func(reflect.Value) (string, error), elem encFn) result {
+	type keyed struct {
+		key string
+		k   reflect.Value
+	}
+	keys := make([]keyed, 0, v.Len())
+	it := v.MapRange()
+	for it.Next() {
+		k, err := keyFn(it.Key())
+		if err != nil {
+			s.fail(fmt.Errorf("yamlenc: json: error calling MarshalText for type %s: %w", v.Type().Key(), err))
+			return resOther
+		}
+		keys = append(keys, keyed{key: validUTF8String(k), k: it.Key()})
+	}
+	slices.SortFunc(keys, func(a, b keyed) int { return keyCompare(a.key, b.key) })
+	first := true
+	for _, e := range keys {
+		pos := len(s.buf)
+		ind := s.entryPrefix(c, first)
+		s.key(e.key, ind)
+		s.buf = append(s.buf, ':')
+		r := elem(s, v.MapIndex(e.k), ctx{ind: ind, mode: modeKey})
+		if s.err != nil {
+			return resOther
+		}
+		if s.prune(e.key, r) {
+			s.buf = s.buf[:pos]
+			continue
+		}
+		first = false
+	}
+	s.depth--
+	if first {
+		return s.emptyMapping(c)
+	}
+	return resOther
 }
