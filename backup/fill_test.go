@@ -1,6 +1,7 @@
 package backup
 
 import (
+	"reflect"
 	"strings"
 	"time"
 
@@ -46,4 +47,31 @@ func newFiller(data []byte) *randfill.Filler {
 		func(p *Provider, c randfill.Continue) { *p = fillProviders[c.Intn(len(fillProviders))] },
 		func(d *time.Duration, c randfill.Continue) { *d = durations[c.Intn(len(durations))] },
 	)
+}
+
+// fillFrom returns base with some of its fields replaced by filled values:
+// the fuzz input decides which fields (about one in four) and their new
+// values. Starting from a valid spec keeps a good share of the inputs
+// valid, so the fuzz targets test the result path as well as the errors.
+func fillFrom[T any](data []byte, base T) T {
+	f := newFiller(data)
+	var mask uint64
+	var patch T
+	f.Fill(&mask)
+	f.Fill(&patch)
+	mixFields(reflect.ValueOf(&base).Elem(), reflect.ValueOf(patch), &mask)
+	return base
+}
+
+func mixFields(dst, src reflect.Value, mask *uint64) {
+	for i := 0; i < dst.NumField(); i++ {
+		if dst.Type().Field(i).Anonymous && dst.Field(i).Kind() == reflect.Struct {
+			mixFields(dst.Field(i), src.Field(i), mask)
+			continue
+		}
+		if *mask&3 == 3 {
+			dst.Field(i).Set(src.Field(i))
+		}
+		*mask = *mask>>2 | *mask<<62
+	}
 }
