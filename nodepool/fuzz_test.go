@@ -8,6 +8,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apiequality "k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/util/validation"
 	"sigs.k8s.io/randfill"
 	"sigs.k8s.io/yaml"
 
@@ -287,3 +288,65 @@ func roundTrip[T any](t *testing.T, in *T, out *T) {
 }
 
 func resourceQuantity(n int64) *resource.Quantity { return resource.NewQuantity(n, resource.DecimalSI) }
+
+// FuzzPoolBuild checks the pool builder alone: no panic, error xor result, Build agrees with
+// Validate, and every label and taint of a result passes apimachinery's validators, every
+// kubeadm registration label is one a kubelet may set, and the node template round-trips
+// through YAML.
+func FuzzPoolBuild(f *testing.F) {
+	for _, seed := range [][]byte{nil, []byte("gpu"), []byte("compliance pool on aks"), {7, 7, 7, 7, 7, 7, 7, 7, 1, 2, 3}} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var pool Pool
+		filler(data).Fill(&pool)
+		tmpl, err := pool.Build()
+		if (tmpl == nil) == (err == nil) {
+			t.Fatalf("result %v and error %v", tmpl, err)
+		}
+		if (err == nil) != (len(pool.Validate()) == 0) {
+			t.Fatalf("Build and Validate disagree: %v", err)
+		}
+		if err != nil {
+			return
+		}
+		for k, v := range tmpl.Labels {
+			if msgs := validation.IsQualifiedName(k); len(msgs) > 0 {
+				t.Fatalf("label key %q: %v", k, msgs)
+			}
+			if msgs := validation.IsValidLabelValue(v); len(msgs) > 0 {
+				t.Fatalf("label %s value %q: %v", k, v, msgs)
+			}
+		}
+		for _, taint := range tmpl.Taints {
+			if msgs := validation.IsQualifiedName(taint.Key); len(msgs) > 0 {
+				t.Fatalf("taint key %q: %v", taint.Key, msgs)
+			}
+			if msgs := validation.IsValidLabelValue(taint.Value); len(msgs) > 0 {
+				t.Fatalf("taint %s value %q: %v", taint.Key, taint.Value, msgs)
+			}
+			if taint.Effect != corev1.TaintEffectNoSchedule {
+				t.Fatalf("taint %s effect %q", taint.Key, taint.Effect)
+			}
+		}
+		if tmpl.Dedicated != (len(tmpl.Taints) > 0) {
+			t.Fatalf("dedicated=%v with taints %v", tmpl.Dedicated, tmpl.Taints)
+		}
+		if (tmpl.Provider == ProviderKubeadm) != (tmpl.Registration != nil) {
+			t.Fatalf("registration %v for provider %s", tmpl.Registration, tmpl.Provider)
+		}
+		if tmpl.Registration != nil {
+			for k := range tmpl.Registration.NodeLabels {
+				ns := labelNamespace(k)
+				if (inNamespace(ns, "kubernetes.io") || inNamespace(ns, "k8s.io")) && !kubeletMaySet(k) {
+					t.Fatalf("kubelet may not set %s", k)
+				}
+			}
+		}
+		roundTrip(t, tmpl.Node(), &corev1.Node{})
+		again, err := pool.Build()
+		if err != nil || !apiequality.Semantic.DeepEqual(tmpl, again) {
+			t.Fatalf("Build is not deterministic: %v", err)
+		}
+	})
+}

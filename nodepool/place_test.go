@@ -247,6 +247,10 @@ func TestSchedulableReasons(t *testing.T) {
 	if diff := cmp.Diff(want, why); diff != "" {
 		t.Errorf("reasons (-want +got):\n%s", diff)
 	}
+	if ok, why := Schedulable(&corev1.PodSpec{NodeName: "other", Tolerations: tmpl.tolerations(), NodeSelector: map[string]string{LabelPool: "batch"}}, tmpl.Node()); ok ||
+		len(why) != 1 || why[0] != `the pod is bound to node "other" by nodeName` {
+		t.Errorf("nodeName: %v %v", ok, why)
+	}
 	if ok, _ := Schedulable(nil, node); ok {
 		t.Error("nil spec schedulable")
 	}

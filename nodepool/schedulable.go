@@ -13,8 +13,9 @@ import (
 // placement constraints go, and if not, every reason why. It uses the scheduler's own code
 // from k8s.io/component-helpers: the taints with effect NoSchedule or NoExecute that no
 // toleration tolerates (the TaintToleration filter), the required node affinity together with
-// spec.nodeSelector (the NodeAffinity filter), and an unschedulable (cordoned) node that is
-// not tolerated (the NodeUnschedulable filter). Resources, ports and inter-pod affinity are
+// spec.nodeSelector (the NodeAffinity filter), an unschedulable (cordoned) node that is not
+// tolerated (the NodeUnschedulable filter), and a spec.nodeName naming another node (the
+// NodeName filter). Resources, ports and inter-pod affinity are
 // not judged: they depend on what else runs on the node, not on where the pod is placed.
 //
 // A nil spec or node is not schedulable.
@@ -39,6 +40,10 @@ func Schedulable(spec *corev1.PodSpec, node *corev1.Node) (bool, []string) {
 		if !corev1helpers.TolerationsTolerateTaint(logger, spec.Tolerations, cordon, false) {
 			why = append(why, fmt.Sprintf("node %q is unschedulable (cordoned)", node.Name))
 		}
+	}
+
+	if spec.NodeName != "" && spec.NodeName != node.Name {
+		why = append(why, fmt.Sprintf("the pod is bound to node %q by nodeName", spec.NodeName))
 	}
 
 	pod := &corev1.Pod{Spec: corev1.PodSpec{NodeSelector: spec.NodeSelector, Affinity: spec.Affinity}}
