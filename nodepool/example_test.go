@@ -108,3 +108,73 @@ func ExampleEvictionNotice() {
 	// Output:
 	// 30s 2m0s
 }
+
+// Validate reports every problem at once, each with its field path.
+func ExamplePool_Validate() {
+	errs := nodepool.Pool{
+		Name:     "cards",
+		Purpose:  nodepool.PurposeCompliance,
+		Tenancy:  nodepool.TenancyShared,
+		Labels:   map[string]string{"node-role.kubernetes.io/pci": ""},
+		Provider: nodepool.ProviderKubeadm,
+	}.Validate()
+	for _, e := range errs {
+		fmt.Println(e.Field)
+	}
+	// Output:
+	// compliance
+	// tenancy
+	// labels[node-role.kubernetes.io/pci]
+}
+
+// A compliance pool's isolation label is applied by an administrator, since a kubelet may not
+// set node-restriction.kubernetes.io/ labels on itself.
+func ExampleTemplate_AdminLabelCommand() {
+	tmpl, err := nodepool.Pool{Name: "pci", Purpose: nodepool.PurposeCompliance, Compliance: nodepool.RegimePCIDSS}.Build()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	argv, err := tmpl.AdminLabelCommand("pci-worker-1")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(argv)
+	// Output:
+	// [kubectl label node pci-worker-1 node-restriction.kubernetes.io/prodkube-pool=pci]
+}
+
+// Node is the pool's node template, for judging placements with Schedulable: an AKS spot
+// pool carries the label and taint AKS sets itself, and the pool's own.
+func ExampleTemplate_Node() {
+	tmpl, err := nodepool.Pool{Name: "spot", Purpose: nodepool.PurposeSpot, Provider: nodepool.ProviderAKS}.Build()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	node := tmpl.Node()
+	out, err := yaml.Marshal(struct {
+		Name   string            `json:"name"`
+		Labels map[string]string `json:"labels"`
+		Taints []corev1.Taint    `json:"taints"`
+	}{node.Name, node.Labels, node.Spec.Taints})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Print(string(out))
+	// Output:
+	// labels:
+	//   kubernetes.azure.com/scalesetpriority: spot
+	//   pool.prodkube.io/name: spot
+	//   pool.prodkube.io/purpose: spot
+	// name: spot-template
+	// taints:
+	// - effect: NoSchedule
+	//   key: kubernetes.azure.com/scalesetpriority
+	//   value: spot
+	// - effect: NoSchedule
+	//   key: pool.prodkube.io/dedicated
+	//   value: spot
+}

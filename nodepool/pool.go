@@ -181,11 +181,22 @@ func (r *NodeRegistration) KubeletNodeLabels() string {
 }
 
 // LabelsFlag renders Labels as key=value pairs sorted by key and joined by commas, the form
-// gcloud --node-labels, az --labels and the kubelet's --node-labels accept.
+// gcloud --node-labels and the kubelet's --node-labels accept.
 func (s Settings) LabelsFlag() string { return labelsFlag(s.Labels) }
 
+// LabelPairs returns Labels as key=value words sorted by key, for tools that take one
+// argument per label (az aks nodepool add --labels).
+func (s Settings) LabelPairs() []string {
+	keys := sortedKeys(s.Labels)
+	out := make([]string, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, k+"="+s.Labels[k])
+	}
+	return out
+}
+
 // TaintsFlag renders Taints as key=value:Effect pairs joined by commas, the form
-// gcloud --node-taints and az --node-taints accept.
+// gcloud --node-taints accepts.
 func (s Settings) TaintsFlag() string {
 	parts := make([]string, 0, len(s.Taints))
 	for _, t := range s.Taints {
@@ -195,12 +206,7 @@ func (s Settings) TaintsFlag() string {
 }
 
 func labelsFlag(m map[string]string) string {
-	keys := sortedKeys(m)
-	parts := make([]string, 0, len(keys))
-	for _, k := range keys {
-		parts = append(parts, k+"="+m[k])
-	}
-	return strings.Join(parts, ",")
+	return strings.Join(Settings{Labels: m}.LabelPairs(), ",")
 }
 
 // Node returns a Node object built from the template — the labels and taints every node of

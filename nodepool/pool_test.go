@@ -234,6 +234,9 @@ func TestBuildTemplates(t *testing.T) {
 			if s := got.Configure.LabelsFlag(); s != tt.labelsFlag {
 				t.Errorf("LabelsFlag = %q, want %q", s, tt.labelsFlag)
 			}
+			if s := strings.Join(got.Configure.LabelPairs(), ","); s != tt.labelsFlag {
+				t.Errorf("LabelPairs = %q, want %q", s, tt.labelsFlag)
+			}
 			if s := got.Configure.TaintsFlag(); s != tt.taintsFlag {
 				t.Errorf("TaintsFlag = %q, want %q", s, tt.taintsFlag)
 			}
