@@ -30,12 +30,12 @@ func veleroModuleDir() string {
 }
 
 type crdSchema struct {
-	Type                 string             `json:"type"`
+	Type                 string                `json:"type"`
 	Properties           map[string]*crdSchema `json:"properties"`
 	AdditionalProperties *crdSchema            `json:"additionalProperties"`
 	Items                *crdSchema            `json:"items"`
-	Required             []string           `json:"required"`
-	Enum                 []any              `json:"enum"`
+	Required             []string              `json:"required"`
+	Enum                 []any                 `json:"enum"`
 }
 
 func loadCRDSchema(t *testing.T, file string) *crdSchema {
