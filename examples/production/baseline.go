@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/prodkube/prodkube/baseline"
@@ -48,8 +49,9 @@ func exampleWorkloads() (webApp, backend baseline.Deployment, database baseline.
 		},
 		ReadinessProbe: &baseline.Probe{HTTPPath: "/", PeriodSeconds: 5},
 		LivenessProbe:  &baseline.Probe{TCP: true, PeriodSeconds: 20, FailureThreshold: 3},
-		Replicas:       3,
-		Service:        &baseline.Service{},
+		// The scaling part's HorizontalPodAutoscaler owns the replica count.
+		Autoscaled: true,
+		Service:    &baseline.Service{},
 	}}
 	backend = baseline.Deployment{Workload: baseline.Workload{
 		Name:      "backend",
@@ -135,17 +137,30 @@ func addBaseline(out *output) error {
 	}
 	out.add(quota, limits)
 
+	// The workloads must be admissible where they go: the production
+	// namespace (added by the security part) enforces Pod Security.
+	ns, ok := out.find("Namespace", "", "production").(*corev1.Namespace)
+	if !ok || ns == nil {
+		return fmt.Errorf("namespace production: not added by an earlier part")
+	}
+	target := baseline.Target{Namespace: ns}
 	webApp, backend, database := exampleWorkloads()
 	for _, d := range []baseline.Deployment{webApp, backend} {
 		objs, err := d.Build()
 		if err != nil {
 			return fmt.Errorf("deployment %s: %w", d.Name, err)
 		}
+		if errs := objs.CheckTarget(target); len(errs) > 0 {
+			return fmt.Errorf("deployment %s: %w", d.Name, errs.ToAggregate())
+		}
 		out.add(objs.Objects()...)
 	}
 	db, err := database.Build()
 	if err != nil {
 		return fmt.Errorf("statefulset %s: %w", database.Name, err)
+	}
+	if errs := db.CheckTarget(target); len(errs) > 0 {
+		return fmt.Errorf("statefulset %s: %w", database.Name, errs.ToAggregate())
 	}
 	out.add(db.Objects()...)
 	return nil
