@@ -144,13 +144,54 @@ func (in Install) validate() (field.ErrorList, version.Version, version.Version)
 	return errs, vv, pv
 }
 
+// validateRegistry accepts a registry host (DNS name, optional port) with
+// an optional path of lower-case repository components, the form an image
+// reference allows in front of "velero/velero".
 func validateRegistry(r string) string {
-	host, _, _ := strings.Cut(r, "/")
-	name, _, _ := strings.Cut(host, ":")
-	if msgs := validation.IsDNS1123Subdomain(strings.ToLower(name)); len(msgs) > 0 || strings.ContainsAny(r, " \t\r\n\x00@") || strings.HasSuffix(r, "/") {
-		return "must be a registry host with an optional port and path, like registry.example.com/velero-mirror"
+	const want = "must be a registry host with an optional port and path, like registry.example.com/velero-mirror"
+	if len(r) > 255 {
+		return want
+	}
+	parts := strings.Split(r, "/")
+	host, port, hasPort := strings.Cut(parts[0], ":")
+	if len(validation.IsDNS1123Subdomain(strings.ToLower(host))) > 0 {
+		return want
+	}
+	if hasPort {
+		if n, ok := atoiPort(port); !ok || n < 1 || n > 65535 {
+			return want
+		}
+	}
+	for _, c := range parts[1:] {
+		if !isRepoComponent(c) {
+			return want
+		}
 	}
 	return ""
+}
+
+// isRepoComponent reports whether c is a lower-case repository path
+// component: alphanumerics separated by single '.', '_' or '-'.
+func isRepoComponent(c string) bool {
+	if c == "" {
+		return false
+	}
+	prevSep := true
+	for i := 0; i < len(c); i++ {
+		ch := c[i]
+		switch {
+		case ch >= 'a' && ch <= 'z', ch >= '0' && ch <= '9':
+			prevSep = false
+		case ch == '.' || ch == '_' || ch == '-':
+			if prevSep {
+				return false
+			}
+			prevSep = true
+		default:
+			return false
+		}
+	}
+	return !prevSep
 }
 
 // validateBucket accepts names that are valid on S3, GCS and Azure blob
@@ -203,13 +244,22 @@ func (in Install) registry() string {
 // VeleroImage returns the pinned Velero server image the install uses.
 // It is only meaningful for a valid spec.
 func (in Install) VeleroImage() string {
-	return in.registry() + "/velero/velero:" + in.VeleroVersion
+	return in.registry() + "/velero/velero:" + imageTag(in.VeleroVersion)
+}
+
+// imageTag writes a release version the way Velero tags its images
+// ("v1.18.3"), also when the spec gave it without the "v".
+func imageTag(s string) string {
+	if v, err := version.Parse(s); err == nil {
+		return v.String()
+	}
+	return s
 }
 
 // PluginImage returns the pinned provider plugin image the install uses.
 // It is only meaningful for a valid spec.
 func (in Install) PluginImage() string {
-	return in.registry() + "/" + in.Provider.PluginRepository() + ":" + in.PluginVersion
+	return in.registry() + "/" + in.Provider.PluginRepository() + ":" + imageTag(in.PluginVersion)
 }
 
 // Argv returns the `velero install` command as an argv. The Velero and

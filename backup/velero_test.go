@@ -53,6 +53,10 @@ func TestInstallArgv(t *testing.T) {
 			"velero install --namespace backup-system --provider gcp --image registry.example.com:5000/mirror/velero/velero:v1.17.1 " +
 				"--plugins registry.example.com:5000/mirror/velero/velero-plugin-for-gcp:v1.13.0 --bucket b-1 " +
 				"--use-volume-snapshots=false --no-secret --use-node-agent --default-volumes-to-fs-backup"},
+		{"versions without v still give v-tagged images", Install{VeleroVersion: "1.18.3", Provider: ProviderAWS, PluginVersion: "1.14.3",
+			Bucket: "velero", NoSecret: true, NoWait: true},
+			"velero install --namespace velero --provider aws --image docker.io/velero/velero:v1.18.3 " +
+				"--plugins docker.io/velero/velero-plugin-for-aws:v1.14.3 --bucket velero --no-secret"},
 		{"azure", Install{VeleroVersion: "v1.17.0", Provider: ProviderAzure, PluginVersion: "v1.13.2", Bucket: "velero",
 			BackupLocationConfig: map[string]string{"resourceGroup": "rg", "storageAccount": "sa1"}, SecretFile: "/secure/azure creds"},
 			"velero install --namespace velero --provider azure --image docker.io/velero/velero:v1.17.0 " +
@@ -95,6 +99,10 @@ func TestInstallValidate(t *testing.T) {
 		{"snapshot config without snapshots", func(in *Install) { in.NoVolumeSnapshots = true }, []string{"FieldValueForbidden snapshotLocationConfig"}},
 		{"fs backup without node agent", func(in *Install) { in.UseNodeAgent = false; in.DefaultVolumesToFsBackup = true },
 			[]string{"FieldValueForbidden defaultVolumesToFsBackup"}},
+		{"registry path with upper case", func(in *Install) { in.ImageRegistry = "registry.example.com/Mirror" },
+			[]string{"FieldValueInvalid imageRegistry"}},
+		{"registry port out of range", func(in *Install) { in.ImageRegistry = "registry.example.com:70000" },
+			[]string{"FieldValueInvalid imageRegistry"}},
 		{"bad namespace and registry", func(in *Install) { in.Namespace = "Velero"; in.ImageRegistry = "reg istry" }, []string{
 			"FieldValueInvalid imageRegistry", "FieldValueInvalid namespace"}},
 	} {
