@@ -2,6 +2,7 @@ package baseline_test
 
 import (
 	"fmt"
+	"os"
 
 	corev1 "k8s.io/api/core/v1"
 
@@ -222,4 +223,51 @@ func ExampleStatefulSet_Build() {
 	// Service database-headless
 	// StatefulSet database
 	// PodDisruptionBudget database
+}
+
+// Write puts the rendered files into a directory, ready to copy to the nodes.
+func ExampleControlPlane_Write() {
+	cp, _ := exampleCluster().Build()
+	dir, err := os.MkdirTemp("", "kubeadm")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer os.RemoveAll(dir)
+	if err := cp.Write(dir); err != nil {
+		fmt.Println(err)
+		return
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		fmt.Println(e.Name())
+	}
+	// Output:
+	// init.yaml
+	// join-control-plane-cp-2.yaml
+	// join-control-plane-cp-3.yaml
+	// join-worker.yaml
+}
+
+// A workload is checked against the namespace it goes into: here a quota
+// that leaves room for two pods but not for the rolling update's surge pod.
+func ExampleDeploymentObjects_CheckTarget() {
+	objs, _ := baseline.Deployment{Workload: baseline.Workload{
+		Name:      "backend",
+		Namespace: "team-a",
+		Image:     "registry.k8s.io/e2e-test-images/agnhost:2.55",
+		Args:      []string{"netexec", "--http-port=8080"},
+		Ports:     []baseline.Port{{Name: "http", Port: 8080}},
+		Resources: baseline.Resources{
+			Requests: baseline.Compute{CPU: "500m", Memory: "256Mi", EphemeralStorage: "64Mi"},
+			Limits:   baseline.Compute{CPU: "500m", Memory: "256Mi", EphemeralStorage: "64Mi"},
+		},
+		ReadinessProbe: &baseline.Probe{HTTPPath: "/readyz"},
+	}}.Build()
+	quota, _ := baseline.Quota{Namespace: "team-a", Requests: baseline.Compute{CPU: "1"}}.Build()
+	for _, e := range objs.CheckTarget(baseline.Target{Quota: quota}) {
+		fmt.Println(e.Field)
+	}
+	// Output:
+	// quota.hard[requests.cpu]
 }

@@ -46,9 +46,10 @@ type Workload struct {
 	// Image is pinned by tag or digest ("registry.k8s.io/pause:3.10" or
 	// "...@sha256:<hex>"); an untagged image or the tag "latest" is refused.
 	Image string
-	// Command and Args override the image's entrypoint and arguments.
+	// Command overrides the image's entrypoint.
 	Command []string
-	Args    []string
+	// Args overrides the image's arguments.
+	Args []string
 	// Ports the container listens on.
 	Ports []Port
 	// Env are environment variables; secrets are referenced, never inlined.
@@ -102,7 +103,9 @@ type Port struct {
 // EnvVar is an environment variable with either a literal Value or a
 // reference to a key of a Secret.
 type EnvVar struct {
-	Name  string
+	// Name of the variable (a C identifier).
+	Name string
+	// Value is a literal value; leave it empty when reading from a Secret.
 	Value string
 	// SecretName and SecretKey read the value from a Secret instead.
 	SecretName string
@@ -111,8 +114,10 @@ type EnvVar struct {
 
 // Resources are the container's requests and limits.
 type Resources struct {
+	// Requests are what the scheduler reserves for the container.
 	Requests Compute
-	Limits   Compute
+	// Limits are the most the container may use.
+	Limits Compute
 }
 
 // Probe is a readiness or liveness check. Exactly one of HTTPPath, TCP,
@@ -129,11 +134,15 @@ type Probe struct {
 	// Port is the port name or number; zero means the first container port.
 	// gRPC probes need a number.
 	Port intstr.IntOrString
-	// Timings; zero leaves the Kubernetes default.
+	// InitialDelaySeconds waits before the first probe; zero means none.
 	InitialDelaySeconds int32
-	PeriodSeconds       int32
-	TimeoutSeconds      int32
-	FailureThreshold    int32
+	// PeriodSeconds between probes; zero leaves the Kubernetes default (10).
+	PeriodSeconds int32
+	// TimeoutSeconds per probe; zero leaves the Kubernetes default (1).
+	TimeoutSeconds int32
+	// FailureThreshold failures in a row count as failed; zero leaves the
+	// Kubernetes default (3).
+	FailureThreshold int32
 }
 
 // Service exposes a workload's container ports.
@@ -169,9 +178,13 @@ type VolumeClaim struct {
 
 // DeploymentObjects are the objects of a Deployment, in apply order.
 type DeploymentObjects struct {
-	ServiceAccount      *corev1.ServiceAccount
-	Service             *corev1.Service // nil unless Workload.Service is set
-	Deployment          *appsv1.Deployment
+	// ServiceAccount is the workload's own identity, without a token.
+	ServiceAccount *corev1.ServiceAccount
+	// Service is nil unless Workload.Service is set.
+	Service *corev1.Service
+	// Deployment runs the pods.
+	Deployment *appsv1.Deployment
+	// PodDisruptionBudget allows one pod at a time to be disrupted.
 	PodDisruptionBudget *policyv1.PodDisruptionBudget
 }
 
@@ -186,10 +199,15 @@ func (o *DeploymentObjects) Objects() []prodkube.Object {
 
 // StatefulSetObjects are the objects of a StatefulSet, in apply order.
 type StatefulSetObjects struct {
-	ServiceAccount      *corev1.ServiceAccount
-	HeadlessService     *corev1.Service
-	Service             *corev1.Service // nil unless Workload.Service is set
-	StatefulSet         *appsv1.StatefulSet
+	// ServiceAccount is the workload's own identity, without a token.
+	ServiceAccount *corev1.ServiceAccount
+	// HeadlessService gives every pod a stable DNS name.
+	HeadlessService *corev1.Service
+	// Service is nil unless Workload.Service is set.
+	Service *corev1.Service
+	// StatefulSet runs the pods.
+	StatefulSet *appsv1.StatefulSet
+	// PodDisruptionBudget allows one pod at a time to be disrupted.
 	PodDisruptionBudget *policyv1.PodDisruptionBudget
 }
 
