@@ -1,15 +1,18 @@
 package prodkube
 
 import (
-	"bytes"
-	"encoding/json"
 	"reflect"
 
-	"sigs.k8s.io/yaml"
+	"github.com/prodkube/prodkube/internal/yamlenc"
 )
 
 // encodeObject renders one object as a YAML document. It is the one place
 // where objects become bytes; WriteYAML, WriteDir and MarshalYAML all use it.
+//
+// The document is written in one pass over the typed object (no JSON, no
+// intermediate maps): keys in the order sigs.k8s.io/yaml writes them, and
+// every string that a YAML 1.1 or 1.2 parser could read as something else
+// quoted.
 //
 // Noise pruning: null values are dropped everywhere; at the top level of an
 // object, "status" and "spec" are dropped when they are empty objects (an
@@ -19,60 +22,20 @@ import (
 // volume, a NetworkPolicy "podSelector: {}" selecting every pod, a
 // "namespaceSelector: {}" selecting every namespace).
 func encodeObject(obj Object) ([]byte, error) {
-	js, err := json.Marshal(obj)
-	if err != nil {
-		return nil, err
-	}
-	dec := json.NewDecoder(bytes.NewReader(js))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, err
-	}
-	if m, ok := prune(v).(map[string]any); ok {
-		for _, k := range []string{"status", "spec"} {
-			if e, ok := m[k].(map[string]any); ok && len(e) == 0 {
-				delete(m, k)
-			}
-		}
-	}
-	return yaml.Marshal(v)
+	return encoder.Append(nil, obj)
 }
 
 // emptyNoise lists the keys whose empty-object values carry no meaning at any
 // depth and are left out of the output: unset resource requirements and
 // rollout strategies.
-var emptyNoise = map[string]bool{
-	"resources":      true,
-	"strategy":       true,
-	"updateStrategy": true,
-}
+var emptyNoise = []string{"resources", "strategy", "updateStrategy"}
 
-func prune(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		for k, e := range t {
-			if e == nil {
-				delete(t, k)
-				continue
-			}
-			pe := prune(e)
-			if m, ok := pe.(map[string]any); ok && len(m) == 0 && emptyNoise[k] {
-				delete(t, k)
-				continue
-			}
-			t[k] = pe
-		}
-		return t
-	case []any:
-		for i, e := range t {
-			t[i] = prune(e)
-		}
-		return t
-	default:
-		return v
-	}
-}
+// encoder applies the pruning rule above.
+var encoder = yamlenc.New(yamlenc.Options{
+	OmitNull:     true,
+	OmitEmpty:    emptyNoise,
+	OmitEmptyTop: []string{"status", "spec"},
+})
 
 // isNil reports whether obj is nil or a typed nil pointer.
 func isNil(obj Object) bool {

@@ -40,10 +40,13 @@ type Options struct {
 	// json.Marshaler that writes null). Null items of a sequence stay, as
 	// leaving them out would change the sequence.
 	OmitNull bool
-	// OmitEmpty lists mapping keys whose entry is left out when its value
-	// is an empty mapping, judged after the value's own entries were
-	// pruned. Every other empty mapping is written as "{}".
+	// OmitEmpty lists mapping keys whose entry is left out, at any depth,
+	// when its value is an empty mapping, judged after the value's own
+	// entries were pruned. Every other empty mapping is written as "{}".
 	OmitEmpty []string
+	// OmitEmptyTop is OmitEmpty for the document's top-level mapping only
+	// (for example an object's empty "spec" or "status").
+	OmitEmptyTop []string
 }
 
 // Encoder writes values as YAML documents. Its zero value writes exactly
@@ -55,7 +58,11 @@ type Encoder struct {
 
 // New returns an Encoder that applies opts.
 func New(opts Options) *Encoder {
-	o := Options{OmitNull: opts.OmitNull, OmitEmpty: append([]string(nil), opts.OmitEmpty...)}
+	o := Options{
+		OmitNull:     opts.OmitNull,
+		OmitEmpty:    append([]string(nil), opts.OmitEmpty...),
+		OmitEmptyTop: append([]string(nil), opts.OmitEmptyTop...),
+	}
 	return &Encoder{opts: o}
 }
 
@@ -409,9 +416,10 @@ func (s *state) newline(ind int) {
 const spaces = "                                                                "
 
 // prune reports whether an entry named key whose value gave r is left out,
-// in which case the caller truncates the buffer to before the entry.
-// A null value that is kept is written here.
-func (s *state) prune(key string, r result) bool {
+// in which case the caller truncates the buffer to before the entry; top
+// says the entry is in the document's top-level mapping. A null value that
+// is kept is written here.
+func (s *state) prune(key string, r result, top bool) bool {
 	switch r {
 	case resNull:
 		if s.opts.OmitNull {
@@ -422,6 +430,13 @@ func (s *state) prune(key string, r result) bool {
 		for _, k := range s.opts.OmitEmpty {
 			if k == key {
 				return true
+			}
+		}
+		if top {
+			for _, k := range s.opts.OmitEmptyTop {
+				if k == key {
+					return true
+				}
 			}
 		}
 	}

@@ -19,7 +19,7 @@ import (
 )
 
 func ExampleEncoder_Append() {
-	enc := New(Options{OmitNull: true, OmitEmpty: []string{"status", "resources"}})
+	enc := New(Options{OmitNull: true, OmitEmpty: []string{"resources"}, OmitEmptyTop: []string{"status"}})
 	pod := &corev1.Pod{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Pod"},
 		ObjectMeta: metav1.ObjectMeta{Name: "web", Labels: map[string]string{"enabled": "yes"}},
@@ -80,6 +80,7 @@ func TestPruning(t *testing.T) {
   l:
   - null
   - {}
+  status: {}
 spec:
   items:
   - null

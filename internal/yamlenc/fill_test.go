@@ -194,7 +194,7 @@ func fillObject(data []byte, noSpace bool) any {
 }
 
 // renderOptions is the renderer's pruning rule.
-var renderOptions = Options{OmitNull: true, OmitEmpty: []string{"status", "resources", "strategy", "updateStrategy"}}
+var renderOptions = Options{OmitNull: true, OmitEmpty: []string{"resources", "strategy", "updateStrategy"}, OmitEmptyTop: []string{"status", "spec"}}
 
 // reference renders v the way the map-based renderer did: encoding/json,
 // a generic tree, the pruning rule applied to it, then sigs.k8s.io/yaml.
@@ -210,7 +210,7 @@ func reference(v any, prune bool) ([]byte, error) {
 		return nil, err
 	}
 	if prune {
-		tree = pruneTree(tree)
+		tree = pruneTop(pruneTree(tree))
 	}
 	return sigsyaml.Marshal(tree)
 }
@@ -224,7 +224,7 @@ func pruneTree(v any) any {
 				continue
 			}
 			pe := pruneTree(e)
-			if m, ok := pe.(map[string]any); ok && len(m) == 0 && (k == "status" || k == "resources" || k == "strategy" || k == "updateStrategy") {
+			if m, ok := pe.(map[string]any); ok && len(m) == 0 && (k == "resources" || k == "strategy" || k == "updateStrategy") {
 				delete(t, k)
 				continue
 			}
@@ -264,7 +264,19 @@ func jsonTree(t testing.TB, v any) (any, error) {
 	if err := json.Unmarshal(js, &tr); err != nil {
 		t.Fatal(err)
 	}
-	return pruneTree(tr), nil
+	return pruneTop(pruneTree(tr)), nil
+}
+
+// pruneTop drops empty "status" and "spec" objects at the top level.
+func pruneTop(v any) any {
+	if m, ok := v.(map[string]any); ok {
+		for _, k := range []string{"status", "spec"} {
+			if e, ok := m[k].(map[string]any); ok && len(e) == 0 {
+				delete(m, k)
+			}
+		}
+	}
+	return v
 }
 
 // treeOK is tree for YAML that may not parse.

@@ -435,7 +435,7 @@ func (s *state) jsonObject(r *jsonReader, c ctx) result {
 		if s.err != nil {
 			return resOther
 		}
-		if s.prune(m.key, res) {
+		if s.prune(m.key, res, c.mode == modeTop) {
 			s.buf = s.buf[:pos]
 			continue
 		}

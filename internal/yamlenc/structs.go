@@ -246,7 +246,7 @@ func newStructPlan(t reflect.Type) encFn {
 			if s.err != nil {
 				return resOther
 			}
-			if s.prune(f.name, r) {
+			if s.prune(f.name, r, c.mode == modeTop) {
 				s.buf = s.buf[:pos]
 				continue
 			}
@@ -386,7 +386,7 @@ func newMapPlan(t reflect.Type) encFn {
 			if s.err != nil {
 				return resOther
 			}
-			if s.prune(e.key, r) {
+			if s.prune(e.key, r, c.mode == modeTop) {
 				s.buf = s.buf[:pos]
 				continue
 			}
@@ -502,7 +502,7 @@ func (s *state) mapEntriesNoCopy(v reflect.Value, c ctx, keyFn func(reflect.Valu
 		if s.err != nil {
 			return resOther
 		}
-		if s.prune(e.key, r) {
+		if s.prune(e.key, r, c.mode == modeTop) {
 			s.buf = s.buf[:pos]
 			continue
 		}
