@@ -274,23 +274,26 @@ func validateUsage(u *ContainerUsage, p *field.Path) field.ErrorList {
 	var prev time.Time
 	for i := range u.Samples {
 		s := &u.Samples[i]
-		sp := p.Child("samples").Index(i)
-		var e field.ErrorList
-		if math.IsNaN(s.CPU) || math.IsInf(s.CPU, 0) || s.CPU < 0 || s.CPU > cpuMax {
-			e = append(e, field.Invalid(sp.Child("cpu"), s.CPU, "must be a number of cores between 0 and 1000"))
-		}
-		if s.Memory < 0 || s.Memory > int64(memMax) {
-			e = append(e, field.Invalid(sp.Child("memory"), s.Memory, "must be a number of bytes between 0 and 1e12"))
-		}
-		if i > 0 && s.Time.Before(prev) {
-			e = append(e, field.Invalid(sp.Child("time"), s.Time.UTC().Format(time.RFC3339), "samples must be in time order; this one is earlier than the previous"))
-		}
+		badCPU := math.IsNaN(s.CPU) || math.IsInf(s.CPU, 0) || s.CPU < 0 || s.CPU > cpuMax
+		badMem := s.Memory < 0 || s.Memory > int64(memMax)
+		badTime := i > 0 && s.Time.Before(prev)
 		prev = s.Time
-		if len(e) > 0 {
-			sampleErrs++
-			if sampleErrs <= maxSampleErrs {
-				errs = append(errs, e...)
-			}
+		if !badCPU && !badMem && !badTime {
+			continue // the common case allocates nothing
+		}
+		sampleErrs++
+		if sampleErrs > maxSampleErrs {
+			continue
+		}
+		sp := p.Child("samples").Index(i)
+		if badCPU {
+			errs = append(errs, field.Invalid(sp.Child("cpu"), s.CPU, "must be a number of cores between 0 and 1000"))
+		}
+		if badMem {
+			errs = append(errs, field.Invalid(sp.Child("memory"), s.Memory, "must be a number of bytes between 0 and 1e12"))
+		}
+		if badTime {
+			errs = append(errs, field.Invalid(sp.Child("time"), s.Time.UTC().Format(time.RFC3339), "samples must be in time order; this one is earlier than the previous"))
 		}
 	}
 	if sampleErrs > maxSampleErrs {
@@ -344,16 +347,18 @@ func (r Recommender) recommend(u *ContainerUsage) (*Recommendation, error) {
 			days++
 		}
 	}
+	spanSec := span.Seconds()
 	for i := range u.Samples {
 		s := &u.Samples[i]
-		w := weight(s.Time)
+		since := s.Time.Sub(first)
+		w := math.Exp2((since.Seconds() - spanSec) / halfLife)
 		cpuHist.add(s.CPU, w)
 		mem := float64(s.Memory)
 		if s.OOMKilled {
 			ooms++
 			mem = math.Max(mem*oomBumpRatio, mem+oomMinBump)
 		}
-		idx := int64(s.Time.Sub(first) / day)
+		idx := int64(since / day)
 		if idx != window {
 			flush()
 			window, peak, peakTime = idx, mem, s.Time
