@@ -125,12 +125,21 @@ type ClusterAutoscaler struct {
 
 // ClusterAutoscalerBundle is the set of objects that installs the autoscaler.
 type ClusterAutoscalerBundle struct {
-	ServiceAccount      *corev1.ServiceAccount
-	ClusterRole         *rbacv1.ClusterRole
-	ClusterRoleBinding  *rbacv1.ClusterRoleBinding
-	Role                *rbacv1.Role
-	RoleBinding         *rbacv1.RoleBinding
-	Deployment          *appsv1.Deployment
+	// ServiceAccount is the autoscaler's identity; it does not mount its token by
+	// default (the Deployment's pod opts in).
+	ServiceAccount *corev1.ServiceAccount
+	// ClusterRole grants the cluster-wide reads, node updates and evictions.
+	ClusterRole *rbacv1.ClusterRole
+	// ClusterRoleBinding binds ClusterRole to ServiceAccount.
+	ClusterRoleBinding *rbacv1.ClusterRoleBinding
+	// Role grants the status (and priority-expander) ConfigMaps and the
+	// leader-election Lease, by name, in the autoscaler's namespace.
+	Role *rbacv1.Role
+	// RoleBinding binds Role to ServiceAccount.
+	RoleBinding *rbacv1.RoleBinding
+	// Deployment runs the autoscaler.
+	Deployment *appsv1.Deployment
+	// PodDisruptionBudget lets a node drain take at most one autoscaler pod at a time.
 	PodDisruptionBudget *policyv1.PodDisruptionBudget
 }
 

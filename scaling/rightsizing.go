@@ -79,8 +79,10 @@ type Recommender struct {
 
 // Recommendation is the outcome for one container, with its reasoning.
 type Recommendation struct {
+	// Workload and Container identify the container, as in ContainerUsage.
 	Workload, Container string
-	Replicas            int32
+	// Replicas is the pod count the cost delta is multiplied by.
+	Replicas int32
 	// Requests and Limits are the recommended values for cpu and memory.
 	Requests, Limits corev1.ResourceList
 	// CPU and Memory compare the recommended requests with the current ones.
@@ -91,6 +93,8 @@ type Recommendation struct {
 
 // Comparison sets a recommended request against the current one.
 type Comparison struct {
+	// Current is today's request (zero when HasCurrent is false); Recommended is the
+	// recommended request.
 	Current, Recommended resource.Quantity
 	// HasCurrent is false when the container requests nothing today.
 	HasCurrent bool
@@ -103,7 +107,9 @@ type Comparison struct {
 
 // Explanation records the evidence behind a recommendation.
 type Explanation struct {
-	Samples     int
+	// Samples is the number of samples used.
+	Samples int
+	// First and Last are the times of the first and last sample; Span is between them.
 	First, Last time.Time
 	Span        time.Duration
 	// Days is the number of 24-hour windows whose memory peaks were used.
@@ -114,8 +120,9 @@ type Explanation struct {
 	// MemoryPercentile and MemoryPeakBytes: the percentile of daily peaks and its value.
 	MemoryPercentile float64
 	MemoryPeakBytes  float64
-	SafetyMargin     float64
-	HalfLife         time.Duration
+	// SafetyMargin and HalfLife are the settings used.
+	SafetyMargin float64
+	HalfLife     time.Duration
 	// Confidence is min(days of history, samples / 288), i.e. days of five-minute data.
 	Confidence float64
 	// ConfidenceLevel is "low" (< 1), "medium" (< 7) or "high".
@@ -127,11 +134,14 @@ type Explanation struct {
 
 // InsufficientHistoryError is returned when there is too little data to recommend.
 type InsufficientHistoryError struct {
+	// Workload and Container identify the container.
 	Workload, Container string
+	// Samples and Span are what there was; MinSamples and MinHistory what is needed.
 	Samples, MinSamples int
 	Span, MinHistory    time.Duration
 }
 
+// Error says what history there was and what is needed.
 func (e *InsufficientHistoryError) Error() string {
 	return fmt.Sprintf("%s/%s: not enough history to recommend: %d samples over %s; need at least %d samples over %s",
 		e.Workload, e.Container, e.Samples, e.Span, e.MinSamples, e.MinHistory)
