@@ -186,10 +186,13 @@ func (d RestoreDrill) Plan() (*DrillPlan, error) {
 	p := &DrillPlan{Namespace: d.Namespace, TargetNamespace: tgt, RestoreName: name, Source: source, Restore: argv}
 
 	p.Steps = append(p.Steps, DrillStep{
-		Title: "Check that the target namespace is free",
+		Title: "Check that the target namespace and the restore name are free",
 		Why:   "The drill restores into a scratch namespace and must never merge into, or later delete, something that already exists.",
 		Bash: fmt.Sprintf("if kubectl get namespace %s >/dev/null 2>&1; then\n  echo %s >&2\n  exit 1\nfi\n",
-			q(tgt), q("namespace "+tgt+" already exists; delete it or choose another target")),
+			q(tgt), q("namespace "+tgt+" already exists; delete it or choose another target")) +
+			fmt.Sprintf("if %s >/dev/null 2>&1; then\n  echo %s >&2\n  exit 1\nfi\n",
+				shell.Join([]string{"kubectl", "--namespace", vns, "get", "restores.velero.io", name}),
+				q("restore "+name+" already exists (left by an earlier drill?); delete it first")),
 	})
 	p.Steps = append(p.Steps, DrillStep{
 		Title: "Restore " + d.Namespace + " into " + tgt,

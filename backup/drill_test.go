@@ -78,6 +78,7 @@ func drillStubs(t *testing.T, phase, targetExists string) (bin, log string) {
 	writeStub(t, bin, "kubectl", `echo "kubectl $*" >> `+q+`
 case "$*" in
   "get namespace production-restore-test") [ `+targetExists+` = yes ] && exit 0; exit 1 ;;
+  "--namespace velero get restores.velero.io production-restore-test-drill") exit 1 ;;
   *"get restores.velero.io"*"{.status.phase}") printf `+phase+` ;;
   *"get restores.velero.io"*"{.status.errors}") ;;
   *"get restores.velero.io"*"{.status.progress.totalItems}") printf 12 ;;

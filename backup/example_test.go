@@ -329,7 +329,7 @@ func ExampleRestoreDrill_Plan() {
 	}
 	// Output:
 	// the latest successful backup of schedule production-daily -> production-restore-test
-	// 1. Check that the target namespace is free
+	// 1. Check that the target namespace and the restore name are free
 	// 2. Restore production into production-restore-test
 	// 3. Check the restore's outcome
 	// 4. Wait for the restored pods to be ready
