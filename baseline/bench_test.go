@@ -24,7 +24,7 @@ func handInit() []Document {
 	return []Document{
 		&v1beta4.InitConfiguration{
 			TypeMeta:         metav1.TypeMeta{APIVersion: "kubeadm.k8s.io/v1beta4", Kind: "InitConfiguration"},
-			NodeRegistration: v1beta4.NodeRegistrationOptions{Name: "cp-1"},
+			NodeRegistration: v1beta4.NodeRegistrationOptions{Name: "cp-1", KubeletExtraArgs: []v1beta4.Arg{{Name: "node-labels", Value: "topology.kubernetes.io/zone=a"}}},
 			LocalAPIEndpoint: v1beta4.APIEndpoint{AdvertiseAddress: "10.0.1.10", BindPort: 6443},
 		},
 		&v1beta4.ClusterConfiguration{

@@ -117,7 +117,8 @@ type ControlPlaneNode struct {
 	Name string
 	// Address is the IP address its API server advertises.
 	Address string
-	// Zone is the failure domain (topology.kubernetes.io/zone) it runs in.
+	// Zone is the failure domain it runs in. The kubelet labels the node
+	// topology.kubernetes.io/zone with it.
 	Zone string
 }
 
@@ -162,6 +163,23 @@ type WorkerJoin struct {
 	// may set on itself (node.kubernetes.io/..., kubelet.kubernetes.io/...,
 	// topology and instance-type labels); others must be set by an admin.
 	NodeLabels map[string]string
+	// Zone, when set, labels the nodes topology.kubernetes.io/zone, which
+	// the zone spread of production workloads needs where no cloud
+	// provider sets it. Use one group per zone.
+	Zone string
+}
+
+// labels returns the node labels including the zone.
+func (w WorkerJoin) labels() map[string]string {
+	if w.Zone == "" {
+		return w.NodeLabels
+	}
+	l := copyMap(w.NodeLabels)
+	if l == nil {
+		l = map[string]string{}
+	}
+	l[corev1.LabelTopologyZone] = w.Zone
+	return l
 }
 
 // withDefaults returns a copy of h with defaults filled in. Slices are not
@@ -481,6 +499,14 @@ func (w WorkerJoin) validate(p *field.Path) field.ErrorList {
 		}
 	}
 	errs = append(errs, validateTaints(w.Taints, p.Child("taints"))...)
+	if w.Zone != "" {
+		for _, msg := range validation.IsValidLabelValue(w.Zone) {
+			errs = append(errs, field.Invalid(p.Child("zone"), w.Zone, msg))
+		}
+		if _, ok := w.NodeLabels[corev1.LabelTopologyZone]; ok {
+			errs = append(errs, field.Forbidden(p.Child("nodeLabels").Key(corev1.LabelTopologyZone), "comes from zone"))
+		}
+	}
 	keys := sortedKeys(w.NodeLabels)
 	for _, k := range keys {
 		v := w.NodeLabels[k]

@@ -277,6 +277,9 @@ func TestHAFiles(t *testing.T) {
 	if joinCP.ControlPlane == nil || joinCP.ControlPlane.LocalAPIEndpoint.AdvertiseAddress != "10.0.3.10" || joinCP.NodeRegistration.Name != "cp-3" {
 		t.Errorf("control plane join: %+v", joinCP)
 	}
+	if diff := cmp.Diff([]v1beta4.Arg{{Name: "node-labels", Value: "topology.kubernetes.io/zone=c"}}, joinCP.NodeRegistration.KubeletExtraArgs); diff != "" {
+		t.Errorf("control plane zone label (-want +got):\n%s", diff)
+	}
 
 	// No secret and no empty noise in any file.
 	for name, b := range files {
@@ -361,6 +364,16 @@ func TestControlPlaneWorkerJoin(t *testing.T) {
 	}
 	if diff := cmp.Diff([]corev1.Taint{{Key: "example.com/spot", Value: "true", Effect: corev1.TaintEffectNoSchedule}}, j.NodeRegistration.Taints); diff != "" {
 		t.Errorf("taints (-want +got):\n%s", diff)
+	}
+	zf, err := cp.WorkerJoin(WorkerJoin{Name: "zone-a", Zone: "eu-west-1a", NodeLabels: map[string]string{"example.com/pool": "general"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if zj := zf.Documents[0].(*v1beta4.JoinConfiguration); !cmp.Equal(zj.NodeRegistration.KubeletExtraArgs, []v1beta4.Arg{{Name: "node-labels", Value: "example.com/pool=general,topology.kubernetes.io/zone=eu-west-1a"}}) {
+		t.Errorf("zone group args %+v", zj.NodeRegistration.KubeletExtraArgs)
+	}
+	if got := errPaths(WorkerJoin{Name: "z", Zone: "bad zone", NodeLabels: map[string]string{corev1.LabelTopologyZone: "a"}}.Validate()); strings.Join(got, "|") != "FieldValueInvalid zone|FieldValueForbidden nodeLabels[topology.kubernetes.io/zone]" {
+		t.Errorf("zone paths %v", got)
 	}
 	_, err = cp.WorkerJoin(WorkerJoin{Name: "Bad_Name", NodeLabels: map[string]string{"kubernetes.io/role": "x"}})
 	var agg interface{ Errors() []error }

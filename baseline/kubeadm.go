@@ -109,7 +109,7 @@ func (c *ControlPlane) WorkerJoin(w WorkerJoin) (File, error) {
 	if errs := w.Validate(); len(errs) > 0 {
 		return File{}, errs.ToAggregate()
 	}
-	return workerFile(c.APIVersion, c.discoveryFile, JoinWorkerGroupFile(w.Name), w.Taints, w.NodeLabels), nil
+	return workerFile(c.APIVersion, c.discoveryFile, JoinWorkerGroupFile(w.Name), w.Taints, w.labels()), nil
 }
 
 // Build validates the spec and renders the kubeadm configuration.
@@ -130,7 +130,7 @@ func (h HA) Build() (*ControlPlane, error) {
 	}
 	cp.Files = append(cp.Files, workerFile(api, h.DiscoveryFile, JoinWorkerFile, nil, nil))
 	for _, w := range h.Workers {
-		cp.Files = append(cp.Files, workerFile(api, h.DiscoveryFile, JoinWorkerGroupFile(w.Name), w.Taints, w.NodeLabels))
+		cp.Files = append(cp.Files, workerFile(api, h.DiscoveryFile, JoinWorkerGroupFile(w.Name), w.Taints, w.labels()))
 	}
 	return cp, nil
 }
@@ -181,7 +181,7 @@ func (h HA) initV1Beta4() File {
 	first := h.ControlPlaneNodes[0]
 	init := &v1beta4.InitConfiguration{
 		TypeMeta:         typeMeta(KubeadmV1Beta4, "InitConfiguration"),
-		NodeRegistration: v1beta4.NodeRegistrationOptions{Name: first.Name},
+		NodeRegistration: v1beta4.NodeRegistrationOptions{Name: first.Name, KubeletExtraArgs: argsV1Beta4(zoneArgs(first.Zone))},
 		LocalAPIEndpoint: v1beta4.APIEndpoint{AdvertiseAddress: first.Address, BindPort: DefaultAPIServerPort},
 	}
 	cc := &v1beta4.ClusterConfiguration{
@@ -216,7 +216,7 @@ func (h HA) initV1Beta3() File {
 	first := h.ControlPlaneNodes[0]
 	init := &v1beta3.InitConfiguration{
 		TypeMeta:         typeMeta(KubeadmV1Beta3, "InitConfiguration"),
-		NodeRegistration: v1beta3.NodeRegistrationOptions{Name: first.Name},
+		NodeRegistration: v1beta3.NodeRegistrationOptions{Name: first.Name, KubeletExtraArgs: argsV1Beta3(zoneArgs(first.Zone))},
 		LocalAPIEndpoint: v1beta3.APIEndpoint{AdvertiseAddress: first.Address, BindPort: DefaultAPIServerPort},
 	}
 	cc := &v1beta3.ClusterConfiguration{
@@ -252,7 +252,7 @@ func (h HA) joinControlPlane(api APIVersion, n ControlPlaneNode) File {
 	if api == KubeadmV1Beta4 {
 		return File{Name: name, Documents: []Document{&v1beta4.JoinConfiguration{
 			TypeMeta:         typeMeta(api, "JoinConfiguration"),
-			NodeRegistration: v1beta4.NodeRegistrationOptions{Name: n.Name},
+			NodeRegistration: v1beta4.NodeRegistrationOptions{Name: n.Name, KubeletExtraArgs: argsV1Beta4(zoneArgs(n.Zone))},
 			Discovery:        v1beta4.Discovery{File: &v1beta4.FileDiscovery{KubeConfigPath: h.DiscoveryFile}},
 			ControlPlane: &v1beta4.JoinControlPlane{
 				LocalAPIEndpoint: v1beta4.APIEndpoint{AdvertiseAddress: n.Address, BindPort: DefaultAPIServerPort},
@@ -261,12 +261,21 @@ func (h HA) joinControlPlane(api APIVersion, n ControlPlaneNode) File {
 	}
 	return File{Name: name, Documents: []Document{&v1beta3.JoinConfiguration{
 		TypeMeta:         typeMeta(api, "JoinConfiguration"),
-		NodeRegistration: v1beta3.NodeRegistrationOptions{Name: n.Name},
+		NodeRegistration: v1beta3.NodeRegistrationOptions{Name: n.Name, KubeletExtraArgs: argsV1Beta3(zoneArgs(n.Zone))},
 		Discovery:        v1beta3.Discovery{File: &v1beta3.FileDiscovery{KubeConfigPath: h.DiscoveryFile}},
 		ControlPlane: &v1beta3.JoinControlPlane{
 			LocalAPIEndpoint: v1beta3.APIEndpoint{AdvertiseAddress: n.Address, BindPort: DefaultAPIServerPort},
 		},
 	}}}
+}
+
+// zoneArgs labels a node with its zone through the kubelet, so that zone
+// topology spread constraints can place pods on it.
+func zoneArgs(zone string) map[string]string {
+	if zone == "" {
+		return nil
+	}
+	return map[string]string{"node-labels": nodeLabelsArg(map[string]string{corev1.LabelTopologyZone: zone})}
 }
 
 // nodeLabelsArg renders kubelet --node-labels: sorted "k=v" pairs.

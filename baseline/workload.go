@@ -35,6 +35,13 @@ const DefaultReplicas int32 = 2
 // pinned image, resources, probes and the restricted security context, run
 // by a dedicated ServiceAccount, spread across zones and hosts and guarded by
 // a PodDisruptionBudget.
+//
+// The zone spread is a hard constraint (DoNotSchedule, at most one pod more
+// in any zone), so pods only land on nodes labelled
+// topology.kubernetes.io/zone: cloud providers set it, and kubeadm-joined
+// nodes get it from ControlPlaneNode.Zone and WorkerJoin.Zone. The host
+// spread is soft (ScheduleAnyway), so that more replicas than nodes still
+// schedule.
 type Workload struct {
 	// Name of every object and the app.kubernetes.io/name label (a DNS-1035
 	// label, so that it can also name a Service). Required.
