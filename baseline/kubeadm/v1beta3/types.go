@@ -3,8 +3,8 @@
 //
 // The structs carry kubeadm's exact JSON field names. kubeadm v1.22 to v1.30
 // write v1beta3; v1.31 to v1.36 still read it (deprecated in favour of
-// v1beta4); v1.37 refuses it. Only fields prodkube sets are modelled; kubeadm applies its
-// own defaults to the rest. Struct-valued fields use omitzero so that a
+// v1beta4); v1.37 refuses it. Only fields prodkube sets are modelled;
+// kubeadm applies its own defaults to the rest. Struct-valued fields use omitzero so that a
 // rendered file holds no empty noise such as "dns: {}".
 //
 // The package deliberately does not import k8s.io/kubernetes: importing
