@@ -296,6 +296,9 @@ func (s *Spec) validate() (*validated, field.ErrorList) {
 			if cpVersion != nil {
 				if msg := kubeletSkew(ver, *cpVersion, *cpVersion); msg != "" {
 					errs = append(errs, field.Invalid(np.Child("version"), n.Version, msg))
+				} else if cpVersion.Less(ver) {
+					errs = append(errs, field.Invalid(np.Child("version"), n.Version,
+						fmt.Sprintf("must not be newer than the control plane (%s): a node is never downgraded, and the plan moves every node to the control plane's versions", cpVersion)))
 				}
 			}
 			ps.nodes = append(ps.nodes, nodeState{name: n.Name, version: ver})

@@ -132,6 +132,7 @@ func (s *Spec) Plan() (*Plan, error) {
 	for i := range plan.Steps {
 		plan.Steps[i].Number = i + 1
 	}
+	noteFindings(plan)
 	return plan, nil
 }
 
@@ -555,4 +556,26 @@ func listNodes(nodes []string) string {
 		return s
 	}
 	return fmt.Sprintf("%s … %s (%d nodes)", nodes[0], nodes[len(nodes)-1], len(nodes))
+}
+
+// noteFindings tells the first control plane step of each hop which objects
+// of the manifests that hop stops serving.
+func noteFindings(p *Plan) {
+	for _, f := range p.Findings {
+		if f.AlreadyRemoved {
+			continue
+		}
+		for i := range p.Steps {
+			s := &p.Steps[i]
+			if s.Phase == PhaseControlPlane && s.Version.SameMinor(f.Removal.RemovedIn) {
+				obj := f.Kind + " " + f.Name
+				if f.Namespace != "" {
+					obj = f.Kind + " " + f.Namespace + "/" + f.Name
+				}
+				s.Notes = append(s.Notes, fmt.Sprintf("Before this step, migrate %s (%s, document %d) from %s to %s: %s no longer serves it.",
+					obj, f.Manifest, f.Document, f.APIVersion, f.Removal.Replacement, f.Removal.RemovedIn.MinorString()))
+				break
+			}
+		}
+	}
 }

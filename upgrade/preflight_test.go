@@ -1,6 +1,7 @@
 package upgrade
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 
@@ -118,5 +119,50 @@ func TestSplitDocuments(t *testing.T) {
 	want := []string{"a: 1\n", "b: 2\n", "", "c: 3\n----\nd: 4"}
 	if diff := cmp.Diff(want, s); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+func TestFindingsNoteTheHop(t *testing.T) {
+	s := Spec{
+		ControlPlane: []ControlPlaneNode{{Name: "cp-1", Version: "v1.33.4"}},
+		Target:       "v1.33.9",
+		Manifests:    []Manifest{{Name: "old.yaml", Data: []byte(oldManifests)}},
+	}
+	p := mustPlan(t, s)
+	if len(p.Findings) != 3 {
+		t.Fatalf("findings: %+v", p.Findings)
+	}
+	md, err := p.Markdown()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(md, []byte("| old.yaml | 3 | FlowSchema exempt-batch | flowcontrol.apiserver.k8s.io/v1beta3 | v1.32 (already not served by v1.33) | flowcontrol.apiserver.k8s.io/v1 (since v1.29) | now |")) {
+		t.Errorf("runbook:\n%s", md)
+	}
+}
+
+// TestFindingsBeforeHop adds a removal in v1.36 to the table (the guide
+// lists none after v1.32, which is older than any control plane the planner
+// accepts) and checks that the plan names the hop it must precede.
+func TestFindingsBeforeHop(t *testing.T) {
+	saved := removals
+	t.Cleanup(func() { removals = saved })
+	removals = append(append([]Removal(nil), saved...), rm("example.prodkube.io/v1beta1", 36, "example.prodkube.io/v1", "example-v136", "Widget"))
+	s := exampleSpec()
+	s.Manifests = []Manifest{{Name: "w.yaml", Data: []byte("apiVersion: example.prodkube.io/v1beta1\nkind: Widget\nmetadata:\n  name: w\n  namespace: prod\n")}}
+	p := mustPlan(t, s)
+	if len(p.Removals) != 1 || len(p.Findings) != 1 || p.Findings[0].AlreadyRemoved {
+		t.Fatalf("removals %+v findings %+v", p.Removals, p.Findings)
+	}
+	want := "Before this step, migrate Widget prod/w (w.yaml, document 1) from example.prodkube.io/v1beta1 to example.prodkube.io/v1: v1.36 no longer serves it."
+	if got := p.Steps[1].Notes; len(got) == 0 || got[len(got)-1] != want {
+		t.Errorf("step 2 notes: %q", got)
+	}
+	md, err := p.Markdown()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(md, []byte("| w.yaml | 1 | Widget prod/w | example.prodkube.io/v1beta1 | v1.36 | example.prodkube.io/v1 | step 2 (hop to v1.36.5) |")) {
+		t.Errorf("runbook lacks the finding row")
 	}
 }

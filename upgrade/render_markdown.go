@@ -64,8 +64,8 @@ func (p *Plan) Markdown() ([]byte, error) {
 	if len(p.Findings) == 0 {
 		w("No object in the given manifests uses an API version that %s or an earlier release no longer serves.\n\n", p.Target.MinorString())
 	} else {
-		w("These objects must be migrated before the hop that removes their API version:\n\n")
-		w("| Manifest | Document | Object | apiVersion | Not served from | Migrate to |\n|---|---|---|---|---|---|\n")
+		w("These objects use an API version that %s or an earlier release no longer serves. Migrate each before the step named; those already not served by %s cannot be applied even today:\n\n", p.Target.MinorString(), p.From.MinorString())
+		w("| Manifest | Document | Object | apiVersion | Not served from | Migrate to | Migrate before |\n|---|---|---|---|---|---|---|\n")
 		for _, f := range p.Findings {
 			obj := f.Kind + " " + f.Name
 			if f.Namespace != "" {
@@ -75,7 +75,16 @@ func (p *Plan) Markdown() ([]byte, error) {
 			if f.AlreadyRemoved {
 				from += " (already not served by " + p.From.MinorString() + ")"
 			}
-			w("| %s | %d | %s | %s | %s | %s |\n", cell(f.Manifest), f.Document, cell(obj), cell(f.APIVersion), from, cell(f.Removal.Replacement))
+			before := "now"
+			if !f.AlreadyRemoved {
+				for i, s := range p.Steps {
+					if s.Phase == PhaseControlPlane && s.Version.SameMinor(f.Removal.RemovedIn) {
+						before = fmt.Sprintf("step %d (hop to %s)", i+1, s.Version)
+						break
+					}
+				}
+			}
+			w("| %s | %d | %s | %s | %s | %s | %s |\n", cell(f.Manifest), f.Document, cell(obj), cell(f.APIVersion), from, cell(f.Removal.Replacement), before)
 		}
 		w("\n")
 	}

@@ -40,6 +40,7 @@ type simNode struct {
 	ready, cordoned, tainted bool
 	maintenance              bool
 	drainedInStep            int
+	counted                  int // how the pool counters count it: 0 not, 1 down, 2 in service
 }
 
 type simPool struct {
@@ -61,6 +62,20 @@ type sim struct {
 	step     int
 	phase    Phase
 	pool     string
+
+	// Bookkeeping that keeps every check after every command cheap at
+	// 5,000 nodes: all nodes in a stable order, the control plane nodes,
+	// the nodes the last command touched, counters per pool, the cordoned
+	// nodes of each drain group, and the versions last checked.
+	all       []*simNode
+	cps       []*simNode
+	dirty     []*simNode
+	down, up  map[string]int
+	cordoned  map[string]map[*simNode]bool
+	checked   bool
+	lastMin   version.Version
+	lastMax   version.Version
+	lastProxy version.Version
 }
 
 type simError struct {
@@ -83,7 +98,8 @@ func mustVersion(s string) version.Version {
 
 // newSim models the cluster the spec describes. The spec must be valid.
 func newSim(spec *Spec) *sim {
-	s := &sim{spec: spec, nodes: map[string]*simNode{}, pools: map[string]*simPool{}}
+	s := &sim{spec: spec, nodes: map[string]*simNode{}, pools: map[string]*simPool{},
+		down: map[string]int{}, up: map[string]int{}, cordoned: map[string]map[*simNode]bool{}}
 	s.manager = string(spec.Packages.Manager)
 	if s.manager == "" {
 		s.manager = "apt"
@@ -106,12 +122,14 @@ func newSim(spec *Spec) *sim {
 		n.repoMinor = &rm
 		n.fresh = true
 		s.nodes[name] = n
+		s.all = append(s.all, n)
 		return n
 	}
 	for i, c := range spec.ControlPlane {
 		v := mustVersion(c.Version)
 		n := mk(c.Name, v)
 		n.controlPlane = true
+		s.cps = append(s.cps, n)
 		n.api, n.cm, n.sched = v, v, v
 		if i == 0 {
 			s.cluster = v
@@ -152,14 +170,14 @@ func lagLimit(v version.Version) int {
 	return 3
 }
 
-// invariants checks the skew policy and the availability rules.
+// invariants checks the skew policy and the availability rules. The
+// control plane is checked in full every time; worker nodes are checked in
+// full whenever a kube-apiserver or kube-proxy version changed, and
+// otherwise only those the last command touched (nothing else changed).
 func (s *sim) invariants() string {
 	var apiMin, apiMax *version.Version
 	cpDown := 0
-	for _, n := range s.sortedNodes() {
-		if !n.controlPlane || n.removed {
-			continue
-		}
+	for _, n := range s.cps {
 		a := n.api
 		if apiMin == nil || a.Minor < apiMin.Minor {
 			apiMin = &a
@@ -197,61 +215,117 @@ func (s *sim) invariants() string {
 	if apiMax.Minor-s.proxy.Minor > lagLimit(s.proxy) {
 		return fmt.Sprintf("kube-proxy %s too old for kube-apiserver %s", s.proxy, apiMax)
 	}
-	down := map[string]int{}
-	capacity := map[string]int{}
-	for _, n := range s.sortedNodes() {
-		if n.removed || n.machineOnly {
-			continue
-		}
-		if n.kubeletRunning {
-			d := n.kubelet.Minor - s.proxy.Minor
-			if d < 0 {
-				d = -d
-			}
-			lim := 3
-			if lagLimit(n.kubelet) == 2 || lagLimit(s.proxy) == 2 {
-				lim = 2
-			}
-			if d > lim {
-				return fmt.Sprintf("%s: kube-proxy %s and kubelet %s are %d minors apart", n.name, s.proxy, n.kubelet, d)
-			}
-		}
-		if n.controlPlane {
-			continue
-		}
-		if n.kubeletRunning {
-			if n.kubelet.Minor > apiMin.Minor {
-				return fmt.Sprintf("%s: kubelet %s newer than kube-apiserver %s", n.name, n.kubelet, apiMin)
-			}
-			if apiMax.Minor-n.kubelet.Minor > lagLimit(n.kubelet) {
-				return fmt.Sprintf("%s: kubelet %s more than %d minors older than kube-apiserver %s", n.name, n.kubelet, lagLimit(n.kubelet), apiMax)
-			}
-		}
-		if n.cordoned || !n.ready || !n.kubeletRunning || n.tainted {
-			down[n.pool]++
-		} else {
-			capacity[n.pool]++
-		}
+	nodes := s.dirty
+	if !s.checked || *apiMin != s.lastMin || *apiMax != s.lastMax || s.proxy != s.lastProxy {
+		nodes = s.all
 	}
-	names := make([]string, 0, len(s.pools))
-	for name := range s.pools {
-		names = append(names, name)
+	s.checked, s.lastMin, s.lastMax, s.lastProxy = true, *apiMin, *apiMax, s.proxy
+	for _, n := range nodes {
+		if msg := s.nodeSkew(n, *apiMin, *apiMax); msg != "" {
+			return msg
+		}
+		s.count(n)
 	}
-	sort.Strings(names)
-	for _, name := range names {
-		p := s.pools[name]
+	for _, n := range s.dirty {
+		s.count(n)
+	}
+	s.dirty = s.dirty[:0]
+	for name, p := range s.pools {
 		switch p.strategy {
 		case Surge:
-			if capacity[name] < p.size {
-				return fmt.Sprintf("surge pool %s has %d schedulable Ready nodes, fewer than its size %d", name, capacity[name], p.size)
+			if s.up[name] < p.size {
+				return fmt.Sprintf("surge pool %s has %d schedulable Ready nodes, fewer than its size %d", name, s.up[name], p.size)
 			}
 		default:
-			if down[name] > p.maxUnavailable {
-				return fmt.Sprintf("pool %s has %d nodes down, more than maxUnavailable %d", name, down[name], p.maxUnavailable)
+			if s.down[name] > p.maxUnavailable {
+				return fmt.Sprintf("pool %s has %d nodes down, more than maxUnavailable %d", name, s.down[name], p.maxUnavailable)
 			}
 		}
 	}
 	return ""
+}
+
+// nodeSkew checks one node's kubelet against kube-apiserver and kube-proxy.
+func (s *sim) nodeSkew(n *simNode, apiMin, apiMax version.Version) string {
+	if n.removed || n.machineOnly || !n.kubeletRunning {
+		return ""
+	}
+	d := n.kubelet.Minor - s.proxy.Minor
+	if d < 0 {
+		d = -d
+	}
+	lim := 3
+	if lagLimit(n.kubelet) == 2 || lagLimit(s.proxy) == 2 {
+		lim = 2
+	}
+	if d > lim {
+		return fmt.Sprintf("%s: kube-proxy %s and kubelet %s are %d minors apart", n.name, s.proxy, n.kubelet, d)
+	}
+	if n.controlPlane {
+		return ""
+	}
+	if n.kubelet.Minor > apiMin.Minor {
+		return fmt.Sprintf("%s: kubelet %s newer than kube-apiserver %s", n.name, n.kubelet, apiMin)
+	}
+	if apiMax.Minor-n.kubelet.Minor > lagLimit(n.kubelet) {
+		return fmt.Sprintf("%s: kubelet %s more than %d minors older than kube-apiserver %s", n.name, n.kubelet, lagLimit(n.kubelet), apiMax)
+	}
+	return ""
+}
+
+// count keeps the per-pool counters of nodes down and in service.
+func (s *sim) count(n *simNode) {
+	st := 0
+	if !n.controlPlane && !n.removed && !n.machineOnly {
+		st = 2
+		if n.cordoned || !n.ready || !n.kubeletRunning || n.tainted {
+			st = 1
+		}
+	}
+	if st == n.counted {
+		return
+	}
+	switch n.counted {
+	case 1:
+		s.down[n.pool]--
+	case 2:
+		s.up[n.pool]--
+	}
+	switch st {
+	case 1:
+		s.down[n.pool]++
+	case 2:
+		s.up[n.pool]++
+	}
+	n.counted = st
+}
+
+// group is the drain group of a node: the control plane, or an in-place
+// pool ("" for surge pools, which drain while their capacity is covered).
+func (s *sim) group(n *simNode) string {
+	if n.controlPlane {
+		return "control plane"
+	}
+	if p := s.pools[n.pool]; p != nil && p.strategy == InPlace {
+		return "pool " + n.pool
+	}
+	return ""
+}
+
+func (s *sim) setCordoned(n *simNode, c bool) {
+	n.cordoned = c
+	g := s.group(n)
+	if g == "" {
+		return
+	}
+	if s.cordoned[g] == nil {
+		s.cordoned[g] = map[*simNode]bool{}
+	}
+	if c && !n.removed {
+		s.cordoned[g][n] = true
+	} else {
+		delete(s.cordoned[g], n)
+	}
 }
 
 var (
@@ -274,7 +348,9 @@ func (s *sim) node(name string) (*simNode, string) {
 		// A new machine provisioned for a surge pool.
 		n = &simNode{name: name, machineOnly: true, pool: s.pool, installed: map[string]version.Version{}, held: map[string]bool{}, drainedInStep: -1}
 		s.nodes[name] = n
+		s.all = append(s.all, n)
 	}
+	s.dirty = append(s.dirty, n)
 	if n.removed {
 		return nil, "host " + name + " was removed"
 	}
@@ -466,8 +542,8 @@ func (s *sim) installPkg(h *simNode, name, ver, rev string) string {
 }
 
 func (s *sim) allAPIAt(v version.Version) bool {
-	for _, n := range s.nodes {
-		if n.controlPlane && !n.removed && n.api != v {
+	for _, n := range s.cps {
+		if n.api != v {
 			return false
 		}
 	}
@@ -556,12 +632,10 @@ func (s *sim) kubectl(h *simNode, a []string) string {
 		return "kubectl on a node without " + simKubeconfig
 	}
 	kv := h.installed["kubectl"]
-	for _, n := range s.nodes {
-		if n.controlPlane && !n.removed {
-			d, ok := kv.MinorsBetween(n.api)
-			if !ok || d > 1 || d < -1 {
-				return fmt.Sprintf("kubectl %s is more than one minor away from kube-apiserver %s", kv, n.api)
-			}
+	for _, n := range s.cps {
+		d, ok := kv.MinorsBetween(n.api)
+		if !ok || d > 1 || d < -1 {
+			return fmt.Sprintf("kubectl %s is more than one minor away from kube-apiserver %s", kv, n.api)
 		}
 	}
 	a = a[3:]
@@ -570,6 +644,7 @@ func (s *sim) kubectl(h *simNode, a []string) string {
 		if !ok || n.removed || n.machineOnly {
 			return nil, "no node " + name
 		}
+		s.dirty = append(s.dirty, n)
 		return n, ""
 	}
 	switch {
@@ -582,23 +657,21 @@ func (s *sim) kubectl(h *simNode, a []string) string {
 			return "drain needs --ignore-daemonsets --delete-emptydir-data and a timeout"
 		}
 		// In-place: nodes drained by an earlier step are back in service.
-		for _, o := range s.sortedNodes() {
-			if o == n || o.removed || o.machineOnly || !o.cordoned || o.drainedInStep == s.step {
-				continue
-			}
-			sameGroup := (o.controlPlane && n.controlPlane) || (!o.controlPlane && !n.controlPlane && o.pool == n.pool && s.pools[o.pool].strategy == InPlace)
-			if sameGroup {
-				return fmt.Sprintf("drains %s while %s, drained earlier, is still cordoned", n.name, o.name)
+		if g := s.group(n); g != "" {
+			for o := range s.cordoned[g] {
+				if o != n && o.drainedInStep != s.step {
+					return fmt.Sprintf("drains %s while %s, drained earlier, is still cordoned", n.name, o.name)
+				}
 			}
 		}
-		n.cordoned = true
+		s.setCordoned(n, true)
 		n.drainedInStep = s.step
 	case a[0] == "uncordon" && len(a) == 2:
 		n, msg := target(a[1])
 		if msg != "" {
 			return msg
 		}
-		n.cordoned = false
+		s.setCordoned(n, false)
 	case a[0] == "wait" && len(a) == 4 && a[1] == "--for=condition=Ready" && strings.HasPrefix(a[2], "node/") && strings.HasPrefix(a[3], "--timeout="):
 		n, msg := target(strings.TrimPrefix(a[2], "node/"))
 		if msg != "" {
@@ -629,6 +702,7 @@ func (s *sim) kubectl(h *simNode, a []string) string {
 			return "deletes a control plane node"
 		}
 		n.removed = true
+		s.setCordoned(n, false)
 	default:
 		return "unexpected kubectl command"
 	}
