@@ -25,8 +25,11 @@ var (
 		"jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12}
 	weekdayNames = map[string]int{"sun": 0, "mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6}
 
-	// The bounds Velero's cron parser (robfig/cron ParseStandard) applies:
-	// day of week is 0-6 with Sunday 0.
+	// Bounds as standard cron writes them. Velero v1.18 parses schedules
+	// with github.com/netresearch/go-cron (a maintained fork of
+	// robfig/cron) ParseStandard, which also takes 7 for Sunday and
+	// wrap-around ranges such as 22-2; prodkube accepts neither, so that an
+	// expression means the same to every cron implementation.
 	cronFields = [5]cronField{
 		{name: "minute", min: 0, max: 59},
 		{name: "hour", min: 0, max: 23},
@@ -42,10 +45,12 @@ var (
 // and weekday names like "jan" and "mon" are accepted) or "@every <duration>"
 // with a Go duration of at least MinScheduleInterval in whole seconds.
 //
-// The accepted language is a subset of what Velero's parser accepts, so a
-// valid expression always means the same thing to Velero. Velero evaluates
-// schedules in the time zone of its server process, which is UTC in the
-// Velero image; "0 1 * * *" runs at 01:00 UTC.
+// The accepted language is a subset of what Velero's parser accepts (a
+// nested test module, backup/internal/croncheck, checks that against the
+// parser itself), so a valid expression always means the same thing to
+// Velero. Velero evaluates schedules in the time zone of its server
+// process, which is UTC in the Velero image (no TZ is set); "0 1 * * *" runs
+// at 01:00 UTC.
 func ValidateCron(expr string, path *field.Path) field.ErrorList {
 	if expr == "" {
 		return field.ErrorList{field.Required(path, `a cron expression like "0 1 * * *" or "@every 24h" is required`)}
