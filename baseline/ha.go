@@ -296,8 +296,8 @@ func validateEndpoint(e Endpoint, p *field.Path) field.ErrorList {
 	switch {
 	case e.Host == "":
 		errs = append(errs, field.Required(hp, "the load balancer DNS name or IP address in front of the API servers"))
-	case strings.Contains(e.Host, "://") || strings.ContainsAny(e.Host, ":/"):
-		if _, err := netip.ParseAddr(e.Host); err != nil {
+	case strings.Contains(e.Host, "://") || strings.ContainsAny(e.Host, ":/%"):
+		if a, err := netip.ParseAddr(e.Host); err != nil || a.Zone() != "" {
 			errs = append(errs, field.Invalid(hp, e.Host, "must be a bare DNS name or IP address, without scheme, port or path"))
 		}
 	default:
@@ -464,7 +464,7 @@ func parseSubnet(s string, p *field.Path) (netip.Prefix, field.ErrorList) {
 // validateSAN accepts what kubeadm accepts in certSANs: a DNS name, a
 // wildcard DNS name or an IP address.
 func validateSAN(s string, p *field.Path) field.ErrorList {
-	if _, err := netip.ParseAddr(s); err == nil {
+	if a, err := netip.ParseAddr(s); err == nil && a.Zone() == "" {
 		return nil
 	}
 	if len(validation.IsDNS1123Subdomain(s)) == 0 || len(validation.IsWildcardDNS1123Subdomain(s)) == 0 {

@@ -136,10 +136,12 @@ func TestHAValidate(t *testing.T) {
 			h.Networking = Networking{PodSubnet: "10.244.0.1/16", ServiceSubnet: "10.0.0.0/8", DNSDomain: "Cluster_Local"}
 		}, []string{"FieldValueInvalid networking.podSubnet", "FieldValueInvalid networking.serviceSubnet", "FieldValueInvalid networking.dnsDomain"}},
 		{"pod subnet smaller than a node range", func(h *HA) { h.Networking.PodSubnet = "10.244.0.0/25" }, []string{"FieldValueInvalid networking.podSubnet"}},
+		{"zoned IPv6 endpoint", func(h *HA) { h.Endpoint.Host = "fe80::1%eth0" }, []string{"FieldValueInvalid endpoint.host"}},
+		{"IPv6 endpoint", func(h *HA) { h.Endpoint.Host = "fd00::100" }, nil},
 		{"bad SAN and discovery", func(h *HA) {
-			h.CertSANs = []string{"ok.example.com", "not a name"}
+			h.CertSANs = []string{"ok.example.com", "not a name", "*.example.com", "fe80::1%eth0"}
 			h.DiscoveryFile = "discovery.conf"
-		}, []string{"FieldValueInvalid certSANs[1]", "FieldValueInvalid discoveryFile"}},
+		}, []string{"FieldValueInvalid certSANs[1]", "FieldValueInvalid certSANs[3]", "FieldValueInvalid discoveryFile"}},
 		{"workers", func(h *HA) {
 			h.Workers = []WorkerJoin{
 				{Name: "gpu", Taints: []corev1.Taint{{Key: "nvidia.com/gpu", Effect: corev1.TaintEffectNoSchedule}}, NodeLabels: map[string]string{"node.kubernetes.io/pool": "gpu"}},
