@@ -13,7 +13,9 @@ import (
 // placed pod spec written as a struct literal and rendered through sigs.k8s.io/yaml.
 
 func benchPod() *corev1.PodSpec {
+	grace := int64(15)
 	return &corev1.PodSpec{
+		TerminationGracePeriodSeconds: &grace,
 		Containers: []corev1.Container{{
 			Name:  "app",
 			Image: "registry.k8s.io/pause:3.10",

@@ -11,11 +11,12 @@
 // [Place] adds to a pod spec exactly what it needs to land on one pool: a nodeSelector or a
 // required (or preferred) node affinity on the pool's labels, and one keyed and valued
 // toleration per taint of the pool — never a blanket toleration that would also admit the pod
-// to every other dedicated pool. GPU placements carry their GPU request and limit; spot
+// to every other dedicated pool. GPU placements carry their GPU request and limit. Spot
 // placements are refused when the workload cannot survive losing a node (fewer than two
-// replicas, no PodDisruptionBudget, a termination grace period longer than the provider's
-// eviction notice) unless the named opt-out is set. Compliance placements require a dedicated
-// pool and a required (not preferred) placement.
+// replicas or no PodDisruptionBudget, unless the named opt-out is set) or cannot stop in time
+// (a termination grace period longer than the eviction notice leaves it, see
+// [MaxGracePeriod]). Compliance placements require a dedicated pool and a required (not
+// preferred) placement.
 //
 // [Schedulable] judges a pod spec against a node with the scheduler's own matching code
 // (k8s.io/component-helpers: taint/toleration matching and required node affinity), so a
@@ -47,7 +48,8 @@
 //
 //   - GKE: label cloud.google.com/gke-spot=true; a dedicated spot pool adds the taint
 //     cloud.google.com/gke-spot=true:NoSchedule through its own configuration
-//     (gcloud --node-taints, see [Settings.TaintsFlag]). Eviction notice: 30 s.
+//     (gcloud --node-taints, see [Settings.TaintsFlag]). Eviction notice: 30 s, of which the
+//     kubelet's graceful node shutdown gives non-system pods the first 15 s.
 //   - EKS managed node groups: label eks.amazonaws.com/capacityType=SPOT (ON_DEMAND otherwise),
 //     no taint. Eviction notice: 2 min.
 //   - Karpenter: label karpenter.sh/capacity-type=spot (on-demand otherwise), no taint.

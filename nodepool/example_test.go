@@ -46,7 +46,11 @@ func ExampleSettings_TaintsFlag() {
 
 // Place adds exactly what the pod needs for its pool; the input spec is left alone.
 func ExamplePlace() {
-	spec := &corev1.PodSpec{Containers: []corev1.Container{{Name: "batch", Image: "registry.k8s.io/pause:3.10"}}}
+	grace := int64(15) // GKE leaves non-system pods 15 s of its 30 s spot notice
+	spec := &corev1.PodSpec{
+		TerminationGracePeriodSeconds: &grace,
+		Containers:                    []corev1.Container{{Name: "batch", Image: "registry.k8s.io/pause:3.10"}},
+	}
 	placed, err := nodepool.Place(spec,
 		nodepool.Pool{Name: "batch", Purpose: nodepool.PurposeSpot, Provider: nodepool.ProviderGKE},
 		nodepool.Placement{Replicas: 3, PodDisruptionBudget: true})
@@ -102,11 +106,15 @@ func ExampleSchedulable() {
 	// false [node "payments-template" has taint pool.prodkube.io/dedicated=payments:NoSchedule that the pod does not tolerate]
 }
 
-// The eviction notice bounds a spot pod's terminationGracePeriodSeconds.
+// The eviction notice, and the part of it a pod may use for its grace period.
 func ExampleEvictionNotice() {
-	fmt.Println(nodepool.EvictionNotice(nodepool.ProviderGKE), nodepool.EvictionNotice(nodepool.ProviderEKS))
+	for _, p := range []nodepool.Provider{nodepool.ProviderGKE, nodepool.ProviderAKS, nodepool.ProviderEKS} {
+		fmt.Println(p, nodepool.EvictionNotice(p), nodepool.MaxGracePeriod(p))
+	}
 	// Output:
-	// 30s 2m0s
+	// gke 30s 15s
+	// aks 30s 30s
+	// eks 2m0s 2m0s
 }
 
 // Validate reports every problem at once, each with its field path.

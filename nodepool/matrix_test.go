@@ -79,10 +79,13 @@ func fleet(t testing.TB) []fleetPool {
 	return out
 }
 
-// basePod is a valid, restricted pod spec with one container and no placement.
+// basePod is a valid, restricted pod spec with one container and no placement. Its 15 s
+// grace period fits every provider's spot eviction.
 func basePod(t testing.TB) *corev1.PodSpec {
 	t.Helper()
+	grace := int64(15)
 	spec := &corev1.PodSpec{
+		TerminationGracePeriodSeconds: &grace,
 		Containers: []corev1.Container{{
 			Name:  "app",
 			Image: "registry.k8s.io/pause:3.10",

@@ -55,7 +55,8 @@ type Placement struct {
 	// AcceptSpotInterruption is the opt-out for spot safety: it allows a spot placement with
 	// fewer than 2 replicas or without a PodDisruptionBudget, accepting an outage each time a
 	// node is reclaimed. It does not lift the grace-period rule: a pod that needs longer to stop
-	// than the provider's eviction notice is killed mid-shutdown whatever is accepted.
+	// than the provider allows after its eviction notice ([MaxGracePeriod]) is killed
+	// mid-shutdown whatever is accepted.
 	AcceptSpotInterruption bool
 }
 
@@ -82,7 +83,7 @@ func (h Placement) validate(path *field.Path) field.ErrorList {
 // tolerates a dedicated pool; a nodeSelector that contradicts the pool; a GPU placement
 // without GPUs; a preferred placement on a compliance pool; a spot placement that is not
 // disruption-safe (see [Placement]) or whose terminationGracePeriodSeconds (default 30) exceeds
-// [EvictionNotice]. Finally it checks the result with [Schedulable] against the pool's node
+// [MaxGracePeriod] (15 s on GKE, 30 s on AKS, 2 min on AWS). Finally it checks the result with [Schedulable] against the pool's node
 // template and refuses a placement that the pod's own constraints would keep off the pool.
 func Place(spec *corev1.PodSpec, pool Pool, how Placement) (*corev1.PodSpec, error) {
 	specPath := field.NewPath("spec")
@@ -143,9 +144,14 @@ func Place(spec *corev1.PodSpec, pool Pool, how Placement) (*corev1.PodSpec, err
 			grace = *spec.TerminationGracePeriodSeconds
 		}
 		notice := int64(EvictionNotice(t.Provider).Seconds())
-		if grace > notice {
-			errs = append(errs, field.Invalid(specPath.Child("terminationGracePeriodSeconds"), grace,
-				fmt.Sprintf("%s reclaims spot nodes after a %d s notice; the pod must stop within it (at most %d)", t.Provider, notice, notice)))
+		budget := int64(MaxGracePeriod(t.Provider).Seconds())
+		if grace > budget {
+			msg := fmt.Sprintf("%s reclaims spot nodes %d s after its notice; the pod must stop within that (at most %d)", t.Provider, notice, budget)
+			if budget < notice {
+				msg = fmt.Sprintf("%s reclaims spot nodes %d s after its notice and gives non-system pods only the first %d s of it; the pod must stop within that (at most %d)",
+					t.Provider, notice, budget, budget)
+			}
+			errs = append(errs, field.Invalid(specPath.Child("terminationGracePeriodSeconds"), grace, msg))
 		}
 	}
 

@@ -46,7 +46,13 @@ func TestPlaceRefuses(t *testing.T) {
 		{name: "compliance preferred", pool: pciPool, how: Placement{Mode: ModePreferredAffinity}, paths: []string{"placement.mode"}},
 		{name: "spot single replica without pdb", pool: gkeSpot, how: Placement{Replicas: 1},
 			paths: []string{"placement.replicas", "placement.podDisruptionBudget"}},
-		{name: "spot grace period over GKE notice", pool: gkeSpot, how: safeSpot,
+		{name: "spot grace period over GKE's pod share of the notice", pool: gkeSpot, how: safeSpot,
+			mutate: func(s *corev1.PodSpec) { s.TerminationGracePeriodSeconds = ptr.To[int64](16) },
+			paths:  []string{"spec.terminationGracePeriodSeconds"}},
+		{name: "default grace period on GKE spot", pool: gkeSpot, how: safeSpot,
+			mutate: func(s *corev1.PodSpec) { s.TerminationGracePeriodSeconds = nil },
+			paths:  []string{"spec.terminationGracePeriodSeconds"}},
+		{name: "spot grace period over AKS notice", pool: Pool{Name: "s", Purpose: PurposeSpot, Provider: ProviderAKS}, how: safeSpot,
 			mutate: func(s *corev1.PodSpec) { s.TerminationGracePeriodSeconds = ptr.To[int64](31) },
 			paths:  []string{"spec.terminationGracePeriodSeconds"}},
 		{name: "grace period not lifted by the opt-out", pool: eksSpot, how: Placement{AcceptSpotInterruption: true},
@@ -165,8 +171,14 @@ func TestPlaceSpot(t *testing.T) {
 	if _, err := Place(basePod(t), gkeSpot, Placement{Replicas: 1, AcceptSpotInterruption: true}); err != nil {
 		t.Errorf("opt-out refused: %v", err)
 	}
-	// AWS gives two minutes.
+	// AKS leaves the pod its whole 30 s notice, and the default grace period fits.
 	in := basePod(t)
+	in.TerminationGracePeriodSeconds = nil
+	if _, err := Place(in, Pool{Name: "s", Purpose: PurposeSpot, Provider: ProviderAKS}, safeSpot); err != nil {
+		t.Errorf("default grace on AKS refused: %v", err)
+	}
+	// AWS gives two minutes.
+	in = basePod(t)
 	in.TerminationGracePeriodSeconds = ptr.To[int64](120)
 	if _, err := Place(in, eksSpot, safeSpot); err != nil {
 		t.Errorf("120 s on EKS refused: %v", err)

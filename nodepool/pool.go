@@ -234,6 +234,18 @@ func EvictionNotice(p Provider) time.Duration {
 	return 0
 }
 
+// MaxGracePeriod is the longest terminationGracePeriodSeconds a pod on a provider's spot
+// nodes can actually use. It equals the eviction notice, except on GKE: there the kubelet's
+// graceful node shutdown gives non-system pods only the first 15 s of the 30 s notice (the
+// last 15 s are for system-critical pods), so a longer grace period is cut short. It is zero
+// for providers without spot capacity.
+func MaxGracePeriod(p Provider) time.Duration {
+	if p == ProviderGKE {
+		return 15 * time.Second
+	}
+	return EvictionNotice(p)
+}
+
 // withDefaults returns the pool with empty enum fields defaulted.
 func (p Pool) withDefaults() Pool {
 	if p.Purpose == "" {

@@ -300,6 +300,11 @@ func TestEvictionNotice(t *testing.T) {
 			t.Errorf("EvictionNotice(%s) = %d s, want %d", p, got, want)
 		}
 	}
+	for p, want := range map[Provider]int64{ProviderGKE: 15, ProviderAKS: 30, ProviderEKS: 120, ProviderKarpenter: 120, ProviderKubeadm: 0} {
+		if got := int64(MaxGracePeriod(p).Seconds()); got != want {
+			t.Errorf("MaxGracePeriod(%s) = %d s, want %d", p, got, want)
+		}
+	}
 }
 
 func TestNodeIsACopy(t *testing.T) {

@@ -27,6 +27,8 @@ type placedWorkload struct {
 	spec baseline.Deployment
 	pool nodepool.Pool
 	how  nodepool.Placement
+	// grace, when set, is the pods' terminationGracePeriodSeconds.
+	grace *int64
 }
 
 // addNodePools adds the workloads placed on the pools (gpu-application, batch-processor,
@@ -68,9 +70,11 @@ func addNodePools(out *output) error {
 			}},
 		},
 		{
-			// Batch work tolerates losing a node: several replicas, a PodDisruptionBudget, and
-			// the default 30 s grace period fits GKE's 30 s spot notice.
-			pool: spot,
+			// Batch work tolerates losing a node: several replicas and a PodDisruptionBudget.
+			// GKE reclaims spot nodes 30 s after its notice and gives non-system pods the
+			// first 15 s, so the pods must stop within 15 s (the default 30 s is refused).
+			pool:  spot,
+			grace: baseline.Int64(15),
 			spec: baseline.Deployment{Workload: baseline.Workload{
 				Name:      "batch-processor",
 				Namespace: "production",
@@ -110,6 +114,9 @@ func addNodePools(out *output) error {
 			return fmt.Errorf("deployment %s: %w", w.spec.Name, err)
 		}
 		d := objs.Deployment
+		if w.grace != nil {
+			d.Spec.Template.Spec.TerminationGracePeriodSeconds = w.grace
+		}
 		how := w.how
 		how.PodDisruptionBudget = objs.PodDisruptionBudget != nil
 		if d.Spec.Replicas != nil {
