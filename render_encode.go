@@ -1,7 +1,9 @@
 package prodkube
 
 import (
+	"bytes"
 	"reflect"
+	"sync"
 
 	"github.com/prodkube/prodkube/internal/yamlenc"
 )
@@ -22,8 +24,20 @@ import (
 // volume, a NetworkPolicy "podSelector: {}" selecting every pod, a
 // "namespaceSelector: {}" selecting every namespace).
 func encodeObject(obj Object) ([]byte, error) {
-	return encoder.Append(nil, obj)
+	bp := encodeBuffers.Get().(*[]byte)
+	defer encodeBuffers.Put(bp)
+	buf, err := encoder.Append((*bp)[:0], obj)
+	if err != nil {
+		return nil, err
+	}
+	*bp = buf
+	// One allocation of the exact size, instead of growing a new buffer
+	// object by object.
+	return bytes.Clone(buf), nil
 }
+
+// encodeBuffers recycles the buffer documents are encoded into.
+var encodeBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 8192); return &b }}
 
 // emptyNoise lists the keys whose empty-object values carry no meaning at any
 // depth and are left out of the output: unset resource requirements and
