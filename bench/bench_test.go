@@ -8,10 +8,10 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	goyaml "go.yaml.in/yaml/v3"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/yaml"
 	"k8s.io/client-go/kubernetes/scheme"
-	goyaml "go.yaml.in/yaml/v3"
 )
 
 // objects decodes a rendered stream (YAML documents or a JSON stream) into
@@ -145,7 +145,9 @@ func TestComparisonSeesDifferences(t *testing.T) {
 	base := must(t)(RenderHelmPlain(nss))
 	want := objects(t, base)
 	for name, edit := range map[string]func([]byte) []byte{
-		"field":    func(b []byte) []byte { return bytes.Replace(b, []byte("maxReplicas: 10"), []byte("maxReplicas: 11"), 1) },
+		"field": func(b []byte) []byte {
+			return bytes.Replace(b, []byte("maxReplicas: 10"), []byte("maxReplicas: 11"), 1)
+		},
 		"quantity": func(b []byte) []byte { return bytes.Replace(b, []byte("cpu: 250m"), []byte("cpu: 251m"), 1) },
 		"object":   func(b []byte) []byte { return b[:bytes.LastIndex(b, []byte("---\n"))] },
 	} {
