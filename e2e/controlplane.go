@@ -444,6 +444,19 @@ func (cp *ControlPlane) create(ctx context.Context, obj *unstructured.Unstructur
 	return sink.list(), err
 }
 
+// DryRunUpdate sends obj as an unconditional update with dryRun=All and
+// fieldValidation=Strict, for an object that exists already, returning the
+// server's warnings.
+func (cp *ControlPlane) DryRunUpdate(ctx context.Context, obj *unstructured.Unstructured) ([]string, error) {
+	ri, err := cp.resourceFor(obj)
+	if err != nil {
+		return nil, err
+	}
+	ctx, sink := withWarnings(ctx)
+	_, err = ri.Update(ctx, obj.DeepCopy(), metav1.UpdateOptions{DryRun: []string{metav1.DryRunAll}, FieldValidation: metav1.FieldValidationStrict})
+	return sink.list(), err
+}
+
 // isAlreadyExists reports whether err says the object exists already.
 func isAlreadyExists(err error) bool { return apierrors.IsAlreadyExists(err) }
 

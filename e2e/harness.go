@@ -158,8 +158,9 @@ func (e *Env) Accept(ctx context.Context, d Document) []error {
 	case realKinds[key] > 0:
 		warnings, err = e.Create(ctx, o)
 		if isAlreadyExists(err) && key == "v1/ServiceAccount" && o.GetName() == "default" {
-			// The harness made it with the namespace; judge the output's own by dry-run.
-			warnings, err = nil, nil
+			// The harness made it with the namespace, as a cluster would have;
+			// judge the output's own as an update of it.
+			warnings, err = e.DryRunUpdate(ctx, o)
 		}
 	default:
 		warnings, err = e.DryRun(ctx, o)
