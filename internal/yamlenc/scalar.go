@@ -40,6 +40,12 @@ const (
 //     Plane) or a line break other than "\n" is double quoted, with
 //     escapes.
 func scalarStyle(s string, key bool) style {
+	if simple(s) {
+		if len(s) <= 5 && nonStringWords[s] {
+			return styleDouble
+		}
+		return stylePlain
+	}
 	a := analyze(s)
 	if a.special {
 		return styleDouble
@@ -60,6 +66,40 @@ func scalarStyle(s string, key bool) style {
 		return styleSingle
 	}
 	return styleDouble
+}
+
+// simpleChars are the bytes of names, paths, image references and label
+// values that never need quoting in the middle of a string.
+var simpleChars = func() (t [256]bool) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = true
+	}
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = true
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for _, c := range "-._/:@" {
+		t[c] = true
+	}
+	return t
+}()
+
+// simple reports whether s is the common case that only the word list can
+// make special: it starts with an ASCII letter (so it is no number,
+// timestamp or indicator), does not end in ':' and holds only simpleChars
+// (so no ": ", " #", space, quote or line break).
+func simple(s string) bool {
+	if len(s) == 0 || !('a' <= s[0] && s[0] <= 'z' || 'A' <= s[0] && s[0] <= 'Z') || s[len(s)-1] == ':' {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if !simpleChars[s[i]] {
+			return false
+		}
+	}
+	return true
 }
 
 type analysis struct {
