@@ -25,7 +25,7 @@
 // # Labels and the NodeRestriction admission plugin
 //
 // Kubelets register their own Node objects, and with the NodeRestriction admission plugin
-// (enabled by kubeadm and by managed providers) a kubelet may only set labels in the
+// (which kubeadm enables on every API server it sets up) a kubelet may only set labels in the
 // kubernetes.io and k8s.io namespaces that are on an allowed list: the node.kubernetes.io/
 // and kubelet.kubernetes.io/ namespaces, the hostname, os, arch, instance-type and topology
 // (zone, region) labels. The kubelet itself refuses to start when --node-labels names any

@@ -29,11 +29,18 @@ const (
 	TaintDedicated = "pool.prodkube.io/dedicated"
 )
 
-// Provider-set labels and taints for spot capacity, used exactly as the providers set them.
+// Provider-set labels (and, for GKE and AKS, taint keys) for spot capacity, used exactly as
+// the providers set them.
 const (
-	LabelGKESpot             = "cloud.google.com/gke-spot"
-	LabelEKSCapacityType     = "eks.amazonaws.com/capacityType"
-	LabelKarpenterCapacity   = "karpenter.sh/capacity-type"
+	// LabelGKESpot is "true" on GKE Spot VM nodes; a dedicated GKE spot pool also carries the
+	// taint cloud.google.com/gke-spot=true:NoSchedule, set through the pool's configuration.
+	LabelGKESpot = "cloud.google.com/gke-spot"
+	// LabelEKSCapacityType is SPOT or ON_DEMAND on EKS managed node group nodes.
+	LabelEKSCapacityType = "eks.amazonaws.com/capacityType"
+	// LabelKarpenterCapacity is spot, on-demand or reserved on nodes Karpenter launches.
+	LabelKarpenterCapacity = "karpenter.sh/capacity-type"
+	// LabelAKSScaleSetPriority is "spot" on AKS spot nodes, which AKS also taints with
+	// kubernetes.azure.com/scalesetpriority=spot:NoSchedule.
 	LabelAKSScaleSetPriority = "kubernetes.azure.com/scalesetpriority"
 )
 
@@ -101,8 +108,9 @@ var regimes = []string{string(RegimePCIDSS), string(RegimeHIPAA)}
 
 // Pool is the intent for one node pool.
 type Pool struct {
-	// Name identifies the pool; it must be a DNS-1123 label. It becomes the value of
-	// [LabelPool] and, for dedicated pools, of the [TaintDedicated] taint.
+	// Name identifies the pool; it must be a DNS-1123 label and unique in the cluster, since
+	// placements select on it. It becomes the value of [LabelPool] and, for dedicated pools,
+	// of the [TaintDedicated] taint.
 	Name string
 	// Purpose is what the pool is for; empty means PurposeGeneral.
 	Purpose Purpose
