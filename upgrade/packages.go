@@ -48,9 +48,10 @@ const (
 	// AptKeyring is where the apt repository's signing key is installed, as
 	// the kubeadm installation guide does.
 	AptKeyring = "/etc/apt/keyrings/kubernetes-apt-keyring.gpg"
-	// AptSourcesFile and RPMRepoFile hold the repository definition.
+	// AptSourcesFile holds the apt repository definition.
 	AptSourcesFile = "/etc/apt/sources.list.d/kubernetes.list"
-	RPMRepoFile    = "/etc/yum.repos.d/kubernetes.repo"
+	// RPMRepoFile holds the yum/dnf repository definition.
+	RPMRepoFile = "/etc/yum.repos.d/kubernetes.repo"
 
 	defaultDebRevision = "1.1"
 	defaultRPMRevision = "150500.1.1"

@@ -89,7 +89,7 @@ type Plan struct {
 	Hops []version.Version
 	// ControlHost is the control plane node that runs kubectl.
 	ControlHost string
-	// PackageManager and repository of the nodes.
+	// PackageManager is the nodes' package manager.
 	PackageManager PackageManager
 	// Repositories lists the package repository of each hop.
 	Repositories []string

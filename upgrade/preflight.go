@@ -15,10 +15,11 @@ import (
 // Finding is an object in the manifests whose apiVersion/kind a release up to
 // the target no longer serves.
 type Finding struct {
-	// Manifest and Document (1-based within the manifest) locate the object.
+	// Manifest names the manifest the object is in.
 	Manifest string
+	// Document is the object's 1-based position in the manifest's stream.
 	Document int
-	// APIVersion, Kind, Namespace and Name identify it.
+	// APIVersion, Kind, Namespace and Name identify the object.
 	APIVersion, Kind, Namespace, Name string
 	// Removal is the table entry that applies.
 	Removal Removal
