@@ -8,10 +8,12 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/prodkube/prodkube"
 	goyaml "go.yaml.in/yaml/v3"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/yaml"
 	"k8s.io/client-go/kubernetes/scheme"
+	sigsyaml "sigs.k8s.io/yaml"
 )
 
 // objects decodes a rendered stream (YAML documents or a JSON stream) into
@@ -116,6 +118,52 @@ func must(t *testing.T) func([]byte, error) []byte {
 var sizes = []int{1, 10, 100, 1000}
 
 const maxKustomize = 100
+
+// BenchmarkEncodeOnly separates the cost of writing from the cost of
+// building: the objects are built (and validated) once, outside the timed
+// loop, then written by prodkube.WriteYAML, by encoding/json and by
+// sigs.k8s.io/yaml.
+func BenchmarkEncodeOnly(b *testing.B) {
+	for _, n := range sizes {
+		var objs []prodkube.Object
+		for _, ns := range Namespaces(n) {
+			set, err := Build(ns)
+			if err != nil {
+				b.Fatal(err)
+			}
+			objs = append(objs, set...)
+		}
+		b.Run(fmt.Sprintf("way=prodkube-WriteYAML/ns=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := prodkube.WriteYAML(io.Discard, objs...); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("way=encoding-json/ns=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				enc := json.NewEncoder(io.Discard)
+				for _, o := range objs {
+					if err := enc.Encode(o); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("way=sigs-yaml/ns=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				for _, o := range objs {
+					if _, err := sigsyaml.Marshal(o); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
+}
 
 // BenchmarkRender renders the namespace set every way at every size, in one
 // run, so that the ratios compare numbers taken under the same load.
