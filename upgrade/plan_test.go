@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/prodkube/prodkube/backup"
 )
 
 func mustPlan(t testing.TB, s Spec) *Plan {
@@ -326,4 +328,42 @@ func TestPreconditionsRefuseSkippedSteps(t *testing.T) {
 			t.Errorf("%s: only %d step pairs checked", name, checked)
 		}
 	}
+}
+
+type failingBackups struct{ cmds BackupCommands }
+
+func (f failingBackups) PreUpgradeBackup(BackupRequest) (BackupCommands, error) {
+	if f.cmds.Commands == nil {
+		return BackupCommands{}, errors.New("no backup location")
+	}
+	return f.cmds, nil
+}
+
+func TestBackupSources(t *testing.T) {
+	s := exampleSpec()
+	s.Backups = failingBackups{}
+	if _, err := s.Plan(); err == nil || !strings.Contains(err.Error(), "no backup location") {
+		t.Errorf("failing backup source: %v", err)
+	}
+	s.Backups = failingBackups{cmds: BackupCommands{Commands: []Command{}}}
+	if _, err := s.Plan(); err == nil || !strings.Contains(err.Error(), "SkipBackups") {
+		t.Errorf("empty backup source: %v", err)
+	}
+	s.Backups = failingBackups{cmds: BackupCommands{Commands: []Command{{Node: "cp-1", Argv: []string{"snapshot"}}}}}
+	p := mustPlan(t, s)
+	if p.Steps[0].Phase != PhaseBackup || p.Steps[0].Commands[0].Argv[0] != "snapshot" {
+		t.Errorf("custom backup step: %+v", p.Steps[0])
+	}
+	s.Backups = BackupSpecs{Velero: backupOptionsWithBadNamespace()}
+	if _, err := s.Plan(); err == nil || !strings.Contains(err.Error(), "velero backup") {
+		t.Errorf("invalid Velero options: %v", err)
+	}
+	s.SkipBackups = true
+	if p := mustPlan(t, s); p.Steps[0].Phase == PhaseBackup {
+		t.Error("SkipBackups still takes backups")
+	}
+}
+
+func backupOptionsWithBadNamespace() backup.BackupOptions {
+	return backup.BackupOptions{VeleroNamespace: "Not A Namespace"}
 }

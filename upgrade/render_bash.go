@@ -34,7 +34,7 @@ func (p *Plan) Script() ([]byte, error) {
 		w(" in %d hop(s): %s", len(p.Hops), strings.Join(hops, ", "))
 	}
 	w("; %d steps.\n", len(p.Steps))
-	w("# kubectl runs on %s with %s; node commands run as root over SSH.\n", oneLine(where(p.ControlHost)), AdminKubeconfig)
+	w("# kubectl runs on %s with %s; node commands run over SSH with sudo\n# (BatchMode: key-based SSH and passwordless sudo).\n", oneLine(where(p.ControlHost)), AdminKubeconfig)
 	w("#\n# Usage: %s\n", "plan.sh [--list] [--from N | --only N]")
 	w("#   --list     print the steps\n")
 	w("#   --from N   start at step N (to resume: a step refuses to run unless its preconditions hold)\n")
