@@ -305,3 +305,80 @@ func roundTrip[T any](t *testing.T, obj T, fresh T) {
 		t.Fatalf("YAML round trip differs:\n%s", diff)
 	}
 }
+
+// FuzzFit checks the admission checks on random pods, quotas and limit
+// ranges: no panic, and a pod that passes CheckResources and sits within a
+// quota built from its own usage fits that quota.
+func FuzzFit(f *testing.F) {
+	addSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		quantities := []string{"1m", "100m", "250m", "1", "2", "64Mi", "128Mi", "1Gi", "0", "-1", "x"}
+		fl := fuzzFiller(data).Funcs(func(c *Compute, r randfill.Continue) {
+			pick := func() string {
+				if r.Intn(10) == 0 {
+					return ""
+				}
+				return quantities[r.Intn(len(quantities))]
+			}
+			*c = Compute{CPU: pick(), Memory: pick(), EphemeralStorage: pick()}
+		})
+		var spec struct {
+			Init, Main []Resources
+			Sidecar    []bool
+			Pods       int32
+			Quota      Quota
+			Limits     LimitRange
+		}
+		fl.Fill(&spec)
+		pod := &corev1.PodSpec{}
+		build := func(rs []Resources, init bool) []corev1.Container {
+			var out []corev1.Container
+			for i, r := range rs {
+				c := corev1.Container{Name: "c"}
+				req, _ := r.Requests.parse(nil)
+				lim, _ := r.Limits.parse(nil)
+				c.Resources = corev1.ResourceRequirements{Requests: req, Limits: lim}
+				if init && i < len(spec.Sidecar) && spec.Sidecar[i] {
+					always := corev1.ContainerRestartPolicyAlways
+					c.RestartPolicy = &always
+				}
+				out = append(out, c)
+			}
+			return out
+		}
+		pod.InitContainers = build(spec.Init, true)
+		pod.Containers = build(spec.Main, false)
+		_ = CheckResources(pod)
+		q, _ := spec.Quota.Build()
+		l, _ := spec.Limits.Build()
+		_ = Fit{Quota: q, LimitRange: l, Pods: spec.Pods}.Check(pod)
+
+		if len(pod.Containers) == 0 || len(CheckResources(pod)) > 0 {
+			return
+		}
+		// A quota sized exactly to one pod's sum of container requests and
+		// limits (no init containers, no overhead) admits one pod.
+		if len(pod.InitContainers) > 0 {
+			return
+		}
+		hard := corev1.ResourceList{}
+		for _, c := range pod.Containers {
+			for n, v := range c.Resources.Requests {
+				key := corev1.ResourceName("requests." + string(n))
+				sum := hard[key]
+				sum.Add(v)
+				hard[key] = sum
+			}
+			for n, v := range c.Resources.Limits {
+				key := corev1.ResourceName("limits." + string(n))
+				sum := hard[key]
+				sum.Add(v)
+				hard[key] = sum
+			}
+		}
+		exact := &corev1.ResourceQuota{Spec: corev1.ResourceQuotaSpec{Hard: hard}}
+		if errs := (Fit{Quota: exact, Pods: 1}).Check(pod); len(errs) > 0 {
+			t.Fatalf("pod does not fit a quota of its own size: %v", errs)
+		}
+	})
+}
