@@ -2,6 +2,7 @@ package yamlenc
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -103,4 +104,41 @@ func BenchmarkEncode(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestConcurrentUse encodes the same objects from several goroutines (run
+// with -race): an Encoder and its cached plans are shared safely, and
+// encoding does not write to the objects.
+func TestConcurrentUse(t *testing.T) {
+	objs := benchObjects()
+	enc := New(renderOptions)
+	want := make([]string, len(objs))
+	for i, o := range objs {
+		b, err := enc.Append(nil, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = string(b)
+	}
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			for i, o := range objs {
+				b, err := enc.Append(nil, o)
+				if err == nil && string(b) != want[i] {
+					err = fmt.Errorf("object %d differs under concurrent use", i)
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
 }
