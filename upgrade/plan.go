@@ -2,6 +2,7 @@ package upgrade
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/prodkube/prodkube/internal/version"
 )
@@ -185,8 +186,9 @@ func (b *builder) checkKubeadm(node string, v version.Version) Check {
 	}
 }
 
-func seconds(d interface{ Seconds() float64 }) string {
-	return fmt.Sprintf("%ds", int64(d.Seconds()))
+// seconds renders a whole-second duration as kubectl reads it ("600s").
+func seconds(d time.Duration) string {
+	return fmt.Sprintf("%ds", int64(d/time.Second))
 }
 
 func (b *builder) drain(node string) Command {

@@ -270,6 +270,11 @@ func TestSimulatorRejectsUnsafePlans(t *testing.T) {
 				}
 			}
 		}, "without /etc/kubernetes/admin.conf"},
+		{"kubectl left behind on the control host", func(p *Plan) {
+			for i, c := range p.Steps[cp1-1].Commands {
+				p.Steps[cp1-1].Commands[i].Argv = slices.DeleteFunc(slices.Clone(c.Argv), func(a string) bool { return a == "kubectl=1.36.5-1.1" })
+			}
+		}, "more than one minor away from kube-apiserver"},
 		{"backup phase reused for a workstation command", func(p *Plan) {
 			p.Steps[cp1-1].Commands = append(p.Steps[cp1-1].Commands, Command{Argv: []string{"velero", "backup", "create", "x"}})
 		}, "workstation"},
