@@ -18,6 +18,7 @@ type field struct {
 	key       []byte // the key as written, followed by ':'
 	index     []int  // path through embedded structs, as reflect.Value.FieldByIndex
 	omitEmpty bool
+	kind      reflect.Kind // of the field's type, for omitempty
 	omitZero  bool
 	isZero    func(reflect.Value) bool
 	quoted    bool // the ",string" option
@@ -93,6 +94,7 @@ func typeFields(t reflect.Type) []*field {
 						name:      name,
 						index:     index,
 						omitEmpty: hasOpt(opts, "omitempty"),
+						kind:      sf.Type.Kind(),
 						omitZero:  hasOpt(opts, "omitzero"),
 						typ:       sf.Type,
 					}
@@ -210,6 +212,24 @@ func isLetterOrDigit(c rune) bool {
 	return c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c > 0x7f && (isUnicodeLetter(c) || isUnicodeDigit(c))
 }
 
+// isEmpty is encoding/json's omitempty test; k is v.Kind(), known from the
+// plan.
+func isEmpty(v reflect.Value, k reflect.Kind) bool {
+	switch k {
+	case reflect.Pointer, reflect.Interface:
+		return v.IsNil()
+	case reflect.String:
+		return v.Len() == 0
+	case reflect.Slice, reflect.Map:
+		return v.IsNil() || v.Len() == 0
+	case reflect.Bool:
+		return !v.Bool()
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return v.Int() == 0
+	}
+	return isEmptyValue(v)
+}
+
 func isEmptyValue(v reflect.Value) bool {
 	switch v.Kind() {
 	case reflect.Array, reflect.Map, reflect.Slice, reflect.String:
@@ -231,7 +251,7 @@ func newStructPlan(t reflect.Type) encFn {
 			if !ok {
 				continue
 			}
-			if f.omitEmpty && isEmptyValue(fv) || f.omitZero && f.isZero(fv) {
+			if f.omitEmpty && isEmpty(fv, f.kind) || f.omitZero && f.isZero(fv) {
 				continue
 			}
 			pos := len(s.buf)
