@@ -2,6 +2,7 @@ package upgrade
 
 import (
 	"fmt"
+	"reflect"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -125,8 +126,8 @@ func FuzzPlan(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if diff := cmp.Diff(plan, again); diff != "" {
-			t.Fatalf("planning is not deterministic:\n%s", diff)
+		if !reflect.DeepEqual(plan, again) {
+			t.Fatalf("planning is not deterministic:\n%s", cmp.Diff(plan, again))
 		}
 		for name, render := range map[string]func() ([]byte, error){"script": plan.Script, "markdown": plan.Markdown, "mermaid": plan.Mermaid} {
 			if out, err := render(); err != nil || len(out) == 0 {
