@@ -100,7 +100,7 @@ func TestUpstreamRefusesBadHPA(t *testing.T) {
 }
 
 func q(s string) *resource.Quantity { v := resource.MustParse(s); return &v }
-func i32(v int32) *int32             { return &v }
+func i32(v int32) *int32            { return &v }
 
 func TestHPAsPassUpstreamValidation(t *testing.T) {
 	specs := []scaling.HPA{
@@ -136,7 +136,7 @@ func TestHPAsPassUpstreamValidation(t *testing.T) {
 func TestClusterAutoscalerPassesUpstreamValidation(t *testing.T) {
 	for _, c := range []scaling.ClusterAutoscaler{
 		{KubernetesVersion: version.MustParse("v1.36.3"), CloudProvider: scaling.CloudProviderAWS,
-			NodeGroups: []scaling.NodeGroup{{Name: "production-general", Min: 3, Max: 10}, {Name: "production-memory", Min: 1, Max: 5}},
+			NodeGroups:               []scaling.NodeGroup{{Name: "production-general", Min: 3, Max: 10}, {Name: "production-memory", Min: 1, Max: 5}},
 			BalanceSimilarNodeGroups: true, ScaleDownDelayAfterAdd: 10 * time.Minute, ScaleDownUtilizationThreshold: 0.6,
 			Env: []corev1.EnvVar{{Name: "AWS_REGION", Value: "eu-west-1"}}, ServiceAccountAnnotations: map[string]string{"eks.amazonaws.com/role-arn": "arn:aws:iam::111122223333:role/cluster-autoscaler"}},
 		{KubernetesVersion: version.MustParse("v1.33.1"), CloudProvider: scaling.CloudProviderGCE, Namespace: "autoscaling", Replicas: 1,
