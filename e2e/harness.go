@@ -129,6 +129,30 @@ func (e *Env) createNamespace(ctx context.Context, ns *unstructured.Unstructured
 	return nil
 }
 
+// builtinNamespaces are the namespaces the API server makes itself.
+var builtinNamespaces = []string{"default", "kube-system", "kube-public", "kube-node-lease"}
+
+// defaultServiceAccounts gives each built-in namespace the `default`
+// ServiceAccount that kube-controller-manager (which the suite does not run) would
+// make, so Pods there are admitted as in a real cluster.
+func (e *Env) defaultServiceAccounts(ctx context.Context) error {
+	e.nsMu.Lock()
+	defer e.nsMu.Unlock()
+	if e.namespaces == nil {
+		e.namespaces = map[string]bool{}
+	}
+	for _, ns := range builtinNamespaces {
+		sa := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "v1", "kind": "ServiceAccount"}}
+		sa.SetName("default")
+		sa.SetNamespace(ns)
+		if _, err := e.Create(ctx, sa); err != nil && !isAlreadyExists(err) {
+			return fmt.Errorf("creating the default ServiceAccount of %s: %w", ns, err)
+		}
+		e.namespaces[ns] = true
+	}
+	return nil
+}
+
 // warningError turns server warnings into an error.
 func warningError(warnings []string) error {
 	return fmt.Errorf("the API server warned: %s", strings.Join(warnings, " | "))

@@ -87,6 +87,10 @@ func runMain(m *testing.M) (code int) {
 			}
 		}
 	}()
+	if err := e.defaultServiceAccounts(ctx); err != nil {
+		envErr = err
+		return reportSetup(m)
+	}
 	crds, err := installCRDs(ctx, cp, crdSources)
 	if err != nil {
 		envErr = fmt.Errorf("installing CRDs: %w", err)
