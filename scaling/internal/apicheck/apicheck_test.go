@@ -190,3 +190,50 @@ func TestRandomHPAsAcceptedUpstream(t *testing.T) {
 	}
 	t.Logf("%d of 3000 random specs accepted, all valid upstream", accepted)
 }
+
+// Every cluster-autoscaler bundle scaling accepts over randomised specs passes the API
+// server's validation, object by object.
+func TestRandomClusterAutoscalersAcceptedUpstream(t *testing.T) {
+	rng := rand.New(rand.NewPCG(41, 3))
+	pick := func(vals ...string) string { return vals[rng.IntN(len(vals))] }
+	accepted := 0
+	for i := 0; i < 1000; i++ {
+		c := scaling.ClusterAutoscaler{
+			KubernetesVersion: version.MustParse(pick("v1.33.4", "v1.34.2", "v1.35.0", "v1.36.3")),
+			CloudProvider:     scaling.CloudProvider(pick("aws", "gce", "azure", "clusterapi")),
+			Namespace:         pick("", "kube-system", "autoscaling"),
+			Replicas:          int32(rng.IntN(4)),
+			Expanders:         []scaling.Expander{scaling.Expander(pick("least-waste", "priority", "random", "most-pods", "price"))},
+		}
+		for n := rng.IntN(3); n > 0; n-- {
+			min := rng.IntN(4)
+			c.NodeGroups = append(c.NodeGroups, scaling.NodeGroup{Name: pick("asg-a", "asg-b", "https://www.googleapis.com/compute/v1/projects/p/zones/z/instanceGroups/g", "ns/md-0"), Min: min, Max: min + rng.IntN(3)})
+		}
+		if rng.IntN(2) == 0 {
+			c.AutoDiscovery = []string{pick("asg:tag=k8s.io/cluster-autoscaler/enabled", "label:cluster-autoscaler-enabled=true")}
+		}
+		if rng.IntN(2) == 0 {
+			c.Resources = &corev1.ResourceRequirements{
+				Requests: corev1.ResourceList{corev1.ResourceCPU: *q(pick("50m", "100m")), corev1.ResourceMemory: *q(pick("300Mi", "600Mi"))},
+				Limits:   corev1.ResourceList{corev1.ResourceCPU: *q(pick("100m", "1")), corev1.ResourceMemory: *q(pick("600Mi", "1Gi"))},
+			}
+		}
+		if rng.IntN(2) == 0 {
+			c.Env = []corev1.EnvVar{{Name: pick("AWS_REGION", "ARM_RESOURCE_GROUP"), Value: "x"}}
+		}
+		b, err := c.Build()
+		if err != nil {
+			continue
+		}
+		accepted++
+		for _, o := range b.Objects() {
+			if errs := upstream(t, o.(runtime.Object)); len(errs) > 0 {
+				t.Fatalf("spec %+v: %T %s accepted by scaling but refused upstream: %v", c, o, o.GetName(), errs)
+			}
+		}
+	}
+	if accepted < 100 {
+		t.Fatalf("only %d of 1000 random specs were accepted; the property is barely exercised", accepted)
+	}
+	t.Logf("%d of 1000 random specs accepted, all valid upstream", accepted)
+}
