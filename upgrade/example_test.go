@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/prodkube/prodkube/internal/version"
 	"github.com/prodkube/prodkube/upgrade"
 )
 
@@ -77,7 +76,7 @@ kind: CronJob
 metadata:
   name: nightly
 `)}
-	findings, err := upgrade.Preflight(version.MustParse("v1.24.9"), version.MustParse("v1.25.4"), manifest)
+	findings, err := upgrade.Preflight("v1.24.9", "v1.25.4", manifest)
 	if err != nil {
 		fmt.Println(err)
 		return

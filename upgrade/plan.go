@@ -120,7 +120,7 @@ func (s *Spec) Plan() (*Plan, error) {
 		Hops:           v.hops,
 		ControlHost:    b.ctl,
 		PackageManager: v.pkg.manager,
-		Removals:       RemovalsBetween(v.from, v.target),
+		Removals:       removalsBetween(v.from, v.target),
 		Findings:       findings,
 	}
 	for _, h := range v.hops {

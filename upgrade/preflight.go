@@ -29,11 +29,16 @@ type Finding struct {
 }
 
 // Preflight reports every object in manifests whose apiVersion/kind is not
-// served by some release after from up to to, so that it can be migrated
+// served by a release up to to ("v1.37.2"), marking those that from (the
+// version running today) already does not serve, so that each can be migrated
 // before the hop that removes it. Documents without apiVersion and kind are
 // not Kubernetes objects and are skipped; kind List is looked into.
-func Preflight(from, to version.Version, manifests ...Manifest) ([]Finding, error) {
-	f, errs := preflight(manifests, from, to)
+func Preflight(from, to string, manifests ...Manifest) ([]Finding, error) {
+	fv, tv, err := parseRange(from, to)
+	if err != nil {
+		return nil, err
+	}
+	f, errs := preflight(manifests, fv, tv)
 	if len(errs) > 0 {
 		return nil, errs.ToAggregate()
 	}
@@ -144,4 +149,21 @@ func splitDocuments(data []byte) [][]byte {
 		i = next
 	}
 	return append(docs, data[start:])
+}
+
+// parseRange parses the two ends of an upgrade strictly.
+func parseRange(from, to string) (version.Version, version.Version, error) {
+	var errs field.ErrorList
+	fv, err := version.Parse(from)
+	if err != nil {
+		errs = append(errs, field.Invalid(field.NewPath("from"), from, err.Error()))
+	}
+	tv, err := version.Parse(to)
+	if err != nil {
+		errs = append(errs, field.Invalid(field.NewPath("to"), to, err.Error()))
+	}
+	if len(errs) == 0 && tv.Less(fv) {
+		errs = append(errs, field.Invalid(field.NewPath("to"), to, "must not be older than from ("+from+")"))
+	}
+	return fv, tv, errs.ToAggregate()
 }

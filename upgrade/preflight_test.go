@@ -6,8 +6,6 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/prodkube/prodkube/internal/version"
 )
 
 const oldManifests = `# a stream with removed and current API versions
@@ -76,7 +74,7 @@ func TestPreflight(t *testing.T) {
 		{"v1.20.0", "v1.21.0", nil},
 	}
 	for _, tt := range tests {
-		got, err := Preflight(version.MustParse(tt.from), version.MustParse(tt.to), m)
+		got, err := Preflight(tt.from, tt.to, m)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -92,15 +90,24 @@ func TestPreflight(t *testing.T) {
 }
 
 func TestRemovalsBetween(t *testing.T) {
-	got := RemovalsBetween(version.MustParse("v1.31.0"), version.MustParse("v1.37.2"))
+	got, err := RemovalsBetween("v1.31.0", "v1.37.2")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(got) != 1 || got[0].GroupVersion != "flowcontrol.apiserver.k8s.io/v1beta3" || got[0].RemovedIn.MinorString() != "v1.32" {
 		t.Fatalf("got %+v", got)
 	}
 	if !strings.HasPrefix(got[0].Source, DeprecationGuideURL+"#") {
 		t.Errorf("source %q does not cite the guide", got[0].Source)
 	}
-	if n := len(RemovalsBetween(version.MustParse("v1.35.4"), version.MustParse("v1.37.2"))); n != 0 {
-		t.Errorf("the guide lists no removal after v1.32; got %d", n)
+	if got, err := RemovalsBetween("v1.35.4", "v1.37.2"); err != nil || len(got) != 0 {
+		t.Errorf("the guide lists no removal after v1.32; got %v, %v", got, err)
+	}
+	if _, err := RemovalsBetween("v1.37", "1.36"); err == nil || !strings.Contains(err.Error(), "from: Invalid") || !strings.Contains(err.Error(), "to: Invalid") {
+		t.Errorf("malformed versions: %v", err)
+	}
+	if _, err := RemovalsBetween("v1.37.0", "v1.36.9"); err == nil || !strings.Contains(err.Error(), "must not be older") {
+		t.Errorf("backwards range: %v", err)
 	}
 	all := Removals()
 	for i := 1; i < len(all); i++ {

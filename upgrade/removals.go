@@ -87,8 +87,17 @@ func Removals() []Removal {
 }
 
 // RemovalsBetween returns the removals that take effect in a release after
-// from and up to to: those an upgrade from from to to crosses.
-func RemovalsBetween(from, to version.Version) []Removal {
+// from and up to to ("v1.31.4", "v1.37.2"): those an upgrade from from to to
+// crosses.
+func RemovalsBetween(from, to string) ([]Removal, error) {
+	fv, tv, err := parseRange(from, to)
+	if err != nil {
+		return nil, err
+	}
+	return removalsBetween(fv, tv), nil
+}
+
+func removalsBetween(from, to version.Version) []Removal {
 	var out []Removal
 	for _, r := range Removals() {
 		if r.RemovedIn.Major == from.Major && r.RemovedIn.Minor > from.Minor && r.RemovedIn.Minor <= to.Minor {
