@@ -342,9 +342,23 @@ func checkSameBytes(t *testing.T, obj any) {
 	if err != nil {
 		return
 	}
-	if !bytes.Equal(got, want) {
+	if !bytes.Equal(got, want) && !bytes.Equal(undoDeliberate(got), want) {
 		t.Fatalf("output differs from sigs.k8s.io/yaml (-want +got):\n%s", cmp.Diff(string(want), string(got)))
 	}
+}
+
+// undoDeliberate removes the quotes this encoder puts, on purpose, around
+// the YAML 1.1 value key "=" and merge key "<<", which sigs.k8s.io/yaml
+// leaves plain (randfill can produce them in named string types).
+func undoDeliberate(y []byte) []byte {
+	for _, w := range []string{"=", "<<"} {
+		q := `"` + w + `"`
+		y = bytes.ReplaceAll(y, []byte(": "+q+"\n"), []byte(": "+w+"\n"))
+		y = bytes.ReplaceAll(y, []byte("- "+q+"\n"), []byte("- "+w+"\n"))
+		y = bytes.ReplaceAll(y, []byte(" "+q+": "), []byte(" "+w+": "))
+		y = bytes.ReplaceAll(y, []byte("\n"+q+": "), []byte("\n"+w+": "))
+	}
+	return y
 }
 
 func FuzzRoundTrip(f *testing.F) {
