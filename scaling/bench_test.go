@@ -10,6 +10,7 @@ import (
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv1 "k8s.io/api/autoscaling/v1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
@@ -287,5 +288,87 @@ func TestRecommendLinear(t *testing.T) {
 	small, large := per(100_000), per(1_000_000)
 	if large > 3*small {
 		t.Errorf("per-sample cost grew from %.1f ns to %.1f ns with 10x the samples", small, large)
+	}
+}
+
+func benchVPA() VPA {
+	return VPA{Name: "api-vpa", Namespace: "production", TargetName: "api", Mode: UpdateModeInitial,
+		Containers: []VPAContainer{{Name: "app", MinAllowed: rl("100m", "128Mi"), MaxAllowed: rl("4", "8Gi")}, {Name: "*", Off: true}}}
+}
+
+func handVPA() *VerticalPodAutoscaler {
+	mode, off := UpdateModeInitial, ContainerScalingModeOff
+	return &VerticalPodAutoscaler{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "autoscaling.k8s.io/v1", Kind: "VerticalPodAutoscaler"},
+		ObjectMeta: metav1.ObjectMeta{Name: "api-vpa", Namespace: "production", Labels: map[string]string{}},
+		Spec: VerticalPodAutoscalerSpec{
+			TargetRef:    &autoscalingv1.CrossVersionObjectReference{APIVersion: "apps/v1", Kind: "Deployment", Name: "api"},
+			UpdatePolicy: &PodUpdatePolicy{UpdateMode: &mode},
+			ResourcePolicy: &PodResourcePolicy{ContainerPolicies: []ContainerResourcePolicy{
+				{ContainerName: "app", MinAllowed: rl("100m", "128Mi"), MaxAllowed: rl("4", "8Gi")},
+				{ContainerName: "*", Mode: &off},
+			}},
+		},
+	}
+}
+
+func TestHandVPAMatchesBuild(t *testing.T) {
+	v, err := benchVPA().Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !apiequality.Semantic.DeepEqual(v, handVPA()) {
+		t.Errorf("hand-written VPA differs:\n%+v\n%+v", v.Spec, handVPA().Spec)
+	}
+}
+
+func BenchmarkVPA(b *testing.B) {
+	b.Run("prodkube", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			v, err := benchVPA().Build()
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := prodkube.WriteYAML(io.Discard, v); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("hand-json", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := json.Marshal(handVPA()); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("hand-yaml", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := yaml.Marshal(handVPA()); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkReport renders the right-sizing report for three containers with two weeks
+// of five-minute samples each.
+func BenchmarkReport(b *testing.B) {
+	var usages []ContainerUsage
+	for i, name := range []string{"web", "api", "worker"} {
+		usages = append(usages, ContainerUsage{Workload: name, Container: "app", Replicas: int32(i + 1),
+			Current: corev1.ResourceRequirements{Requests: rl("500m", "512Mi")},
+			Samples: trace(14*288, func(j int) (float64, int64) { return 0.1 + float64((i+j)%10)/50, int64(200+j%50) << 20 })})
+	}
+	p := &Prices{CoreHour: 0.03, GiBHour: 0.004, Currency: "USD"}
+	b.ReportAllocs()
+	for b.Loop() {
+		rep, err := Recommender{}.Report(usages, p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_ = rep.Markdown()
 	}
 }
