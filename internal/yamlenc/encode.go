@@ -9,13 +9,34 @@
 // the order that sigs.k8s.io/yaml writes them (see [KeyLess]), sequences are
 // written "compact" (the "-" of a sequence under a key stands at the key's
 // indentation), and scalars are quoted whenever a YAML 1.1 or YAML 1.2
-// parser could read them as anything but the same string (see [Quote]).
+// parser could read them as anything but the same string:
 //
-// Two differences from sigs.k8s.io/yaml are deliberate: long strings are
+//   - A string a parser would resolve to another type (null, a boolean
+//     such as yes/no/on/off/y/n, a number in any notation such as 0123,
+//     1e3, 0x1F, 1_000, 1:20, .inf, a timestamp, the merge key "<<" or the
+//     value key "=", the empty string) is double quoted.
+//   - A multi-line string is a literal block ("|", "|-", "|+", with an
+//     indentation indicator when it starts with a space or line break),
+//     unless a line ends in a space; then it is double quoted.
+//   - Otherwise it is plain, unless it starts with an indicator
+//     (- ? : , [ ] { } # & * ! | > ' " % @ `), starts or ends with a space,
+//     holds ": " or " #", ends with ":", or starts with "---" or "...";
+//     then it is single quoted.
+//   - A string holding a character that is not printable (control
+//     characters, tab, BOM, characters outside the Basic Multilingual
+//     Plane) or a line break other than "\n" is double quoted, with
+//     escapes. Invalid UTF-8 becomes U+FFFD, as in encoding/json.
+//   - Keys follow the same rules; a key longer than 128 bytes or spanning
+//     lines is written in the explicit "? key" form.
+//
+// The differences from sigs.k8s.io/yaml are deliberate: long strings are
 // never folded over several lines (the reader sees the same string either
-// way), and a handful of strings that the YAML 1.1 specification resolves
-// to another type but go-yaml does not (for example "=" and dates in the
-// long timestamp form) are quoted where sigs.k8s.io/yaml leaves them plain.
+// way); the YAML 1.1 value and merge keys "=" and "<<", and the YAML 1.1
+// timestamp and number forms that go-yaml does not recognise (such as
+// "2001-12-14 21:59:43.10 -5"), are quoted where sigs.k8s.io/yaml leaves
+// them plain; and a string holding a carriage return, NEL, U+2028, U+2029
+// or a BOM is always double quoted with escapes, where go-yaml writes some
+// of them raw and its own parser then reads back a different string.
 //
 // Reflection work is done once per type: each type gets a cached encoding
 // plan (for a struct, its fields flattened and ordered at plan time), so
