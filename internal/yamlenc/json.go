@@ -428,10 +428,10 @@ func (s *state) jsonObject(r *jsonReader, c ctx) result {
 	for _, m := range uniq {
 		pos := len(s.buf)
 		ind := s.entryPrefix(c, first)
-		s.key(m.key, ind)
+		vm := s.key(m.key, ind)
 		s.buf = append(s.buf, ':')
 		sub := jsonReader{data: r.data[:m.end], pos: m.start}
-		res := s.jsonValue(&sub, ctx{ind: ind, mode: modeKey})
+		res := s.jsonValue(&sub, ctx{ind: ind, mode: vm})
 		if s.err != nil {
 			return resOther
 		}

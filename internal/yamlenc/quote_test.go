@@ -148,3 +148,26 @@ top: |-
 		t.Errorf("top-level literal: %q %v", top, err)
 	}
 }
+
+// TestExplicitKeys checks the "? key" form for long and multi-line keys
+// with every kind of value, against sigs.k8s.io/yaml byte for byte.
+func TestExplicitKeys(t *testing.T) {
+	long := strings.Repeat("k", 130)
+	for i, v := range []any{
+		map[string]any{long: map[string]string{"a": "b"}, "z": 1},
+		map[string]any{long: []string{"a", "b"}},
+		map[string]any{"x": map[string]any{long: []any{map[string]any{"c": "d", long: "e\nf"}}}},
+		map[string]any{"a\nb": map[string]string{}, "c\nd": nil, "e\nf": []any{}, "g\nh": "i\nj"},
+		[]any{map[string]any{long: map[string]any{long: []any{[]any{1}}}}},
+		map[string]map[string]int{long: {long: 1}},
+	} {
+		got, err := Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := sigsyaml.Marshal(v)
+		if string(got) != string(want) {
+			t.Errorf("case %d: got\n%s\nwant\n%s", i, got, want)
+		}
+	}
+}

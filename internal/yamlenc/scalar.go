@@ -379,14 +379,16 @@ func (s *state) str(v string, c ctx) {
 	s.scalar(v, st)
 }
 
-// key writes a mapping key (without the ':') whose entry is at column ind.
-// A key longer than 128 bytes or spanning lines is written as an explicit
-// "? key" followed by a line break and the ':' at column ind, as go-yaml
-// does; YAML allows a plain "key:" only for short single-line keys.
-func (s *state) key(k string, ind int) {
+// key writes a mapping key (without the ':') whose entry is at column ind,
+// and returns the mode in which the entry's value is to be written. A key
+// longer than 128 bytes or spanning lines is written as an explicit
+// "? key", a line break and the ':' at column ind, as go-yaml does (YAML
+// allows a plain "key:" only for short single-line keys); its value then
+// follows the ':' as a sequence item's value follows the '-'.
+func (s *state) key(k string, ind int) mode {
 	if len(k) <= 128 && strings.IndexByte(k, '\n') < 0 {
 		s.scalar(k, scalarStyle(k, true))
-		return
+		return modeKey
 	}
 	s.buf = append(s.buf, '?', ' ')
 	if st := scalarStyle(k, false); st == styleLiteral {
@@ -395,6 +397,7 @@ func (s *state) key(k string, ind int) {
 		s.scalar(k, st)
 	}
 	s.newline(ind)
+	return modeItem
 }
 
 func (s *state) scalar(v string, st style) {

@@ -16,6 +16,7 @@ import (
 type field struct {
 	name      string
 	key       []byte // the key as written, followed by ':'
+	keyMode   mode   // how the value follows the key
 	index     []int  // path through embedded structs, as reflect.Value.FieldByIndex
 	omitEmpty bool
 	kind      reflect.Kind // of the field's type, for omitempty
@@ -155,7 +156,7 @@ func typeFields(t reflect.Type) []*field {
 	slices.SortFunc(out, func(a, b *field) int { return keyCompare(a.name, b.name) })
 	for _, f := range out {
 		var s state
-		s.key(f.name, 0)
+		f.keyMode = s.key(f.name, 0)
 		f.key = append(s.buf, ':')
 	}
 	return out
@@ -256,12 +257,18 @@ func newStructPlan(t reflect.Type) encFn {
 			}
 			pos := len(s.buf)
 			ind := s.entryPrefix(c, first)
-			s.buf = append(s.buf, f.key...)
+			vm := modeKey
+			if f.keyMode == modeKey {
+				s.buf = append(s.buf, f.key...)
+			} else {
+				vm = s.key(f.name, ind)
+				s.buf = append(s.buf, ':')
+			}
 			var r result
 			if f.quoted {
-				r = s.quotedField(fv, ctx{ind: ind, mode: modeKey})
+				r = s.quotedField(fv, ctx{ind: ind, mode: vm})
 			} else {
-				r = f.encoder()(s, fv, ctx{ind: ind, mode: modeKey})
+				r = f.encoder()(s, fv, ctx{ind: ind, mode: vm})
 			}
 			if s.err != nil {
 				return resOther
@@ -400,9 +407,9 @@ func newMapPlan(t reflect.Type) encFn {
 		for _, e := range entries {
 			pos := len(s.buf)
 			ind := s.entryPrefix(c, first)
-			s.key(e.key, ind)
+			vm := s.key(e.key, ind)
 			s.buf = append(s.buf, ':')
-			r := elem(s, e.val, ctx{ind: ind, mode: modeKey})
+			r := elem(s, e.val, ctx{ind: ind, mode: vm})
 			if s.err != nil {
 				return resOther
 			}
@@ -459,9 +466,9 @@ func encStringMap(s *state, v reflect.Value, c ctx) bool {
 	slices.SortFunc(keys, keyCompare)
 	for i, k := range keys {
 		ind := s.entryPrefix(c, i == 0)
-		s.key(k, ind)
+		vm := s.key(k, ind)
 		s.buf = append(s.buf, ':')
-		s.str(m[k], ctx{ind: ind, mode: modeKey})
+		s.str(m[k], ctx{ind: ind, mode: vm})
 	}
 	return true
 }
@@ -516,9 +523,9 @@ func (s *state) mapEntriesNoCopy(v reflect.Value, c ctx, keyFn func(reflect.Valu
 	for _, e := range keys {
 		pos := len(s.buf)
 		ind := s.entryPrefix(c, first)
-		s.key(e.key, ind)
+		vm := s.key(e.key, ind)
 		s.buf = append(s.buf, ':')
-		r := elem(s, v.MapIndex(e.k), ctx{ind: ind, mode: modeKey})
+		r := elem(s, v.MapIndex(e.k), ctx{ind: ind, mode: vm})
 		if s.err != nil {
 			return resOther
 		}
