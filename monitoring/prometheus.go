@@ -204,6 +204,22 @@ func (p *Prometheus) Validate() field.ErrorList {
 		errs = append(errs, field.Forbidden(field.NewPath("scrape", "ruleFiles"), "the server loads the rules of alerts from its ConfigMap"))
 	}
 	errs = append(errs, p.Alerts.validate(field.NewPath("alerts"))...)
+	// A rate needs at least two samples in its window.
+	interval, _, _ := p.Scrape.timings()
+	for _, w := range []struct {
+		name     string
+		window   time.Duration
+		disabled bool
+	}{
+		{"apiServerErrors", orDuration(p.Alerts.APIServerErrors.Window, defaultRatioWindow), p.Alerts.APIServerErrors.Disabled},
+		{"podRestarts", orDuration(p.Alerts.PodRestarts.Window, defaultRestartWindow), p.Alerts.PodRestarts.Disabled},
+		{"httpErrors", orDuration(p.Alerts.HTTPErrors.Window, defaultRatioWindow), p.Alerts.HTTPErrors.Disabled},
+	} {
+		if !w.disabled && interval > 0 && w.window > 0 && w.window < 2*interval {
+			errs = append(errs, field.Invalid(field.NewPath("alerts", w.name, "window"), w.window.String(),
+				fmt.Sprintf("must span at least two scrape intervals (%s) so that a rate has two samples", 2*interval)))
+		}
+	}
 	errs = append(errs, metavalidation.ValidateLabels(p.Labels, field.NewPath("labels"))...)
 	for _, k := range sortedKeys(p.Labels) {
 		if k == "app.kubernetes.io/name" || k == "app.kubernetes.io/instance" {

@@ -402,6 +402,11 @@ func TestPrometheusValidate(t *testing.T) {
 			},
 		},
 		{
+			name: "rate windows shorter than two scrapes",
+			spec: Prometheus{Scrape: Scrape{Interval: 5 * time.Minute}, Alerts: Alerts{PodRestarts: RestartAlert{Window: time.Hour}, HTTPErrors: HTTPErrorAlert{RatioAlert: RatioAlert{AlertOptions: AlertOptions{Disabled: true}}}}},
+			want: []string{"Invalid alerts.apiServerErrors.window"},
+		},
+		{
 			name: "nested specs",
 			spec: Prometheus{Scrape: Scrape{Jobs: []Job{"x"}, RuleFiles: []string{"/r.yaml"}}, Alerts: Alerts{CrashLooping: AlertOptions{Severity: "x"}}},
 			want: []string{"NotSupported scrape.jobs[0]", "Forbidden scrape.ruleFiles", "NotSupported alerts.crashLooping.severity"},
