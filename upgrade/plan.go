@@ -428,6 +428,12 @@ func (b *builder) inPlaceBatch(pool string, batch, prev []string, h version.Vers
 	})
 }
 
+// joinOnceScript runs `kubeadm join` unless the machine has joined already
+// (kubeadm writes /etc/kubernetes/kubelet.conf when it joins), so that a
+// surge step can be run again after a failure. The join configuration's path
+// is its argument, never part of the script.
+const joinOnceScript = `test -f /etc/kubernetes/kubelet.conf || exec kubeadm join --config "$1"`
+
 // RetireTaint is the taint a surge upgrade puts on the nodes it replaces.
 const RetireTaint = "upgrade.prodkube.io/retiring"
 
@@ -452,7 +458,7 @@ func (b *builder) surge(p *poolState, idx []int, h version.Version, phase Phase,
 	for _, n := range fresh {
 		cmds = append(cmds, onNode(n, v.pkg.switchRepo(h)...)...)
 		cmds = append(cmds, onNode(n, v.pkg.install(h, "kubeadm", "kubelet", "kubectl")...)...)
-		cmds = append(cmds, onNode(n, []string{"kubeadm", "join", "--config", p.joinConfig})...)
+		cmds = append(cmds, onNode(n, []string{"sh", "-c", joinOnceScript, "sh", p.joinConfig})...)
 	}
 	for _, n := range fresh {
 		cmds = append(cmds, b.waitReady(n))
@@ -510,7 +516,7 @@ func (b *builder) surge(p *poolState, idx []int, h version.Version, phase Phase,
 	cmds = nil
 	for _, n := range old {
 		cmds = append(cmds, Command{Node: n, Argv: []string{"systemctl", "disable", "--now", "kubelet"}})
-		cmds = append(cmds, b.kubectl("delete", "node", n))
+		cmds = append(cmds, b.kubectl("delete", "node", n, "--ignore-not-found"))
 	}
 	verify = nil
 	for _, n := range fresh {

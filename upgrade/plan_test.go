@@ -372,3 +372,35 @@ func TestBackupSources(t *testing.T) {
 func backupOptionsWithBadNamespace() backup.BackupOptions {
 	return backup.BackupOptions{VeleroNamespace: "Not A Namespace"}
 }
+
+// TestStepsCanRunAgain runs every step twice in a row (as a resumed script
+// does with the step that failed) and expects the plan to stay safe and to
+// finish; only the removal of old surge nodes, whose machines are gone
+// afterwards, is left out.
+func TestStepsCanRunAgain(t *testing.T) {
+	for _, mgr := range []PackageManager{Apt, Dnf} {
+		s := exampleSpec()
+		s.Packages.Manager = mgr
+		p := mustPlan(t, s)
+		twice := map[int]bool{}
+		for _, st := range p.Steps {
+			if !strings.Contains(st.Title, "remove the") {
+				twice[st.Number] = true
+			}
+		}
+		if err := simulateRuns(&s, p, nil, twice); err != nil {
+			t.Errorf("%s: %v", mgr, err)
+		}
+		// Without its guard, the join could not run again.
+		for i, st := range p.Steps {
+			for j, c := range st.Commands {
+				if len(c.Argv) == 5 && c.Argv[0] == "sh" && strings.Contains(c.Argv[2], "kubeadm join") {
+					p.Steps[i].Commands[j].Argv = []string{"kubeadm", "join", "--config", c.Argv[4]}
+				}
+			}
+		}
+		if err := simulateRuns(&s, p, nil, twice); err == nil || !strings.Contains(err.Error(), "already part of the cluster") {
+			t.Errorf("%s: an unguarded join run twice: %v", mgr, err)
+		}
+	}
+}

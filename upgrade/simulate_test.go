@@ -375,6 +375,12 @@ func (s *sim) exec(c Command) string {
 	}
 	switch a[0] {
 	case "sh":
+		if len(a) == 5 && a[1] == "-c" && a[2] == `test -f /etc/kubernetes/kubelet.conf || exec kubeadm join --config "$1"` && a[3] == "sh" {
+			if !h.machineOnly {
+				return "" // joined already: the guard skips kubeadm join
+			}
+			return s.kubeadm(h, []string{"kubeadm", "join", "--config", a[4]})
+		}
 		if len(a) != 6 || a[1] != "-c" || a[2] != `printf '%s\n' "$1" > "$2"` || a[3] != "sh" {
 			return "unexpected inline script"
 		}
@@ -690,7 +696,7 @@ func (s *sim) kubectl(h *simNode, a []string) string {
 			return msg
 		}
 		n.tainted = true
-	case a[0] == "delete" && len(a) == 3 && a[1] == "node":
+	case a[0] == "delete" && len(a) == 4 && a[1] == "node" && a[3] == "--ignore-not-found":
 		n, msg := target(a[2])
 		if msg != "" {
 			return msg
@@ -787,6 +793,13 @@ func mutates(c Command) bool {
 // simulate runs plan against the model of spec. skip lists step numbers to
 // leave out (to prove that later preconditions notice).
 func simulate(spec *Spec, plan *Plan, skip map[int]bool) error {
+	return simulateRuns(spec, plan, skip, nil)
+}
+
+// simulateRuns is simulate where the steps in twice run a second time right
+// after the first, as when a script is resumed at a step that had already
+// (partly) run.
+func simulateRuns(spec *Spec, plan *Plan, skip, twice map[int]bool) error {
 	s := newSim(spec)
 	if msg := s.invariants(); msg != "" {
 		return fmt.Errorf("initial state: %s", msg)
@@ -807,31 +820,44 @@ func simulate(spec *Spec, plan *Plan, skip map[int]bool) error {
 			s.backedUp = true
 			continue
 		}
-		for _, c := range st.Preconditions {
-			if !s.holds(c) {
-				return &simError{s.step, "precondition " + c.Description, "does not hold"}
-			}
+		runs := 1
+		if twice[s.step] {
+			runs = 2
 		}
-		for _, c := range st.Commands {
-			line := c.Node + ": " + strings.Join(c.Argv, " ")
-			if mutates(c) && !spec.SkipBackups && !s.backedUp {
-				return &simError{s.step, line, "changes the cluster before the pre-upgrade backups"}
-			}
-			if msg := s.exec(c); msg != "" {
-				return &simError{s.step, line, msg}
-			}
-			if msg := s.invariants(); msg != "" {
-				return &simError{s.step, line, "after it: " + msg}
-			}
-		}
-		for _, c := range st.Verify {
-			if !s.holds(c) {
-				out, _ := s.eval(c)
-				return &simError{s.step, "verification " + c.Description, fmt.Sprintf("fails (got %q, want %q)", out, c.Want)}
+		for run := 0; run < runs; run++ {
+			if err := s.runStep(spec, st); err != nil {
+				return err
 			}
 		}
 	}
 	return s.final()
+}
+
+func (s *sim) runStep(spec *Spec, st Step) error {
+	for _, c := range st.Preconditions {
+		if !s.holds(c) {
+			return &simError{s.step, "precondition " + c.Description, "does not hold"}
+		}
+	}
+	for _, c := range st.Commands {
+		line := c.Node + ": " + strings.Join(c.Argv, " ")
+		if mutates(c) && !spec.SkipBackups && !s.backedUp {
+			return &simError{s.step, line, "changes the cluster before the pre-upgrade backups"}
+		}
+		if msg := s.exec(c); msg != "" {
+			return &simError{s.step, line, msg}
+		}
+		if msg := s.invariants(); msg != "" {
+			return &simError{s.step, line, "after it: " + msg}
+		}
+	}
+	for _, c := range st.Verify {
+		if !s.holds(c) {
+			out, _ := s.eval(c)
+			return &simError{s.step, "verification " + c.Description, fmt.Sprintf("fails (got %q, want %q)", out, c.Want)}
+		}
+	}
+	return nil
 }
 
 // final checks the end state: everything at the target, in service.
