@@ -98,8 +98,9 @@ type ClusterAutoscaler struct {
 	// (e.g. one per zone) the same size.
 	BalanceSimilarNodeGroups bool
 	// SkipNodesWithLocalStorage, when nil, sets --skip-nodes-with-local-storage=false so
-	// nodes whose pods use emptyDir can still be scaled down (the autoscaler's own
-	// default, true, keeps almost every node); set it to true to keep such nodes.
+	// nodes running pods with emptyDir volumes can still be scaled down (the
+	// autoscaler's own default, true, never removes them, and most pods mount an
+	// emptyDir); set it to true to keep such nodes.
 	SkipNodesWithLocalStorage *bool
 	// ScaleDownDelayAfterAdd is --scale-down-delay-after-add; 0 keeps the autoscaler's
 	// default (10m).
