@@ -148,7 +148,7 @@ func (h HPA) build() (*autoscalingv2.HorizontalPodAutoscaler, field.ErrorList) {
 		wkind, wreplicas, spec, ok := workloadInfo(h.Workload)
 		switch {
 		case !ok:
-			errs = append(errs, field.TypeInvalid(wlPath, fmt.Sprintf("%T", h.Workload), "must be *appsv1.Deployment or *appsv1.StatefulSet"))
+			errs = append(errs, field.TypeInvalid(wlPath, fmt.Sprintf("%T", h.Workload), "must be a non-nil *appsv1.Deployment or *appsv1.StatefulSet"))
 		default:
 			if kind == "" {
 				kind = wkind

@@ -3,6 +3,7 @@ package scaling
 import (
 	"testing"
 
+	appsv1 "k8s.io/api/apps/v1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -126,6 +127,8 @@ func TestHPAInvalid(t *testing.T) {
 		}, []string{
 			"FieldValueInvalid targetKind", "FieldValueInvalid targetName", "FieldValueInvalid workload.metadata.namespace"}},
 		{"unsupported workload", func(h *HPA) { h.Workload = &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "p"}} }, []string{
+			"FieldValueTypeInvalid workload"}},
+		{"nil workload pointer", func(h *HPA) { h.Workload = (*appsv1.StatefulSet)(nil) }, []string{
 			"FieldValueTypeInvalid workload"}},
 	}
 	for _, tt := range tests {
