@@ -23,8 +23,8 @@
 //     manifests that a release along the path stops serving.
 //
 // Plans render as a bash script (one function per step, resumable from any
-// step, refusing a step whose preconditions fail), a Markdown runbook and a
-// Mermaid diagram. Planning is pure: no I/O, no clock, and the same Spec
+// step, refusing a step whose preconditions fail; a step that failed half-way
+// can be run again), a Markdown runbook and a Mermaid diagram. Planning is pure: no I/O, no clock, and the same Spec
 // always gives the same plan, byte for byte.
 //
 // The package's tests run every plan through a simulator that executes the
