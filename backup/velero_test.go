@@ -274,3 +274,26 @@ func TestRestoreValidate(t *testing.T) {
 		})
 	}
 }
+
+func TestLocationsObjects(t *testing.T) {
+	in := exampleInstall()
+	locs, err := in.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, o := range locs.Objects() {
+		kinds = append(kinds, o.GetObjectKind().GroupVersionKind().Kind+"/"+o.GetNamespace()+"/"+o.GetName())
+	}
+	if diff := cmp.Diff([]string{"BackupStorageLocation/velero/default", "VolumeSnapshotLocation/velero/default"}, kinds); diff != "" {
+		t.Errorf("objects (-want +got):\n%s", diff)
+	}
+	in.NoVolumeSnapshots, in.SnapshotLocationConfig = true, nil
+	locs, err = in.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(locs.Objects()); n != 1 || locs.VolumeSnapshotLocation != nil {
+		t.Errorf("without snapshots: %d objects, VSL %v", n, locs.VolumeSnapshotLocation)
+	}
+}
