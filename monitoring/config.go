@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"time"
 
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -256,6 +257,24 @@ func validateDuration(d Duration, p *field.Path, required bool) field.ErrorList 
 	return nil
 }
 
+// Prometheus' own defaults for the global section.
+const (
+	prometheusDefaultScrapeInterval = Duration(time.Minute)
+	prometheusDefaultScrapeTimeout  = Duration(10 * time.Second)
+)
+
+// effective returns the global interval and timeout Prometheus uses: its
+// defaults fill what is unset, and an unset timeout is at most the interval.
+func (g GlobalConfig) effective() GlobalConfig {
+	if g.ScrapeInterval == 0 {
+		g.ScrapeInterval = prometheusDefaultScrapeInterval
+	}
+	if g.ScrapeTimeout == 0 {
+		g.ScrapeTimeout = min(prometheusDefaultScrapeTimeout, g.ScrapeInterval)
+	}
+	return g
+}
+
 // validatePath checks a file path written into the configuration.
 func validatePath(s string, p *field.Path) field.ErrorList {
 	if s == "" {
@@ -278,9 +297,10 @@ func (c *Config) Validate() field.ErrorList {
 	errs = append(errs, validateDuration(c.Global.ScrapeInterval, g.Child("scrape_interval"), false)...)
 	errs = append(errs, validateDuration(c.Global.ScrapeTimeout, g.Child("scrape_timeout"), false)...)
 	errs = append(errs, validateDuration(c.Global.EvaluationInterval, g.Child("evaluation_interval"), false)...)
-	if c.Global.ScrapeInterval > 0 && c.Global.ScrapeTimeout > c.Global.ScrapeInterval {
+	global := c.Global.effective()
+	if c.Global.ScrapeTimeout > global.ScrapeInterval {
 		errs = append(errs, field.Invalid(g.Child("scrape_timeout"), c.Global.ScrapeTimeout.String(),
-			fmt.Sprintf("must not be longer than scrape_interval (%s)", c.Global.ScrapeInterval)))
+			fmt.Sprintf("must not be longer than scrape_interval (%s)", global.ScrapeInterval)))
 	}
 	errs = append(errs, validateLabels(c.Global.ExternalLabels, g.Child("external_labels"))...)
 	for i, f := range c.RuleFiles {
@@ -296,7 +316,7 @@ func (c *Config) Validate() field.ErrorList {
 	for i := range c.ScrapeConfigs {
 		sp := field.NewPath("scrape_configs").Index(i)
 		sc := &c.ScrapeConfigs[i]
-		errs = append(errs, sc.validate(c.Global, sp)...)
+		errs = append(errs, sc.validate(global, sp)...)
 		if sc.JobName != "" {
 			if seen[sc.JobName] {
 				errs = append(errs, field.Duplicate(sp.Child("job_name"), sc.JobName))
@@ -316,17 +336,15 @@ func (sc *ScrapeConfig) validate(global GlobalConfig, p *field.Path) field.Error
 	}
 	errs = append(errs, validateDuration(sc.ScrapeInterval, p.Child("scrape_interval"), false)...)
 	errs = append(errs, validateDuration(sc.ScrapeTimeout, p.Child("scrape_timeout"), false)...)
-	interval, timeout := sc.ScrapeInterval, sc.ScrapeTimeout
+	// As Prometheus does: a job's own timeout may not exceed its interval
+	// (its own or the global one); without its own timeout, the job takes
+	// the shorter of the global timeout and its interval.
+	interval := sc.ScrapeInterval
 	if interval == 0 {
 		interval = global.ScrapeInterval
 	}
-	if timeout == 0 {
-		timeout = global.ScrapeTimeout
-	}
-	// The global pair is checked once, under global; a job is checked when
-	// it sets its own interval or timeout.
-	if (sc.ScrapeInterval != 0 || sc.ScrapeTimeout != 0) && interval > 0 && timeout > interval {
-		errs = append(errs, field.Invalid(p.Child("scrape_timeout"), timeout.String(),
+	if sc.ScrapeTimeout > interval {
+		errs = append(errs, field.Invalid(p.Child("scrape_timeout"), sc.ScrapeTimeout.String(),
 			fmt.Sprintf("must not be longer than the scrape interval (%s)", interval)))
 	}
 	if sc.MetricsPath != "" {

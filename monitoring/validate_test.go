@@ -114,6 +114,18 @@ func TestConfigValidate(t *testing.T) {
 			},
 			want: []string{"Invalid global.scrape_timeout"},
 		},
+		{
+			name:   "global timeout above Prometheus' default interval",
+			mutate: func(c *Config) { c.Global.ScrapeInterval, c.Global.ScrapeTimeout = 0, Duration(2*time.Minute) },
+			want:   []string{"Invalid global.scrape_timeout"},
+		},
+		{
+			name: "job interval below the global timeout takes the shorter timeout",
+			mutate: func(c *Config) {
+				c.Global.ScrapeTimeout = Duration(30 * time.Second)
+				c.ScrapeConfigs[0].ScrapeInterval = Duration(10 * time.Second)
+			},
+		},
 		{name: "duplicate job", mutate: func(c *Config) { c.ScrapeConfigs = append(c.ScrapeConfigs, validScrapeConfig()) }, want: []string{"Duplicate scrape_configs[1].job_name"}},
 		{name: "unnamed job", mutate: func(c *Config) { c.ScrapeConfigs[0].JobName = "" }, want: []string{"Required scrape_configs[0].job_name"}},
 		{name: "metrics path", mutate: func(c *Config) { c.ScrapeConfigs[0].MetricsPath = "metrics?x=1" }, want: []string{"Invalid scrape_configs[0].metrics_path"}},

@@ -41,6 +41,14 @@ func TestValidateAgreesWithPrometheus(t *testing.T) {
 			sc.ScrapeInterval, sc.ScrapeTimeout = monitoring.Duration(5*time.Second), monitoring.Duration(6*time.Second)
 		})},
 		// Prometheus loads any scheme and fails at scrape time.
+		{name: "global timeout alone above the default interval", cfg: func() *monitoring.Config {
+			c := job(func(*monitoring.ScrapeConfig) {})
+			c.Global = monitoring.GlobalConfig{ScrapeTimeout: monitoring.Duration(2 * time.Hour)}
+			return c
+		}()},
+		{name: "job interval below the global timeout", cfg: job(func(sc *monitoring.ScrapeConfig) {
+			sc.ScrapeInterval = monitoring.Duration(5 * time.Second)
+		})},
 		{name: "bad scheme", cfg: job(func(sc *monitoring.ScrapeConfig) { sc.Scheme = "ftp" }), stricter: true},
 		{name: "bad role", cfg: job(func(sc *monitoring.ScrapeConfig) { sc.KubernetesSDConfigs[0].Role = "deployment" })},
 		{name: "no role", cfg: job(func(sc *monitoring.ScrapeConfig) { sc.KubernetesSDConfigs[0].Role = "" })},
