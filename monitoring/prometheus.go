@@ -110,13 +110,23 @@ type Prometheus struct {
 // Bundle holds what Prometheus.Build returns: the objects in apply order,
 // and the configuration and rules they carry.
 type Bundle struct {
-	ServiceAccount      *corev1.ServiceAccount
-	ClusterRole         *rbacv1.ClusterRole
-	ClusterRoleBinding  *rbacv1.ClusterRoleBinding
-	ConfigMap           *corev1.ConfigMap
-	Service             *corev1.Service
-	StatefulSet         *appsv1.StatefulSet
-	PodDisruptionBudget *policyv1.PodDisruptionBudget // nil with one replica
+	// ServiceAccount the server runs as; it does not automount a token (the
+	// pod mounts a short-lived projected one).
+	ServiceAccount *corev1.ServiceAccount
+	// ClusterRole grants read access to what discovery watches, get on
+	// nodes/metrics (kubelet and cAdvisor scrapes) and on /metrics.
+	ClusterRole *rbacv1.ClusterRole
+	// ClusterRoleBinding binds ClusterRole to ServiceAccount.
+	ClusterRoleBinding *rbacv1.ClusterRoleBinding
+	// ConfigMap holds prometheus.yml (ConfigKey) and the rules (RulesKey).
+	ConfigMap *corev1.ConfigMap
+	// Service is the headless Service that governs the StatefulSet.
+	Service *corev1.Service
+	// StatefulSet runs the server replicas.
+	StatefulSet *appsv1.StatefulSet
+	// PodDisruptionBudget keeps all but one replica up; nil with one
+	// replica, where it would block every node drain.
+	PodDisruptionBudget *policyv1.PodDisruptionBudget
 
 	// Config is the prometheus.yml in ConfigMap.
 	Config *Config
