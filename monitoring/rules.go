@@ -275,12 +275,20 @@ type Alerts struct {
 	// "severity" and "alertname" are set by prodkube and refused here.
 	Labels map[string]string
 
-	NodeNotReady    AlertOptions
+	// NodeNotReady: kube_node_status_condition says a node is not Ready.
+	NodeNotReady AlertOptions
+	// APIServerErrors: share of apiserver_request_total with a 5xx code.
 	APIServerErrors RatioAlert
-	PodRestarts     RestartAlert
-	CrashLooping    AlertOptions
+	// PodRestarts: increase of kube_pod_container_status_restarts_total.
+	PodRestarts RestartAlert
+	// CrashLooping: kube_pod_container_status_waiting_reason is
+	// CrashLoopBackOff.
+	CrashLooping AlertOptions
+	// MemoryNearLimit: container_memory_working_set_bytes over
+	// kube_pod_container_resource_limits for memory. Window does not apply.
 	MemoryNearLimit RatioAlert
-	HTTPErrors      HTTPErrorAlert
+	// HTTPErrors: share of an application's requests with a 5xx code.
+	HTTPErrors HTTPErrorAlert
 }
 
 // Names of the alerts Alerts writes.
