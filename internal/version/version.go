@@ -128,8 +128,11 @@ func (v Version) SameMinor(w Version) bool {
 }
 
 func cmpInt(a, b int) int {
-	if a < b {
+	switch {
+	case a < b:
 		return -1
+	case a > b:
+		return 1
 	}
-	return 1
+	return 0
 }
