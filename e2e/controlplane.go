@@ -254,6 +254,9 @@ func StartControlPlane(ctx context.Context, opts ControlPlaneOptions) (_ *Contro
 		// kept out of workload namespaces by Pod Security admission.
 		"--allow-privileged=true",
 		"--profiling=false",
+		// The kubernetes Service's endpoints would be 127.0.0.1, which the
+		// reconciler refuses; nothing here needs that Service.
+		"--endpoint-reconciler-type=none",
 		"--cert-dir=" + filepath.Join(cp.Dir, "apiserver-certs"),
 	}
 	args = append(args, opts.ExtraAPIServerFlags...)
@@ -293,7 +296,7 @@ func StartControlPlane(ctx context.Context, opts ControlPlaneOptions) (_ *Contro
 		lastErr = err
 		return err == nil && strings.TrimSpace(string(body)) == "ok"
 	}); err != nil {
-		return cp, fmt.Errorf("kube-apiserver did not become ready: %w (last /readyz error: %v)\n%s", err, lastErr, cp.apiserver.logTail(30))
+		return cp, fmt.Errorf("kube-apiserver did not become ready: %w (last /readyz error: %v)\n%s", err, lastErr, cp.apiserver.logTail(12))
 	}
 	return cp, nil
 }

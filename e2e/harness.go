@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/yaml"
 
 	"github.com/prodkube/prodkube/e2e/internal/binaries"
 )
@@ -297,6 +298,65 @@ func (e *Env) KubeadmValidate(ctx context.Context, file string) (version, output
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err = cmd.Run()
 	return version, out.String(), err
+}
+
+// StandInDiscoveryFiles handles the one node-local fact kubeadm checks: a
+// JoinConfiguration's discovery.file.kubeConfigPath must exist on the machine that
+// runs kubeadm (only its existence is checked; kubeadm join reads it later). If file
+// names such a path and it does not exist here, a copy of file (in a new temporary
+// directory, which the caller removes) with that path pointed at an existing
+// stand-in is returned, with a note saying so; otherwise file itself and "".
+// KubeadmValidate itself never does this.
+func StandInDiscoveryFiles(file string) (target, note string, err error) {
+	docs, err := readDocuments(file)
+	if err != nil {
+		return "", "", err
+	}
+	changed := false
+	var tmp string
+	for _, d := range docs {
+		if d.Object == nil || d.Object.GetKind() != "JoinConfiguration" {
+			continue
+		}
+		p, found, _ := unstructured.NestedString(d.Object.Object, "discovery", "file", "kubeConfigPath")
+		if !found || p == "" || strings.Contains(p, "://") {
+			continue
+		}
+		if _, err := os.Stat(p); err == nil {
+			continue
+		}
+		if tmp == "" {
+			if tmp, err = os.MkdirTemp("", "prodkube-e2e-kubeadm-"); err != nil {
+				return "", "", err
+			}
+		}
+		standIn := filepath.Join(tmp, "discovery.conf")
+		if err := os.WriteFile(standIn, []byte("apiVersion: v1\nkind: Config\n"), 0o600); err != nil {
+			return "", "", err
+		}
+		if err := unstructured.SetNestedField(d.Object.Object, standIn, "discovery", "file", "kubeConfigPath"); err != nil {
+			return "", "", err
+		}
+		note += fmt.Sprintf("(discovery.file.kubeConfigPath %s is node-local; a stand-in file was used)\n", p)
+		changed = true
+	}
+	if !changed {
+		return file, "", nil
+	}
+	var b bytes.Buffer
+	for _, d := range docs {
+		if d.Object == nil {
+			continue
+		}
+		y, err := yaml.Marshal(d.Object.Object)
+		if err != nil {
+			return "", "", err
+		}
+		b.WriteString("---\n")
+		b.Write(y)
+	}
+	target = filepath.Join(tmp, filepath.Base(file))
+	return target, note, os.WriteFile(target, b.Bytes(), 0o600)
 }
 
 // Kubectl runs the built kubectl with args, pointed at the control plane's API

@@ -149,6 +149,46 @@ func barePod(o *unstructured.Unstructured, tmpl map[string]any) *unstructured.Un
 	}
 	pod.SetName(strings.TrimRight(name, "-."))
 	pod.SetNamespace(o.GetNamespace())
-	pod.Object["spec"] = tmpl["spec"]
+	spec, _ := tmpl["spec"].(map[string]any)
+	pod.Object["spec"] = spec
+	if o.GetKind() == "StatefulSet" && spec != nil {
+		addClaimVolumes(o, spec)
+	}
 	return pod
+}
+
+// addClaimVolumes adds to spec the volumes the StatefulSet controller adds to each
+// Pod for the set's volumeClaimTemplates (claim "<template>-<set>-<ordinal>"; here
+// ordinal 0), replacing a pod volume of the same name as the controller does.
+func addClaimVolumes(sts *unstructured.Unstructured, spec map[string]any) {
+	vcts, _, _ := unstructured.NestedSlice(sts.Object, "spec", "volumeClaimTemplates")
+	if len(vcts) == 0 {
+		return
+	}
+	vols, _ := spec["volumes"].([]any)
+	for _, v := range vcts {
+		vct, ok := v.(map[string]any)
+		if !ok {
+			continue
+		}
+		name, _, _ := unstructured.NestedString(vct, "metadata", "name")
+		if name == "" {
+			continue
+		}
+		claim := map[string]any{
+			"name":                  name,
+			"persistentVolumeClaim": map[string]any{"claimName": name + "-" + sts.GetName() + "-0"},
+		}
+		replaced := false
+		for i, existing := range vols {
+			if m, ok := existing.(map[string]any); ok && m["name"] == name {
+				vols[i] = claim
+				replaced = true
+			}
+		}
+		if !replaced {
+			vols = append(vols, claim)
+		}
+	}
+	spec["volumes"] = vols
 }
