@@ -144,6 +144,14 @@ func TestControlPlaneDiesWithPanickingTest(t *testing.T) {
 	if len(pids) != 2 {
 		t.Fatalf("want 2 PIDs (kube-apiserver, etcd), got %q", b)
 	}
+	t.Cleanup(func() {
+		// If the check below fails, do not leave the servers behind.
+		for _, pid := range pids {
+			if alive(pid) {
+				_ = syscall.Kill(pid, syscall.SIGKILL)
+			}
+		}
+	})
 	deadline := time.Now().Add(15 * time.Second)
 	for _, pid := range pids {
 		for alive(pid) {
@@ -211,5 +219,79 @@ ok
 	unexpected, expected = kubeadmWarnings(out, "kubeadm.k8s.io/v1beta4")
 	if len(unexpected) != 3 || len(expected) != 0 {
 		t.Errorf("v1beta4: unexpected=%q expected=%q; want all 3 unexpected", unexpected, expected)
+	}
+}
+
+func TestStandInDiscoveryFiles(t *testing.T) {
+	dir := t.TempDir()
+	existing := filepath.Join(dir, "present.conf")
+	if err := os.WriteFile(existing, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	join := func(path string) string {
+		f := filepath.Join(dir, "join-"+strconv.Itoa(len(path))+".yaml")
+		y := "apiVersion: kubeadm.k8s.io/v1beta4\nkind: JoinConfiguration\ndiscovery:\n  file:\n    kubeConfigPath: " + path + "\n"
+		if err := os.WriteFile(f, []byte(y), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	for _, p := range []string{existing, "https://example.com/discovery.conf"} {
+		f := join(p)
+		if target, note, err := StandInDiscoveryFiles(f); err != nil || target != f || note != "" {
+			t.Errorf("%s: got %q %q %v, want the file itself", p, target, note, err)
+		}
+	}
+	missing := "/nonexistent/prodkube/discovery.conf"
+	target, note, err := StandInDiscoveryFiles(join(missing))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(filepath.Dir(target))
+	if !strings.Contains(note, missing) {
+		t.Errorf("note %q does not name %s", note, missing)
+	}
+	docs, err := readDocuments(target)
+	if err != nil || len(docs) != 1 || docs[0].Object == nil {
+		t.Fatalf("stand-in copy: %v %v", docs, err)
+	}
+	got, _, _ := unstructured.NestedString(docs[0].Object.Object, "discovery", "file", "kubeConfigPath")
+	if _, err := os.Stat(got); err != nil || got == missing {
+		t.Errorf("stand-in path %q: %v", got, err)
+	}
+}
+
+func TestBarePodStatefulSetClaims(t *testing.T) {
+	o := obj(t, `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db, namespace: ns}
+spec:
+  volumeClaimTemplates:
+  - metadata: {name: data}
+  template:
+    spec:
+      volumes:
+      - name: data
+        emptyDir: {}
+      - name: tmp
+        emptyDir: {}
+      containers: [{name: c, image: i}]
+`)
+	tmpl, _, ok := podTemplate(o)
+	if !ok {
+		t.Fatal("no template")
+	}
+	p := barePod(o, tmpl)
+	vols, _, _ := unstructured.NestedSlice(p.Object, "spec", "volumes")
+	if len(vols) != 2 {
+		t.Fatalf("volumes = %v, want data (claim) and tmp", vols)
+	}
+	claim, _, _ := unstructured.NestedString(vols[0].(map[string]any), "persistentVolumeClaim", "claimName")
+	if claim != "data-db-0" {
+		t.Errorf("claim = %q, want data-db-0 (as the StatefulSet controller names it)", claim)
+	}
+	orig, _, _ := unstructured.NestedSlice(o.Object, "spec", "template", "spec", "volumes")
+	if _, isClaim := orig[0].(map[string]any)["persistentVolumeClaim"]; isClaim {
+		t.Error("barePod changed the StatefulSet's own template")
 	}
 }

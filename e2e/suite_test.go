@@ -154,6 +154,6 @@ func TestProductionKubeadm(t *testing.T) {
 			t.Errorf("%s: kubeadm %s config validate warned:\n%s", name, version, strings.Join(unexpected, "\n"))
 			continue
 		}
-		t.Logf("%s (%s): accepted by kubeadm %s %s", name, apiVersion, version, strings.Join(expected, " "))
+		t.Logf("%s (%s): accepted by kubeadm %s %s%s", name, apiVersion, version, note, strings.Join(expected, " "))
 	}
 }
