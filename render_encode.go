@@ -16,10 +16,12 @@ import (
 // every string that a YAML 1.1 or 1.2 parser could read as something else
 // quoted.
 //
-// Noise pruning: null values are dropped everywhere; at the top level of an
-// object, "status" and "spec" are dropped when they are empty objects (an
-// unset status, a Namespace's empty spec); at any depth, the keys listed in
-// emptyNoise are dropped where their value is an empty object. Every other
+// Noise pruning: an object's top-level "status" is always dropped (the
+// server owns it, and zero counters in it are noise); null values are
+// dropped everywhere; a top-level "spec" is dropped when it is an empty
+// object (a Namespace's empty spec); at any depth, the keys listed in
+// emptyNoise are dropped where their value is an empty object (such as the
+// "status: {}" of a StatefulSet's volume claim template). Every other
 // empty object is kept, because many are meaningful (an "emptyDir: {}"
 // volume, a NetworkPolicy "podSelector: {}" selecting every pod, a
 // "namespaceSelector: {}" selecting every namespace).
@@ -40,15 +42,16 @@ func encodeObject(obj Object) ([]byte, error) {
 var encodeBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 8192); return &b }}
 
 // emptyNoise lists the keys whose empty-object values carry no meaning at any
-// depth and are left out of the output: unset resource requirements and
-// rollout strategies.
-var emptyNoise = []string{"resources", "strategy", "updateStrategy"}
+// depth and are left out of the output: unset status of embedded objects,
+// resource requirements and rollout strategies.
+var emptyNoise = []string{"status", "resources", "strategy", "updateStrategy"}
 
 // encoder applies the pruning rule above.
 var encoder = yamlenc.New(yamlenc.Options{
 	OmitNull:     true,
 	OmitEmpty:    emptyNoise,
-	OmitEmptyTop: []string{"status", "spec"},
+	OmitEmptyTop: []string{"spec"},
+	OmitTop:      []string{"status"},
 })
 
 // isNil reports whether obj is nil or a typed nil pointer.

@@ -36,10 +36,9 @@ func referenceEncode(obj Object) ([]byte, error) {
 	}
 	v = referencePrune(v)
 	if m, ok := v.(map[string]any); ok {
-		for _, k := range []string{"status", "spec"} {
-			if e, ok := m[k].(map[string]any); ok && len(e) == 0 {
-				delete(m, k)
-			}
+		delete(m, "status")
+		if e, ok := m["spec"].(map[string]any); ok && len(e) == 0 {
+			delete(m, "spec")
 		}
 	}
 	return yaml.Marshal(v)
@@ -54,7 +53,7 @@ func referencePrune(v any) any {
 				continue
 			}
 			pe := referencePrune(e)
-			if m, ok := pe.(map[string]any); ok && len(m) == 0 && (k == "resources" || k == "strategy" || k == "updateStrategy") {
+			if m, ok := pe.(map[string]any); ok && len(m) == 0 && (k == "status" || k == "resources" || k == "strategy" || k == "updateStrategy") {
 				delete(t, k)
 				continue
 			}

@@ -50,6 +50,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"sync"
 )
@@ -66,8 +67,12 @@ type Options struct {
 	// entries were pruned. Every other empty mapping is written as "{}".
 	OmitEmpty []string
 	// OmitEmptyTop is OmitEmpty for the document's top-level mapping only
-	// (for example an object's empty "spec" or "status").
+	// (for example an object's empty "spec").
 	OmitEmptyTop []string
+	// OmitTop lists keys of the document's top-level mapping that are
+	// always left out, whatever their value (for example "status", which
+	// the server owns).
+	OmitTop []string
 }
 
 // Encoder writes values as YAML documents. Its zero value writes exactly
@@ -83,6 +88,7 @@ func New(opts Options) *Encoder {
 		OmitNull:     opts.OmitNull,
 		OmitEmpty:    append([]string(nil), opts.OmitEmpty...),
 		OmitEmptyTop: append([]string(nil), opts.OmitEmptyTop...),
+		OmitTop:      append([]string(nil), opts.OmitTop...),
 	}
 	return &Encoder{opts: o}
 }
@@ -441,6 +447,9 @@ const spaces = "                                                                
 // says the entry is in the document's top-level mapping. A null value that
 // is kept is written here.
 func (s *state) prune(key string, r result, top bool) bool {
+	if top && slices.Contains(s.opts.OmitTop, key) {
+		return true
+	}
 	switch r {
 	case resNull:
 		if s.opts.OmitNull {

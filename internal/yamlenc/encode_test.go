@@ -294,3 +294,27 @@ func TestKeyLess(t *testing.T) {
 		t.Errorf("map key order:\ngot\n%s\nwant\n%s", got, want)
 	}
 }
+
+func TestOmitTop(t *testing.T) {
+	type status struct {
+		Replicas int32  `json:"replicas"`
+		Phase    string `json:"phase"`
+	}
+	type inner struct {
+		Status status `json:"status"`
+	}
+	type doc struct {
+		Kind   string `json:"kind"`
+		Status status `json:"status"`
+		Spec   inner  `json:"spec"`
+	}
+	got, err := New(Options{OmitTop: []string{"status"}}).Append(nil, &doc{Kind: "X", Status: status{Replicas: 3, Phase: "Ready"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The top-level status goes whatever it holds; a nested one stays.
+	want := "kind: X\nspec:\n  status:\n    phase: \"\"\n    replicas: 0\n"
+	if string(got) != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}
