@@ -83,7 +83,11 @@ func (it *item) id() string {
 // prepare checks and encodes objs and returns them in apply order.
 func prepare(objs []Object) ([]*item, error) {
 	items := make([]*item, 0, len(objs))
-	seen := make(map[string]int, len(objs))
+	type key struct {
+		gk       schema.GroupKind
+		ns, name string
+	}
+	seen := make(map[key]int, len(objs))
 	var problems []string
 	for i, obj := range objs {
 		it, err := newItem(obj)
@@ -91,12 +95,12 @@ func prepare(objs []Object) ([]*item, error) {
 			problems = append(problems, fmt.Sprintf("object %d: %v", i, err))
 			continue
 		}
-		key := it.gvk.GroupKind().String() + "/" + it.ns + "/" + it.name
-		if j, dup := seen[key]; dup {
+		k := key{it.gvk.GroupKind(), it.ns, it.name}
+		if j, dup := seen[k]; dup {
 			problems = append(problems, fmt.Sprintf("object %d: %s is also object %d; each object may be given once", i, it.id(), j))
 			continue
 		}
-		seen[key] = i
+		seen[k] = i
 		items = append(items, it)
 	}
 	if len(problems) > 0 {
@@ -160,7 +164,12 @@ func WriteYAML(w io.Writer, objs ...Object) error {
 	if err != nil {
 		return err
 	}
+	size := 0
+	for _, it := range items {
+		size += len("---\n") + len(it.doc)
+	}
 	var buf bytes.Buffer
+	buf.Grow(size)
 	for _, it := range items {
 		buf.WriteString("---\n")
 		buf.Write(it.doc)
