@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/prodkube/prodkube/internal/names"
 	"github.com/prodkube/prodkube/internal/shell"
 )
 
@@ -96,10 +97,10 @@ func (d RestoreDrill) Validate() field.ErrorList {
 	if d.Namespace == "" {
 		errs = append(errs, field.Required(field.NewPath("namespace"), "the namespace to restore is required"))
 	} else {
-		errs = append(errs, validateNamespaceName(d.Namespace, field.NewPath("namespace"))...)
+		errs = append(errs, names.LabelFormat(d.Namespace, field.NewPath("namespace"))...)
 	}
 	if d.TargetNamespace != "" {
-		errs = append(errs, validateNamespaceName(d.TargetNamespace, field.NewPath("targetNamespace"))...)
+		errs = append(errs, names.LabelFormat(d.TargetNamespace, field.NewPath("targetNamespace"))...)
 		if d.TargetNamespace == d.Namespace {
 			errs = append(errs, field.Invalid(field.NewPath("targetNamespace"), d.TargetNamespace, "must differ from namespace: a drill never restores over the live namespace"))
 		}
@@ -116,7 +117,7 @@ func (d RestoreDrill) Validate() field.ErrorList {
 		errs = append(errs, validateOptionalObjectName(d.FromBackup, field.NewPath("fromBackup"))...)
 	}
 	if d.RestoreName != "" {
-		errs = append(errs, validateObjectName(d.RestoreName, field.NewPath("restoreName"))...)
+		errs = append(errs, names.Subdomain(d.RestoreName, field.NewPath("restoreName"))...)
 	} else if len(errs) == 0 && len(validation.IsDNS1123Subdomain(d.restoreName())) > 0 {
 		errs = append(errs, field.Required(field.NewPath("restoreName"), "the default name is too long; name the restore"))
 	}

@@ -10,6 +10,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/prodkube/prodkube/internal/names"
 )
 
 // Object is a Kubernetes object with its kind: the method set of
@@ -27,30 +29,11 @@ const DefaultVeleroNamespace = "velero"
 // cannot make a command line arbitrarily long.
 const maxListLen = 256
 
-func validateObjectName(name string, path *field.Path) field.ErrorList {
-	var errs field.ErrorList
-	if name == "" {
-		return append(errs, field.Required(path, "a name is required"))
-	}
-	for _, msg := range validation.IsDNS1123Subdomain(name) {
-		errs = append(errs, field.Invalid(path, name, msg))
-	}
-	return errs
-}
-
 func validateOptionalObjectName(name string, path *field.Path) field.ErrorList {
 	if name == "" {
 		return nil
 	}
-	return validateObjectName(name, path)
-}
-
-func validateNamespaceName(ns string, path *field.Path) field.ErrorList {
-	var errs field.ErrorList
-	for _, msg := range validation.IsDNS1123Label(ns) {
-		errs = append(errs, field.Invalid(path, ns, msg))
-	}
-	return errs
+	return names.Subdomain(name, path)
 }
 
 // veleroNamespace returns ns, or the default namespace when ns is empty.
@@ -65,7 +48,7 @@ func validateVeleroNamespace(ns string, path *field.Path) field.ErrorList {
 	if ns == "" {
 		return nil
 	}
-	return validateNamespaceName(ns, path)
+	return names.LabelFormat(ns, path)
 }
 
 // validateNamespaceList checks namespace names; "*" (all) is accepted when
@@ -86,7 +69,7 @@ func validateNamespaceList(list []string, allowAll bool, path *field.Path) field
 		case ns == "*":
 			errs = append(errs, field.Invalid(p, ns, `"*" is not allowed here`))
 		default:
-			errs = append(errs, validateNamespaceName(ns, p)...)
+			errs = append(errs, names.LabelFormat(ns, p)...)
 		}
 		if seen[ns] {
 			errs = append(errs, field.Duplicate(p, ns))

@@ -10,6 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/prodkube/prodkube/backup/velerov1"
+	"github.com/prodkube/prodkube/internal/names"
 	"github.com/prodkube/prodkube/internal/shell"
 	"github.com/prodkube/prodkube/internal/version"
 )
@@ -502,7 +503,7 @@ type Backup struct {
 
 // Validate reports every problem with the backup spec.
 func (b Backup) Validate() field.ErrorList {
-	errs := validateObjectName(b.Name, field.NewPath("name"))
+	errs := names.Subdomain(b.Name, field.NewPath("name"))
 	return append(errs, b.BackupOptions.validate()...)
 }
 
@@ -554,7 +555,7 @@ const maxScheduleName = validation.DNS1123SubdomainMaxLength - 15
 
 // Validate reports every problem with the schedule spec.
 func (s Schedule) Validate() field.ErrorList {
-	errs := validateObjectName(s.Name, field.NewPath("name"))
+	errs := names.Subdomain(s.Name, field.NewPath("name"))
 	if len(s.Name) > maxScheduleName {
 		errs = append(errs, field.TooLong(field.NewPath("name"), "", maxScheduleName))
 	}
@@ -624,7 +625,7 @@ type Restore struct {
 
 // Validate reports every problem with the restore spec.
 func (r Restore) Validate() field.ErrorList {
-	errs := validateObjectName(r.Name, field.NewPath("name"))
+	errs := names.Subdomain(r.Name, field.NewPath("name"))
 	errs = append(errs, validateVeleroNamespace(r.VeleroNamespace, field.NewPath("veleroNamespace"))...)
 	switch {
 	case r.FromBackup == "" && r.FromSchedule == "":
@@ -646,7 +647,7 @@ func (r Restore) Validate() field.ErrorList {
 			if len(validation.IsDNS1123Label(src)) > 0 {
 				errs = append(errs, field.Invalid(p, src, "source must be a namespace name"))
 			}
-			errs = append(errs, validateNamespaceName(dst, p)...)
+			errs = append(errs, names.LabelFormat(dst, p)...)
 			if dst == src {
 				errs = append(errs, field.Invalid(p, dst, "maps a namespace onto itself"))
 			}

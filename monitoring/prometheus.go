@@ -19,6 +19,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/prodkube/prodkube"
+	"github.com/prodkube/prodkube/internal/names"
 	"github.com/prodkube/prodkube/security"
 )
 
@@ -175,13 +176,13 @@ func (p *Prometheus) resources() corev1.ResourceRequirements {
 func (p *Prometheus) Validate() field.ErrorList {
 	var errs field.ErrorList
 	if p.Name != "" {
-		errs = append(errs, validateDNSLabel(p.Name, field.NewPath("name"))...)
+		errs = append(errs, names.LabelFormat(p.Name, field.NewPath("name"))...)
 		if len(p.Name) > 52 {
 			errs = append(errs, field.TooLong(field.NewPath("name"), p.Name, 52))
 		}
 	}
 	if p.Namespace != "" {
-		errs = append(errs, validateDNSLabel(p.Namespace, field.NewPath("namespace"))...)
+		errs = append(errs, names.LabelFormat(p.Namespace, field.NewPath("namespace"))...)
 	}
 	if p.Image != "" {
 		errs = append(errs, validateImage(p.Image, field.NewPath("image"))...)
@@ -310,7 +311,7 @@ func validateObjectMeta(name, namespace string, labels map[string]string, p *fie
 	if namespace == "" {
 		errs = append(errs, field.Required(p.Child("namespace"), ""))
 	} else {
-		errs = append(errs, validateDNSLabel(namespace, p.Child("namespace"))...)
+		errs = append(errs, names.LabelFormat(namespace, p.Child("namespace"))...)
 	}
 	errs = append(errs, metavalidation.ValidateLabels(labels, p.Child("labels"))...)
 	return errs

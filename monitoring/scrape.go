@@ -7,6 +7,8 @@ import (
 
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/prodkube/prodkube/internal/names"
 )
 
 // Job names one of the scrape jobs Scrape knows how to write.
@@ -158,14 +160,6 @@ func validatePositive(d time.Duration, p *field.Path) field.ErrorList {
 	return nil
 }
 
-func validateDNSLabel(s string, p *field.Path) field.ErrorList {
-	var errs field.ErrorList
-	for _, msg := range validation.IsDNS1123Label(s) {
-		errs = append(errs, field.Invalid(p, s, msg))
-	}
-	return errs
-}
-
 // Validate reports every problem with the spec.
 func (s *Scrape) Validate() field.ErrorList {
 	return s.validate(nil)
@@ -200,7 +194,7 @@ func (s *Scrape) validate(p *field.Path) field.ErrorList {
 	nsSeen := map[string]bool{}
 	for i, ns := range s.Namespaces {
 		np := p.Child("namespaces").Index(i)
-		errs = append(errs, validateDNSLabel(ns, np)...)
+		errs = append(errs, names.LabelFormat(ns, np)...)
 		if nsSeen[ns] {
 			errs = append(errs, field.Duplicate(np, ns))
 		}
@@ -208,10 +202,10 @@ func (s *Scrape) validate(p *field.Path) field.ErrorList {
 	}
 	ksm := p.Child("kubeStateMetrics")
 	if s.KubeStateMetrics.Namespace != "" {
-		errs = append(errs, validateDNSLabel(s.KubeStateMetrics.Namespace, ksm.Child("namespace"))...)
+		errs = append(errs, names.LabelFormat(s.KubeStateMetrics.Namespace, ksm.Child("namespace"))...)
 	}
 	if s.KubeStateMetrics.Service != "" {
-		errs = append(errs, validateDNSLabel(s.KubeStateMetrics.Service, ksm.Child("service"))...)
+		errs = append(errs, names.LabelFormat(s.KubeStateMetrics.Service, ksm.Child("service"))...)
 	}
 	if n := s.KubeStateMetrics.PortName; n != "" {
 		for _, msg := range validation.IsValidPortName(n) {

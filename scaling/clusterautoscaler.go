@@ -18,6 +18,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/prodkube/prodkube"
+	"github.com/prodkube/prodkube/internal/names"
 	"github.com/prodkube/prodkube/internal/version"
 )
 
@@ -258,7 +259,7 @@ func (c ClusterAutoscaler) build() (*ClusterAutoscalerBundle, field.ErrorList) {
 	rel, errs := c.release()
 	ns := c.namespace()
 	if c.Namespace != "" {
-		errs = append(errs, validateNamespace(c.Namespace, field.NewPath("namespace"))...)
+		errs = append(errs, names.Label(c.Namespace, field.NewPath("namespace"))...)
 	}
 	if c.CloudProvider == "" {
 		errs = append(errs, field.Required(field.NewPath("cloudProvider"), "must name the cloud provider: "+quoteList(cloudProviders)))

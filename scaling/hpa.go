@@ -8,6 +8,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/prodkube/prodkube/internal/names"
 )
 
 // Kinds of workloads a HorizontalPodAutoscaler built here may target.
@@ -137,8 +139,8 @@ func appendResource(list []corev1.ResourceName, r corev1.ResourceName) []corev1.
 
 func (h HPA) build() (*autoscalingv2.HorizontalPodAutoscaler, field.ErrorList) {
 	var errs field.ErrorList
-	errs = append(errs, validateObjectName(h.Name, field.NewPath("name"))...)
-	errs = append(errs, validateNamespace(h.Namespace, field.NewPath("namespace"))...)
+	errs = append(errs, names.Subdomain(h.Name, field.NewPath("name"))...)
+	errs = append(errs, names.Label(h.Namespace, field.NewPath("namespace"))...)
 	errs = append(errs, validateLabels(h.Labels, field.NewPath("labels"))...)
 
 	kind, name := h.TargetKind, h.TargetName
@@ -177,7 +179,7 @@ func (h HPA) build() (*autoscalingv2.HorizontalPodAutoscaler, field.ErrorList) {
 	if kind != KindDeployment && kind != KindStatefulSet {
 		errs = append(errs, field.NotSupported(field.NewPath("targetKind"), h.TargetKind, []string{KindDeployment, KindStatefulSet}))
 	}
-	errs = append(errs, validateObjectName(name, field.NewPath("targetName"))...)
+	errs = append(errs, names.Subdomain(name, field.NewPath("targetName"))...)
 
 	minR := h.MinReplicas
 	if minR == 0 {
@@ -340,7 +342,7 @@ func validateMetric(m autoscalingv2.MetricSpec, p *field.Path) field.ErrorList {
 		if m.ContainerResource.Name == "" {
 			errs = append(errs, field.Required(p.Child("containerResource", "name"), "must name a resource, e.g. cpu"))
 		}
-		errs = append(errs, validateObjectName(m.ContainerResource.Container, p.Child("containerResource", "container"))...)
+		errs = append(errs, names.Subdomain(m.ContainerResource.Container, p.Child("containerResource", "container"))...)
 		errs = append(errs, validateTarget(m.ContainerResource.Target, p.Child("containerResource", "target"), autoscalingv2.UtilizationMetricType, autoscalingv2.AverageValueMetricType)...)
 	case autoscalingv2.ExternalMetricSourceType:
 		if m.External == nil {

@@ -9,6 +9,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/prodkube/prodkube/internal/names"
 )
 
 // VPA is the intent for one VerticalPodAutoscaler.
@@ -110,8 +112,8 @@ func (v VPA) controlled() []corev1.ResourceName {
 
 func (v VPA) build() (*VerticalPodAutoscaler, field.ErrorList) {
 	var errs field.ErrorList
-	errs = append(errs, validateObjectName(v.Name, field.NewPath("name"))...)
-	errs = append(errs, validateNamespace(v.Namespace, field.NewPath("namespace"))...)
+	errs = append(errs, names.Subdomain(v.Name, field.NewPath("name"))...)
+	errs = append(errs, names.Label(v.Namespace, field.NewPath("namespace"))...)
 	errs = append(errs, validateLabels(v.Labels, field.NewPath("labels"))...)
 	kind := v.TargetKind
 	if kind == "" {
@@ -120,7 +122,7 @@ func (v VPA) build() (*VerticalPodAutoscaler, field.ErrorList) {
 	if !contains(vpaTargetKinds, kind) {
 		errs = append(errs, field.NotSupported(field.NewPath("targetKind"), v.TargetKind, vpaTargetKinds))
 	}
-	errs = append(errs, validateObjectName(v.TargetName, field.NewPath("targetName"))...)
+	errs = append(errs, names.Subdomain(v.TargetName, field.NewPath("targetName"))...)
 
 	mode := v.Mode
 	if mode == "" {
@@ -263,7 +265,7 @@ func validateContainerName(name string, p *field.Path) field.ErrorList {
 	if name == "" {
 		return field.ErrorList{field.Required(p, `must name a container, or "*" for all others`)}
 	}
-	return validateDNSLabel(name, p)
+	return names.LabelFormat(name, p)
 }
 
 // validateResourceList accepts cpu and memory with non-negative quantities.

@@ -7,6 +7,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	metavalidation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/prodkube/prodkube/internal/names"
 )
 
 // ServiceAccountRef names a ServiceAccount, always with its namespace: an
@@ -66,8 +68,8 @@ func (b RoleBinding) kind() RoleKind {
 // Validate reports every problem with the spec.
 func (b RoleBinding) Validate() field.ErrorList {
 	var errs field.ErrorList
-	errs = append(errs, validateName(b.Name, field.NewPath("name"))...)
-	errs = append(errs, validateDNSLabel(b.Namespace, field.NewPath("namespace"))...)
+	errs = append(errs, names.Subdomain(b.Name, field.NewPath("name"))...)
+	errs = append(errs, names.Label(b.Namespace, field.NewPath("namespace"))...)
 	errs = append(errs, metavalidation.ValidateLabels(b.Labels, field.NewPath("labels"))...)
 	if k := b.kind(); k != KindRole && k != KindClusterRole {
 		errs = append(errs, field.NotSupported(field.NewPath("roleKind"), b.RoleKind, []string{string(KindRole), string(KindClusterRole)}))
@@ -93,7 +95,7 @@ func (b RoleBinding) Build() (*rbacv1.RoleBinding, error) {
 // Validate reports every problem with the spec.
 func (b ClusterRoleBinding) Validate() field.ErrorList {
 	var errs field.ErrorList
-	errs = append(errs, validateName(b.Name, field.NewPath("name"))...)
+	errs = append(errs, names.Subdomain(b.Name, field.NewPath("name"))...)
 	errs = append(errs, metavalidation.ValidateLabels(b.Labels, field.NewPath("labels"))...)
 	errs = append(errs, validateRoleRef(b.RoleName, true, b.AllowClusterAdmin)...)
 	errs = append(errs, validateSubjects(b.Subjects, field.NewPath("subjects"))...)
@@ -115,7 +117,7 @@ func (b ClusterRoleBinding) Build() (*rbacv1.ClusterRoleBinding, error) {
 
 func validateRoleRef(name string, cluster, allowAdmin bool) field.ErrorList {
 	p := field.NewPath("roleName")
-	errs := validateName(name, p)
+	errs := names.Subdomain(name, p)
 	if cluster && name == clusterAdmin && !allowAdmin {
 		errs = append(errs, field.Forbidden(p, fmt.Sprintf("binding %s grants every permission on every resource; set allowClusterAdmin if it is really needed", clusterAdmin)))
 	}
@@ -130,8 +132,8 @@ func validateSubjects(subjects []ServiceAccountRef, p *field.Path) field.ErrorLi
 	seen := map[ServiceAccountRef]bool{}
 	for i, s := range subjects {
 		sp := p.Index(i)
-		errs = append(errs, validateName(s.Name, sp.Child("name"))...)
-		errs = append(errs, validateDNSLabel(s.Namespace, sp.Child("namespace"))...)
+		errs = append(errs, names.Subdomain(s.Name, sp.Child("name"))...)
+		errs = append(errs, names.Label(s.Namespace, sp.Child("namespace"))...)
 		if seen[s] {
 			errs = append(errs, field.Duplicate(sp, s.Namespace+"/"+s.Name))
 		}

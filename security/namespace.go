@@ -7,11 +7,12 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
-	apivalidation "k8s.io/apimachinery/pkg/api/validation"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	metavalidation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	psaapi "k8s.io/pod-security-admission/api"
+
+	"github.com/prodkube/prodkube/internal/names"
 )
 
 // Namespace describes a namespace and the Pod Security Standards it enforces.
@@ -63,7 +64,7 @@ func (n Namespace) levels() (enforce, audit, warn Level) {
 // Validate reports every problem with the spec.
 func (n Namespace) Validate() field.ErrorList {
 	var errs field.ErrorList
-	errs = append(errs, validateDNSLabel(n.Name, field.NewPath("name"))...)
+	errs = append(errs, names.Label(n.Name, field.NewPath("name"))...)
 	enforce, _, _ := n.levels()
 	errs = append(errs, validateLevel(enforce, field.NewPath("enforce"))...)
 	for _, m := range []struct {
@@ -126,17 +127,6 @@ func orLatest(v string) string {
 		return psaapi.VersionLatest
 	}
 	return v
-}
-
-func validateDNSLabel(name string, path *field.Path) field.ErrorList {
-	if name == "" {
-		return field.ErrorList{field.Required(path, "")}
-	}
-	var errs field.ErrorList
-	for _, msg := range apivalidation.ValidateNamespaceName(name, false) {
-		errs = append(errs, field.Invalid(path, name, msg))
-	}
-	return errs
 }
 
 func sortedKeys(m map[string]string) []string {

@@ -11,6 +11,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/prodkube/prodkube/internal/names"
 )
 
 // namespaceNameLabel is set by the API server on every namespace to its own
@@ -29,9 +31,9 @@ type DefaultDeny struct {
 // Validate reports every problem with the spec.
 func (d DefaultDeny) Validate() field.ErrorList {
 	var errs field.ErrorList
-	errs = append(errs, validateDNSLabel(d.Namespace, field.NewPath("namespace"))...)
+	errs = append(errs, names.Label(d.Namespace, field.NewPath("namespace"))...)
 	if d.Name != "" {
-		errs = append(errs, validateName(d.Name, field.NewPath("name"))...)
+		errs = append(errs, names.Subdomain(d.Name, field.NewPath("name"))...)
 	}
 	return errs
 }
@@ -68,12 +70,12 @@ type AllowDNS struct {
 // Validate reports every problem with the spec.
 func (a AllowDNS) Validate() field.ErrorList {
 	var errs field.ErrorList
-	errs = append(errs, validateDNSLabel(a.Namespace, field.NewPath("namespace"))...)
+	errs = append(errs, names.Label(a.Namespace, field.NewPath("namespace"))...)
 	if a.Name != "" {
-		errs = append(errs, validateName(a.Name, field.NewPath("name"))...)
+		errs = append(errs, names.Subdomain(a.Name, field.NewPath("name"))...)
 	}
 	if a.DNSNamespace != "" {
-		errs = append(errs, validateDNSLabel(a.DNSNamespace, field.NewPath("dnsNamespace"))...)
+		errs = append(errs, names.Label(a.DNSNamespace, field.NewPath("dnsNamespace"))...)
 	}
 	errs = append(errs, metavalidation.ValidateLabels(a.DNSPodLabels, field.NewPath("dnsPodLabels"))...)
 	return errs
@@ -154,16 +156,16 @@ func (p AllowPolicies) Objects() []*networkingv1.NetworkPolicy {
 // Validate reports every problem with the spec.
 func (a Allow) Validate() field.ErrorList {
 	var errs field.ErrorList
-	errs = append(errs, validateName(a.Name, field.NewPath("name"))...)
+	errs = append(errs, names.Subdomain(a.Name, field.NewPath("name"))...)
 	if a.Name != "" {
 		// The egress policy's name must be valid too.
 		for _, msg := range validation.IsDNS1123Subdomain(a.Name + "-egress") {
 			errs = append(errs, field.Invalid(field.NewPath("name"), a.Name, "with \"-egress\" appended: "+msg))
 		}
 	}
-	errs = append(errs, validateDNSLabel(a.Namespace, field.NewPath("namespace"))...)
+	errs = append(errs, names.Label(a.Namespace, field.NewPath("namespace"))...)
 	if a.FromNamespace != "" {
-		errs = append(errs, validateDNSLabel(a.FromNamespace, field.NewPath("fromNamespace"))...)
+		errs = append(errs, names.Label(a.FromNamespace, field.NewPath("fromNamespace"))...)
 	}
 	errs = append(errs, validateSelectorLabels(a.To, field.NewPath("to"))...)
 	errs = append(errs, validateSelectorLabels(a.From, field.NewPath("from"))...)
@@ -234,8 +236,8 @@ type AllowCIDR struct {
 // Validate reports every problem with the spec.
 func (a AllowCIDR) Validate() field.ErrorList {
 	var errs field.ErrorList
-	errs = append(errs, validateName(a.Name, field.NewPath("name"))...)
-	errs = append(errs, validateDNSLabel(a.Namespace, field.NewPath("namespace"))...)
+	errs = append(errs, names.Subdomain(a.Name, field.NewPath("name"))...)
+	errs = append(errs, names.Label(a.Namespace, field.NewPath("namespace"))...)
 	errs = append(errs, validateSelectorLabels(a.Pods, field.NewPath("pods"))...)
 	if a.Direction != Ingress && a.Direction != Egress {
 		errs = append(errs, field.NotSupported(field.NewPath("direction"), a.Direction, []string{string(Ingress), string(Egress)}))

@@ -7,11 +7,12 @@ import (
 	"strings"
 
 	rbacv1 "k8s.io/api/rbac/v1"
-	apivalidation "k8s.io/apimachinery/pkg/api/validation"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	metavalidation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/prodkube/prodkube/internal/names"
 )
 
 // Rule is one RBAC policy rule: the verbs allowed on resources of the listed
@@ -81,8 +82,8 @@ var escalationVerbs = []string{"escalate", "bind", "impersonate"}
 // Validate reports every problem with the spec.
 func (r Role) Validate() field.ErrorList {
 	var errs field.ErrorList
-	errs = append(errs, validateName(r.Name, field.NewPath("name"))...)
-	errs = append(errs, validateDNSLabel(r.Namespace, field.NewPath("namespace"))...)
+	errs = append(errs, names.Subdomain(r.Name, field.NewPath("name"))...)
+	errs = append(errs, names.Label(r.Namespace, field.NewPath("namespace"))...)
 	errs = append(errs, metavalidation.ValidateLabels(r.Labels, field.NewPath("labels"))...)
 	errs = append(errs, validateRules(r.Rules, false, r.Permissions, field.NewPath("rules"))...)
 	return errs
@@ -103,7 +104,7 @@ func (r Role) Build() (*rbacv1.Role, error) {
 // Validate reports every problem with the spec.
 func (r ClusterRole) Validate() field.ErrorList {
 	var errs field.ErrorList
-	errs = append(errs, validateName(r.Name, field.NewPath("name"))...)
+	errs = append(errs, names.Subdomain(r.Name, field.NewPath("name"))...)
 	errs = append(errs, metavalidation.ValidateLabels(r.Labels, field.NewPath("labels"))...)
 	errs = append(errs, validateRules(r.Rules, true, r.Permissions, field.NewPath("rules"))...)
 	return errs
@@ -301,15 +302,4 @@ func sensitive(r Rule) string {
 	}
 	sort.Strings(found)
 	return strings.Join(found, "; ")
-}
-
-func validateName(name string, path *field.Path) field.ErrorList {
-	if name == "" {
-		return field.ErrorList{field.Required(path, "")}
-	}
-	var errs field.ErrorList
-	for _, msg := range apivalidation.NameIsDNSSubdomain(name, false) {
-		errs = append(errs, field.Invalid(path, name, msg))
-	}
-	return errs
 }

@@ -5,6 +5,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	metavalidation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/prodkube/prodkube/internal/names"
 )
 
 // ServiceAccount describes the identity a workload runs as.
@@ -25,8 +27,8 @@ type ServiceAccount struct {
 // Validate reports every problem with the spec.
 func (s ServiceAccount) Validate() field.ErrorList {
 	var errs field.ErrorList
-	errs = append(errs, validateName(s.Name, field.NewPath("name"))...)
-	errs = append(errs, validateDNSLabel(s.Namespace, field.NewPath("namespace"))...)
+	errs = append(errs, names.Subdomain(s.Name, field.NewPath("name"))...)
+	errs = append(errs, names.Label(s.Namespace, field.NewPath("namespace"))...)
 	errs = append(errs, metavalidation.ValidateLabels(s.Labels, field.NewPath("labels"))...)
 	return errs
 }

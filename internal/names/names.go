@@ -1,0 +1,43 @@
+// Package names checks Kubernetes object and namespace names with the
+// upstream validators, reporting each problem at the caller's field path.
+// Every builder package checks names the same way, so the rules and their
+// messages live here once.
+package names
+
+import (
+	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+)
+
+// Subdomain checks a required name that must be a DNS-1123 subdomain, the
+// rule for most objects' metadata.name.
+func Subdomain(name string, p *field.Path) field.ErrorList {
+	if name == "" {
+		return field.ErrorList{field.Required(p, "a DNS-1123 subdomain such as web-app")}
+	}
+	return invalid(name, validation.IsDNS1123Subdomain(name), p)
+}
+
+// Label checks a required name that must be a DNS-1123 label, the rule for
+// namespaces.
+func Label(name string, p *field.Path) field.ErrorList {
+	if name == "" {
+		return field.ErrorList{field.Required(p, "a DNS-1123 label such as production")}
+	}
+	return LabelFormat(name, p)
+}
+
+// LabelFormat checks that name is a DNS-1123 label; an empty name is
+// reported as invalid, not as missing, for callers that have already
+// decided the name is needed.
+func LabelFormat(name string, p *field.Path) field.ErrorList {
+	return invalid(name, validation.IsDNS1123Label(name), p)
+}
+
+func invalid(name string, msgs []string, p *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	for _, msg := range msgs {
+		errs = append(errs, field.Invalid(p, name, msg))
+	}
+	return errs
+}
