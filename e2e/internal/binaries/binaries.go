@@ -131,7 +131,7 @@ func Ensure(ctx context.Context, e2eRoot string, log io.Writer) (map[string]stri
 		return paths, nil
 	}
 	fmt.Fprintf(log, "e2e-binaries: building %d missing program(s) from the Go module proxy into %s.\n", len(missing), cache)
-	fmt.Fprintf(log, "e2e-binaries: a cold build takes about 10-15 minutes on 2 cores and grows the Go build cache by ~7 GB; later runs reuse the cached binaries.\n")
+	fmt.Fprintf(log, "e2e-binaries: a cold build took 22 minutes on 2 shared cores (longer on a busy machine) and grows the Go build cache by ~4 GB; later runs reuse the cached binaries.\n")
 	// Group by module and ldflags (one link per distinct flag set).
 	type group struct {
 		module, ldflags string
