@@ -2,7 +2,6 @@ package security
 
 import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
-	psaapi "k8s.io/pod-security-admission/api"
 )
 
 // Level is a Pod Security Standards level.
@@ -32,8 +31,6 @@ func (l Level) strictness() int {
 
 // Valid reports whether l is one of the three standard levels.
 func (l Level) Valid() bool { return l.strictness() >= 0 }
-
-func (l Level) psa() psaapi.Level { return psaapi.Level(l) }
 
 func validateLevel(l Level, path *field.Path) field.ErrorList {
 	if !l.Valid() {
