@@ -15,6 +15,9 @@ func Subdomain(name string, p *field.Path) field.ErrorList {
 	if name == "" {
 		return field.ErrorList{field.Required(p, "a DNS-1123 subdomain such as web-app")}
 	}
+	if ValidDNS1123Subdomain(name) {
+		return nil
+	}
 	return invalid(name, validation.IsDNS1123Subdomain(name), p)
 }
 
@@ -31,6 +34,9 @@ func Label(name string, p *field.Path) field.ErrorList {
 // reported as invalid, not as missing, for callers that have already
 // decided the name is needed.
 func LabelFormat(name string, p *field.Path) field.ErrorList {
+	if ValidDNS1123Label(name) {
+		return nil
+	}
 	return invalid(name, validation.IsDNS1123Label(name), p)
 }
 
