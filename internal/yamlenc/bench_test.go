@@ -84,6 +84,21 @@ func BenchmarkEncode(b *testing.B) {
 			}
 		}
 	})
+	b.Run("yamlenc-reflective", func(b *testing.B) {
+		slow := New(renderOptions)
+		slow.reflectOnly = true
+		b.ReportAllocs()
+		var buf []byte
+		for b.Loop() {
+			buf = buf[:0]
+			for _, o := range objs {
+				var err error
+				if buf, err = slow.Append(buf, o); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
 	b.Run("encoding-json", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {

@@ -41,7 +41,9 @@
 // Reflection work is done once per type: each type gets a cached encoding
 // plan (for a struct, its fields flattened and ordered at plan time), so
 // encoding an object visits every field once and allocates little beyond
-// the output buffer.
+// the output buffer. The k8s.io/api kinds that prodkube renders go further:
+// their plans are compiled into Go code (zz_generated.go, see generated.go)
+// that writes the same bytes without reflection.
 package yamlenc
 
 import (
@@ -80,6 +82,9 @@ type Options struct {
 // package documentation). An Encoder is safe for concurrent use.
 type Encoder struct {
 	opts Options
+	// reflectOnly makes the Encoder ignore the compiled encoders, so that
+	// tests can compare the two paths.
+	reflectOnly bool
 }
 
 // New returns an Encoder that applies opts.
@@ -114,12 +119,20 @@ func (e *Encoder) Append(dst []byte, v any) ([]byte, error) {
 		statePool.Put(s)
 	}()
 	s.buf, s.opts = dst, &e.opts
-	rv := reflect.ValueOf(v)
-	var r result
-	if !rv.IsValid() {
-		r = resNull
-	} else {
-		r = planFor(rv.Type())(s, rv, ctx{mode: modeTop})
+	var (
+		r  result
+		ok bool
+	)
+	if compiledRoot != nil && !e.reflectOnly {
+		r, ok = compiledRoot(s, v, ctx{mode: modeTop})
+	}
+	if !ok {
+		rv := reflect.ValueOf(v)
+		if !rv.IsValid() {
+			r = resNull
+		} else {
+			r = planFor(rv.Type())(s, rv, ctx{mode: modeTop})
+		}
 	}
 	if s.err != nil {
 		return dst[:start], s.err
@@ -432,6 +445,10 @@ func (s *state) emptyMapping(c ctx) result {
 }
 
 func (s *state) newline(ind int) {
+	if ind < len(newlineSpaces) {
+		s.buf = append(s.buf, newlineSpaces[:ind+1]...)
+		return
+	}
 	s.buf = append(s.buf, '\n')
 	for ind > 0 {
 		n := min(ind, len(spaces))
@@ -440,6 +457,9 @@ func (s *state) newline(ind int) {
 	}
 }
 
+// newlineSpaces is a line break followed by the deepest common indentation.
+const newlineSpaces = "\n" + spaces
+
 const spaces = "                                                                "
 
 // prune reports whether an entry named key whose value gave r is left out,
@@ -447,6 +467,13 @@ const spaces = "                                                                
 // says the entry is in the document's top-level mapping. A null value that
 // is kept is written here.
 func (s *state) prune(key string, r result, top bool) bool {
+	if r == resOther && !top {
+		return false
+	}
+	return s.pruneEntry(key, r, top)
+}
+
+func (s *state) pruneEntry(key string, r result, top bool) bool {
 	if top && slices.Contains(s.opts.OmitTop, key) {
 		return true
 	}

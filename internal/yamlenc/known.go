@@ -28,13 +28,15 @@ func knownPlan(t reflect.Type) encFn {
 
 // encQuantity writes a Quantity's canonical form, as its MarshalJSON does.
 func encQuantity(s *state, v reflect.Value, c ctx) result {
-	var q *resource.Quantity
 	if v.CanAddr() {
-		q = v.Addr().Interface().(*resource.Quantity)
-	} else {
-		qv := v.Interface().(resource.Quantity)
-		q = &qv
+		return s.quantity(v.Addr().Interface().(*resource.Quantity), c)
 	}
+	q := v.Interface().(resource.Quantity)
+	return s.quantity(&q, c)
+}
+
+// quantity writes *q as encQuantity describes.
+func (s *state) quantity(q *resource.Quantity, c ctx) result {
 	// CanonicalizeBytes may return its own memory (for zero, a shared
 	// slice), so the result is read and never kept.
 	if cap(s.scratch) < 64 {
@@ -63,12 +65,16 @@ func encQuantity(s *state, v reflect.Value, c ctx) result {
 // encTime writes a Time as its MarshalJSON does: null when zero, else
 // RFC 3339 in UTC, which YAML would read as a timestamp and so is quoted.
 func encTime(s *state, v reflect.Value, c ctx) result {
-	var t time.Time
 	if v.CanAddr() {
-		t = v.Addr().Interface().(*metav1.Time).Time
-	} else {
-		t = v.Interface().(metav1.Time).Time
+		return s.metaTime(v.Addr().Interface().(*metav1.Time), c)
 	}
+	t := v.Interface().(metav1.Time)
+	return s.metaTime(&t, c)
+}
+
+// metaTime writes *mt as encTime describes.
+func (s *state) metaTime(mt *metav1.Time, c ctx) result {
+	t := mt.Time
 	if t.IsZero() {
 		return resNull
 	}
@@ -86,13 +92,15 @@ func encTime(s *state, v reflect.Value, c ctx) result {
 
 // encIntOrString writes the int or the string, as its MarshalJSON does.
 func encIntOrString(s *state, v reflect.Value, c ctx) result {
-	var is *intstr.IntOrString
 	if v.CanAddr() {
-		is = v.Addr().Interface().(*intstr.IntOrString)
-	} else {
-		x := v.Interface().(intstr.IntOrString)
-		is = &x
+		return s.intOrString(v.Addr().Interface().(*intstr.IntOrString), c)
 	}
+	x := v.Interface().(intstr.IntOrString)
+	return s.intOrString(&x, c)
+}
+
+// intOrString writes *is as encIntOrString describes.
+func (s *state) intOrString(is *intstr.IntOrString, c ctx) result {
 	switch is.Type {
 	case intstr.Int:
 		s.scalarPrefix(c)

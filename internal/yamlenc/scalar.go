@@ -41,7 +41,7 @@ const (
 //     escapes.
 func scalarStyle(s string, key bool) style {
 	if simple(s) {
-		if len(s) <= 5 && nonStringWords[s] {
+		if isWord(s) {
 			return styleDouble
 		}
 		return stylePlain
@@ -231,6 +231,22 @@ var nonStringWords = map[string]bool{
 	"<<": true, "=": true,
 }
 
+// isWord reports whether s, a simple string, is one of nonStringWords
+// (only those starting with a letter can be): the switch is faster than
+// the map on the path every name and path takes.
+func isWord(s string) bool {
+	if len(s) > 5 {
+		return false
+	}
+	switch s {
+	case "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
+		"true", "True", "TRUE", "false", "False", "FALSE",
+		"on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL":
+		return true
+	}
+	return false
+}
+
 var (
 	// yamlStyleFloat is go-yaml v2's float syntax (YAML 1.2 core schema).
 	yamlStyleFloat = regexp.MustCompile(`^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`)
@@ -365,8 +381,14 @@ func fixUTF8(s string) string {
 
 // str writes a string value at position c.
 func (s *state) str(v string, c ctx) {
-	v = validUTF8String(v)
 	s.scalarPrefix(c)
+	// Most strings are names, paths and image references: plain, and
+	// ASCII, so valid UTF-8 without a further look.
+	if simple(v) && !isWord(v) {
+		s.buf = append(s.buf, v...)
+		return
+	}
+	v = validUTF8String(v)
 	st := scalarStyle(v, false)
 	if st == styleLiteral {
 		ind := 2

@@ -1,0 +1,70 @@
+package yamlenc
+
+import (
+	"reflect"
+	"strconv"
+	"sync"
+)
+
+// Compiled encoders.
+//
+// For the k8s.io/api object types that prodkube renders, zz_generated.go
+// holds their encoding plans written out as Go code: the same fields, in the
+// same order, with the same omitempty tests and pruning as the plans the
+// reflective path builds at run time, but reading fields directly instead
+// of through reflect.Value. They exist because they are several times
+// faster; what they write is byte for byte what the reflective path writes
+// (TestCompiledMatchesReflection and FuzzCompiledMatchesReflection hold them
+// to it). Parts that the generator does not compile (values with their own
+// MarshalJSON, interfaces, maps that need the reflective path's care) call
+// back into the reflective plans.
+//
+// zz_generated.go is written by
+//
+//	go test ./internal/yamlenc -run TestCompiledUpToDate -update
+//
+// and TestCompiledUpToDate fails when it is stale, for example after a
+// k8s.io/api upgrade. Deleting the file is always safe: every type then
+// takes the reflective path.
+
+// compiledRoot encodes v at position c when v is a pointer to a type with a
+// compiled encoder, and reports whether it was.
+var compiledRoot func(s *state, v any, c ctx) (result, bool)
+
+// fallback is a reflective plan that compiled code calls for a value it
+// does not compile; the plan is looked up on first use.
+type fallback struct {
+	once sync.Once
+	t    reflect.Type
+	f    encFn
+}
+
+func newFallback(t reflect.Type) *fallback { return &fallback{t: t} }
+
+func (p *fallback) enc(s *state, v reflect.Value, c ctx) result {
+	p.once.Do(func() { p.f = planFor(p.t) })
+	return p.f(s, v, c)
+}
+
+func (s *state) boolValue(b bool, c ctx) result {
+	s.scalarPrefix(c)
+	s.buf = strconv.AppendBool(s.buf, b)
+	return resOther
+}
+
+func (s *state) intValue(n int64, c ctx) result {
+	s.scalarPrefix(c)
+	s.buf = appendInt(s.buf, n)
+	return resOther
+}
+
+func (s *state) uintValue(n uint64, c ctx) result {
+	s.scalarPrefix(c)
+	s.buf = strconv.AppendUint(s.buf, n, 10)
+	return resOther
+}
+
+func (s *state) strValue(v string, c ctx) result {
+	s.str(v, c)
+	return resOther
+}
