@@ -1,11 +1,11 @@
 package prodkube
 
 import (
-	"bytes"
 	"fmt"
 	"io"
-	"sort"
+	"slices"
 	"strings"
+	"sync"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -62,11 +62,12 @@ const rankOther = 900
 // item is one object prepared for output: its identity, its rank and its
 // encoded YAML document (without the "---" separator).
 type item struct {
-	gvk  schema.GroupVersionKind
-	ns   string
-	name string
-	rank int
-	doc  []byte
+	gvk   schema.GroupVersionKind
+	ns    string
+	name  string
+	rank  int
+	index int // position among the objects given
+	doc   []byte
 }
 
 func (it *item) id() string {
@@ -80,72 +81,121 @@ func (it *item) id() string {
 	return ref + " " + it.name
 }
 
-// prepare checks and encodes objs and returns them in apply order.
-func prepare(objs []Object) ([]*item, error) {
-	items := make([]*item, 0, len(objs))
-	type key struct {
-		gk       schema.GroupKind
-		ns, name string
-	}
-	seen := make(map[key]int, len(objs))
-	var problems []string
-	for i, obj := range objs {
-		it, err := newItem(obj)
-		if err != nil {
-			problems = append(problems, fmt.Sprintf("object %d: %v", i, err))
-			continue
-		}
-		k := key{it.gvk.GroupKind(), it.ns, it.name}
-		if j, dup := seen[k]; dup {
-			problems = append(problems, fmt.Sprintf("object %d: %s is also object %d; each object may be given once", i, it.id(), j))
-			continue
-		}
-		seen[k] = i
-		items = append(items, it)
-	}
-	if len(problems) > 0 {
-		return nil, fmt.Errorf("cannot render: %s", strings.Join(problems, "; "))
-	}
-	sort.SliceStable(items, func(a, b int) bool { return lessItem(items[a], items[b]) })
-	return items, nil
+// problem is something wrong with object number index.
+type problem struct {
+	index int
+	msg   string
 }
 
-func newItem(obj Object) (*item, error) {
+// prepare checks objs, puts them in apply order and appends each to dst as
+// a YAML document preceded by sep. It returns the items in apply order,
+// each doc (without sep) cut from the returned buffer, so that rendering
+// many objects allocates little more than their text.
+func prepare(objs []Object, dst []byte, sep string) ([]item, []byte, error) {
+	items := make([]item, 0, len(objs))
+	var problems []problem
+	for i, obj := range objs {
+		it, err := identify(obj)
+		if err != nil {
+			problems = append(problems, problem{i, err.Error()})
+			continue
+		}
+		it.index = i
+		items = append(items, it)
+	}
+	// Sorting positions rather than items moves less memory; ties are
+	// broken by position, so the order is stable.
+	order := make([]int32, len(items))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		if c := compareItems(&items[a], &items[b]); c != 0 {
+			return c
+		}
+		return int(a - b)
+	})
+	// Equal identities are now adjacent, the first given first.
+	kept := order[:0]
+	for _, o := range order {
+		if n := len(kept); n > 0 && compareItems(&items[kept[n-1]], &items[o]) == 0 {
+			first := &items[kept[n-1]]
+			problems = append(problems, problem{items[o].index, fmt.Sprintf("%s is also object %d; each object may be given once", items[o].id(), first.index)})
+			continue
+		}
+		kept = append(kept, o)
+	}
+	buf := dst
+	ends := make([]int, len(kept))
+	out := make([]item, 0, len(kept))
+	for j, o := range kept {
+		it := items[o]
+		buf = append(buf, sep...)
+		start := len(buf)
+		var err error
+		if buf, err = encodeObject(buf, objs[it.index]); err != nil {
+			buf = buf[:start-len(sep)]
+			problems = append(problems, problem{it.index, fmt.Sprintf("%s %q: %v", it.gvk.Kind, it.name, err)})
+		}
+		ends[j] = len(buf)
+		out = append(out, it)
+	}
+	if len(problems) > 0 {
+		slices.SortFunc(problems, func(a, b problem) int { return a.index - b.index })
+		msgs := make([]string, len(problems))
+		for i, p := range problems {
+			msgs[i] = fmt.Sprintf("object %d: %s", p.index, p.msg)
+		}
+		return nil, dst, fmt.Errorf("cannot render: %s", strings.Join(msgs, "; "))
+	}
+	// The documents are cut from the buffer only now that it has stopped
+	// moving; the full slice expression keeps one from growing into the
+	// next.
+	start := len(dst)
+	for j := range out {
+		start += len(sep)
+		out[j].doc = buf[start:ends[j]:ends[j]]
+		start = ends[j]
+	}
+	return out, buf, nil
+}
+
+// identify checks that obj can be rendered and returns its identity.
+func identify(obj Object) (item, error) {
 	if isNil(obj) {
-		return nil, fmt.Errorf("object is nil")
+		return item{}, fmt.Errorf("object is nil")
 	}
 	gvk := obj.GetObjectKind().GroupVersionKind()
 	if gvk.Kind == "" || gvk.Version == "" {
-		return nil, fmt.Errorf("%T %q has no apiVersion/kind; set its TypeMeta", obj, obj.GetName())
+		return item{}, fmt.Errorf("%T %q has no apiVersion/kind; set its TypeMeta", obj, obj.GetName())
 	}
-	if obj.GetName() == "" {
-		return nil, fmt.Errorf("%s has no metadata.name", gvk.Kind)
-	}
-	doc, err := encodeObject(obj)
-	if err != nil {
-		return nil, fmt.Errorf("%s %q: %w", gvk.Kind, obj.GetName(), err)
+	name := obj.GetName()
+	if name == "" {
+		return item{}, fmt.Errorf("%s has no metadata.name", gvk.Kind)
 	}
 	rank, ok := kindRank[gvk.GroupKind()]
 	if !ok {
 		rank = rankOther
 	}
-	return &item{gvk: gvk, ns: obj.GetNamespace(), name: obj.GetName(), rank: rank, doc: doc}, nil
+	return item{gvk: gvk, ns: obj.GetNamespace(), name: name, rank: rank}, nil
 }
 
-func lessItem(a, b *item) bool {
+// compareItems orders items by apply order; it returns 0 only for the same
+// group, kind, namespace and name.
+func compareItems(a, b *item) int {
 	if a.rank != b.rank {
-		return a.rank < b.rank
+		return a.rank - b.rank
 	}
-	if a.gvk.Group != b.gvk.Group {
-		return a.gvk.Group < b.gvk.Group
+	if c := strings.Compare(a.gvk.Group, b.gvk.Group); c != 0 {
+		return c
 	}
-	if a.gvk.Kind != b.gvk.Kind {
-		return a.gvk.Kind < b.gvk.Kind
+	if c := strings.Compare(a.gvk.Kind, b.gvk.Kind); c != 0 {
+		return c
 	}
-	if a.ns != b.ns {
-		return a.ns < b.ns
+	if c := strings.Compare(a.ns, b.ns); c != 0 {
+		return c
 	}
-	return a.name < b.name
+	return strings.Compare(a.name, b.name)
 }
 
 // WriteYAML writes objs to w as one YAML stream, each object a document
@@ -160,30 +210,28 @@ func lessItem(a, b *item) bool {
 // share group, kind, namespace and name. On any problem WriteYAML reports all
 // of them and writes nothing.
 func WriteYAML(w io.Writer, objs ...Object) error {
-	items, err := prepare(objs)
+	bp := streamBuffers.Get().(*[]byte)
+	defer streamBuffers.Put(bp)
+	_, buf, err := prepare(objs, (*bp)[:0], "---\n")
+	*bp = buf[:0]
 	if err != nil {
 		return err
 	}
-	size := 0
-	for _, it := range items {
-		size += len("---\n") + len(it.doc)
-	}
-	var buf bytes.Buffer
-	buf.Grow(size)
-	for _, it := range items {
-		buf.WriteString("---\n")
-		buf.Write(it.doc)
-	}
-	_, err = w.Write(buf.Bytes())
+	_, err = w.Write(buf)
 	return err
 }
+
+// streamBuffers recycles WriteYAML's output buffer; an io.Writer may not
+// keep the slice it is given, so the buffer is free again once Write
+// returns.
+var streamBuffers = sync.Pool{New: func() any { return new([]byte) }}
 
 // MarshalYAML encodes one object as a YAML document (without a leading
 // "---"), cleaned of empty noise in the same way as WriteYAML.
 func MarshalYAML(obj Object) ([]byte, error) {
-	it, err := newItem(obj)
+	items, _, err := prepare([]Object{obj}, nil, "")
 	if err != nil {
 		return nil, err
 	}
-	return it.doc, nil
+	return items[0].doc, nil
 }

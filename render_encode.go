@@ -1,14 +1,12 @@
 package prodkube
 
 import (
-	"bytes"
 	"reflect"
-	"sync"
 
 	"github.com/prodkube/prodkube/internal/yamlenc"
 )
 
-// encodeObject renders one object as a YAML document. It is the one place
+// encodeObject appends one object to dst as a YAML document. It is the one place
 // where objects become bytes; WriteYAML, WriteDir and MarshalYAML all use it.
 //
 // The document is written in one pass over the typed object (no JSON, no
@@ -25,21 +23,9 @@ import (
 // empty object is kept, because many are meaningful (an "emptyDir: {}"
 // volume, a NetworkPolicy "podSelector: {}" selecting every pod, a
 // "namespaceSelector: {}" selecting every namespace).
-func encodeObject(obj Object) ([]byte, error) {
-	bp := encodeBuffers.Get().(*[]byte)
-	defer encodeBuffers.Put(bp)
-	buf, err := encoder.Append((*bp)[:0], obj)
-	if err != nil {
-		return nil, err
-	}
-	*bp = buf
-	// One allocation of the exact size, instead of growing a new buffer
-	// object by object.
-	return bytes.Clone(buf), nil
+func encodeObject(dst []byte, obj Object) ([]byte, error) {
+	return encoder.Append(dst, obj)
 }
-
-// encodeBuffers recycles the buffer documents are encoded into.
-var encodeBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 8192); return &b }}
 
 // emptyNoise lists the keys whose empty-object values carry no meaning at any
 // depth and are left out of the output: unset status of embedded objects,

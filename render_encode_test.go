@@ -117,7 +117,7 @@ func TestEncodeObjectMatchesReference(t *testing.T) {
 	}
 	for i, o := range objs {
 		want, err := referenceEncode(o)
-		got, err2 := encodeObject(o)
+		got, err2 := encodeObject(nil, o)
 		if (err == nil) != (err2 == nil) {
 			t.Fatalf("object %d: reference error %v, encodeObject error %v", i, err, err2)
 		}
@@ -136,7 +136,7 @@ func BenchmarkEncodeObject(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			for _, o := range objs {
-				if _, err := encodeObject(o); err != nil {
+				if _, err := encodeObject(nil, o); err != nil {
 					b.Fatal(err)
 				}
 			}
