@@ -2,10 +2,10 @@ package security
 
 import (
 	"fmt"
+	"slices"
 
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	metavalidation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/prodkube/prodkube/internal/names"
@@ -68,14 +68,18 @@ func (b RoleBinding) kind() RoleKind {
 // Validate reports every problem with the spec.
 func (b RoleBinding) Validate() field.ErrorList {
 	var errs field.ErrorList
-	errs = append(errs, names.Subdomain(b.Name, field.NewPath("name"))...)
-	errs = append(errs, names.Label(b.Namespace, field.NewPath("namespace"))...)
-	errs = append(errs, metavalidation.ValidateLabels(b.Labels, field.NewPath("labels"))...)
+	if !names.ValidDNS1123Subdomain(b.Name) {
+		errs = append(errs, names.Subdomain(b.Name, field.NewPath("name"))...)
+	}
+	if !names.ValidDNS1123Label(b.Namespace) {
+		errs = append(errs, names.Label(b.Namespace, field.NewPath("namespace"))...)
+	}
+	errs = append(errs, validateLabels(b.Labels)...)
 	if k := b.kind(); k != KindRole && k != KindClusterRole {
 		errs = append(errs, field.NotSupported(field.NewPath("roleKind"), b.RoleKind, []string{string(KindRole), string(KindClusterRole)}))
 	}
 	errs = append(errs, validateRoleRef(b.RoleName, b.kind() == KindClusterRole, b.AllowClusterAdmin)...)
-	errs = append(errs, validateSubjects(b.Subjects, field.NewPath("subjects"))...)
+	errs = append(errs, validateSubjects(b.Subjects)...)
 	return errs
 }
 
@@ -95,10 +99,12 @@ func (b RoleBinding) Build() (*rbacv1.RoleBinding, error) {
 // Validate reports every problem with the spec.
 func (b ClusterRoleBinding) Validate() field.ErrorList {
 	var errs field.ErrorList
-	errs = append(errs, names.Subdomain(b.Name, field.NewPath("name"))...)
-	errs = append(errs, metavalidation.ValidateLabels(b.Labels, field.NewPath("labels"))...)
+	if !names.ValidDNS1123Subdomain(b.Name) {
+		errs = append(errs, names.Subdomain(b.Name, field.NewPath("name"))...)
+	}
+	errs = append(errs, validateLabels(b.Labels)...)
 	errs = append(errs, validateRoleRef(b.RoleName, true, b.AllowClusterAdmin)...)
-	errs = append(errs, validateSubjects(b.Subjects, field.NewPath("subjects"))...)
+	errs = append(errs, validateSubjects(b.Subjects)...)
 	return errs
 }
 
@@ -116,28 +122,34 @@ func (b ClusterRoleBinding) Build() (*rbacv1.ClusterRoleBinding, error) {
 }
 
 func validateRoleRef(name string, cluster, allowAdmin bool) field.ErrorList {
-	p := field.NewPath("roleName")
-	errs := names.Subdomain(name, p)
+	var errs field.ErrorList
+	if !names.ValidDNS1123Subdomain(name) {
+		errs = names.Subdomain(name, field.NewPath("roleName"))
+	}
 	if cluster && name == clusterAdmin && !allowAdmin {
-		errs = append(errs, field.Forbidden(p, fmt.Sprintf("binding %s grants every permission on every resource; set allowClusterAdmin if it is really needed", clusterAdmin)))
+		errs = append(errs, field.Forbidden(field.NewPath("roleName"), fmt.Sprintf("binding %s grants every permission on every resource; set allowClusterAdmin if it is really needed", clusterAdmin)))
 	}
 	return errs
 }
 
-func validateSubjects(subjects []ServiceAccountRef, p *field.Path) field.ErrorList {
+// validateSubjects checks the subjects, at subjects[i]; paths are built only
+// for the problems found.
+func validateSubjects(subjects []ServiceAccountRef) field.ErrorList {
 	if len(subjects) == 0 {
-		return field.ErrorList{field.Required(p, "bind at least one ServiceAccount")}
+		return field.ErrorList{field.Required(field.NewPath("subjects"), "bind at least one ServiceAccount")}
 	}
 	var errs field.ErrorList
-	seen := map[ServiceAccountRef]bool{}
+	at := func(i int) *field.Path { return field.NewPath("subjects").Index(i) }
 	for i, s := range subjects {
-		sp := p.Index(i)
-		errs = append(errs, names.Subdomain(s.Name, sp.Child("name"))...)
-		errs = append(errs, names.Label(s.Namespace, sp.Child("namespace"))...)
-		if seen[s] {
-			errs = append(errs, field.Duplicate(sp, s.Namespace+"/"+s.Name))
+		if !names.ValidDNS1123Subdomain(s.Name) {
+			errs = append(errs, names.Subdomain(s.Name, at(i).Child("name"))...)
 		}
-		seen[s] = true
+		if !names.ValidDNS1123Label(s.Namespace) {
+			errs = append(errs, names.Label(s.Namespace, at(i).Child("namespace"))...)
+		}
+		if slices.Contains(subjects[:i], s) {
+			errs = append(errs, field.Duplicate(at(i), s.Namespace+"/"+s.Name))
+		}
 	}
 	return errs
 }

@@ -51,6 +51,10 @@ type levelCheck struct {
 var (
 	checksOnce sync.Once
 	allChecks  []levelCheck
+	// baselineChecks and restrictedChecks are applicable(level) for the two
+	// levels that check anything, computed once with allChecks: they depend
+	// on the upstream checks alone, never on a spec.
+	baselineChecks, restrictedChecks []levelCheck
 )
 
 func upstreamChecks() []levelCheck {
@@ -62,8 +66,22 @@ func upstreamChecks() []levelCheck {
 			v := c.Versions[len(c.Versions)-1]
 			allChecks = append(allChecks, levelCheck{id: c.ID, level: c.Level, run: v.CheckPod, override: v.OverrideCheckIDs})
 		}
+		baselineChecks = applicable(allChecks, LevelBaseline)
+		restrictedChecks = applicable(allChecks, LevelRestricted)
 	})
 	return allChecks
+}
+
+// checksFor returns the checks level runs (nil for privileged).
+func checksFor(level Level) []levelCheck {
+	upstreamChecks()
+	switch level {
+	case LevelBaseline:
+		return baselineChecks
+	case LevelRestricted:
+		return restrictedChecks
+	}
+	return nil
 }
 
 // CheckPodSpec reports every way spec violates the Pod Security Standards
@@ -74,12 +92,11 @@ func upstreamChecks() []levelCheck {
 // example spec.containers[0].securityContext.runAsNonRoot). An empty list
 // means a pod with this spec and metadata would be admitted.
 func CheckPodSpec(level Level, meta *metav1.ObjectMeta, spec *corev1.PodSpec) field.ErrorList {
-	if errs := validateLevel(level, field.NewPath("level")); len(errs) > 0 {
-		return errs
+	if !level.Valid() {
+		return validateLevel(level, field.NewPath("level"))
 	}
-	specPath := field.NewPath("spec")
 	if spec == nil {
-		return field.ErrorList{field.Required(specPath, "a pod spec is required")}
+		return field.ErrorList{field.Required(field.NewPath("spec"), "a pod spec is required")}
 	}
 	if meta == nil {
 		meta = &metav1.ObjectMeta{}
@@ -87,22 +104,20 @@ func CheckPodSpec(level Level, meta *metav1.ObjectMeta, spec *corev1.PodSpec) fi
 	if level == LevelPrivileged {
 		return nil
 	}
-	checks := applicable(level)
 	var errs field.ErrorList
-	for _, c := range checks {
+	for _, c := range checksFor(level) {
 		res := c.run(meta, spec)
 		if res.Allowed {
 			continue
 		}
-		errs = append(errs, locate(c, meta, spec, specPath, res)...)
+		errs = append(errs, locate(c, meta, spec, field.NewPath("spec"), res)...)
 	}
 	return errs
 }
 
 // applicable lists the checks that level runs, without those that a
 // stricter check at that level overrides.
-func applicable(level Level) []levelCheck {
-	all := upstreamChecks()
+func applicable(all []levelCheck, level Level) []levelCheck {
 	overridden := map[policy.CheckID]bool{}
 	if level == LevelRestricted {
 		for _, c := range all {

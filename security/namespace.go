@@ -2,7 +2,6 @@ package security
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -44,8 +43,6 @@ type Namespace struct {
 	Labels map[string]string
 }
 
-var psaVersion = regexp.MustCompile(`^v1\.(0|[1-9][0-9]{0,3})$`)
-
 func (n Namespace) levels() (enforce, audit, warn Level) {
 	enforce = n.Enforce
 	if enforce == "" {
@@ -62,42 +59,75 @@ func (n Namespace) levels() (enforce, audit, warn Level) {
 }
 
 // Validate reports every problem with the spec.
+//
+// Field paths are built only for the problems found, so that a valid spec
+// costs no allocation here.
 func (n Namespace) Validate() field.ErrorList {
 	var errs field.ErrorList
-	errs = append(errs, names.Label(n.Name, field.NewPath("name"))...)
+	if !names.ValidDNS1123Label(n.Name) {
+		errs = append(errs, names.Label(n.Name, field.NewPath("name"))...)
+	}
 	enforce, _, _ := n.levels()
-	errs = append(errs, validateLevel(enforce, field.NewPath("enforce"))...)
-	for _, m := range []struct {
+	if !enforce.Valid() {
+		errs = append(errs, validateLevel(enforce, field.NewPath("enforce"))...)
+	}
+	for _, m := range [...]struct {
 		name  string
 		level Level
 	}{{"audit", n.Audit}, {"warn", n.Warn}} {
 		if m.level == "" {
 			continue // defaults to enforce
 		}
-		p := field.NewPath(m.name)
-		if lerrs := validateLevel(m.level, p); len(lerrs) > 0 {
-			errs = append(errs, lerrs...)
+		if !m.level.Valid() {
+			errs = append(errs, validateLevel(m.level, field.NewPath(m.name))...)
 			continue
 		}
 		if enforce.Valid() && m.level.strictness() < enforce.strictness() {
-			errs = append(errs, field.Invalid(p, m.level, fmt.Sprintf("must not be looser than enforce (%q): %s would hide violations the namespace already refuses", enforce, m.name)))
+			errs = append(errs, field.Invalid(field.NewPath(m.name), m.level, fmt.Sprintf("must not be looser than enforce (%q): %s would hide violations the namespace already refuses", enforce, m.name)))
 		}
 	}
-	for _, v := range []struct {
+	for _, v := range [...]struct {
 		name, value string
 	}{{"enforceVersion", n.EnforceVersion}, {"auditVersion", n.AuditVersion}, {"warnVersion", n.WarnVersion}} {
-		if v.value != "" && v.value != psaapi.VersionLatest && !psaVersion.MatchString(v.value) {
+		if v.value != "" && v.value != psaapi.VersionLatest && !isPSAVersion(v.value) {
 			errs = append(errs, field.Invalid(field.NewPath(v.name), v.value, `must be "latest" or a Kubernetes minor such as "v1.37"`))
 		}
 	}
-	lp := field.NewPath("labels")
-	errs = append(errs, metavalidation.ValidateLabels(n.Labels, lp)...)
-	for _, k := range sortedKeys(n.Labels) {
+	if !names.ValidLabels(n.Labels) {
+		errs = append(errs, metavalidation.ValidateLabels(n.Labels, field.NewPath("labels"))...)
+	}
+	for k := range n.Labels {
 		if strings.HasPrefix(k, "pod-security.kubernetes.io/") {
-			errs = append(errs, field.Forbidden(lp.Key(k), "pod security labels come from enforce, audit, warn and their versions"))
+			// Reported in key order, so collect and sort only when needed.
+			for _, k := range sortedKeys(n.Labels) {
+				if strings.HasPrefix(k, "pod-security.kubernetes.io/") {
+					errs = append(errs, field.Forbidden(field.NewPath("labels").Key(k), "pod security labels come from enforce, audit, warn and their versions"))
+				}
+			}
+			break
 		}
 	}
 	return errs
+}
+
+// isPSAVersion reports whether v names a Kubernetes minor release the way
+// the pod-security.kubernetes.io/*-version labels do: "v1." followed by 0
+// or a number of one to four digits without a leading zero, the pattern
+// ^v1\.(0|[1-9][0-9]{0,3})$.
+func isPSAVersion(v string) bool {
+	rest, ok := strings.CutPrefix(v, "v1.")
+	if !ok || rest == "" || len(rest) > 4 {
+		return false
+	}
+	if rest[0] == '0' {
+		return rest == "0"
+	}
+	for i := 0; i < len(rest); i++ {
+		if rest[i] < '0' || rest[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // Build returns the v1 Namespace with its pod-security.kubernetes.io labels.

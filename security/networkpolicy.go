@@ -31,8 +31,10 @@ type DefaultDeny struct {
 // Validate reports every problem with the spec.
 func (d DefaultDeny) Validate() field.ErrorList {
 	var errs field.ErrorList
-	errs = append(errs, names.Label(d.Namespace, field.NewPath("namespace"))...)
-	if d.Name != "" {
+	if !names.ValidDNS1123Label(d.Namespace) {
+		errs = append(errs, names.Label(d.Namespace, field.NewPath("namespace"))...)
+	}
+	if d.Name != "" && !names.ValidDNS1123Subdomain(d.Name) {
 		errs = append(errs, names.Subdomain(d.Name, field.NewPath("name"))...)
 	}
 	return errs

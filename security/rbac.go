@@ -8,8 +8,6 @@ import (
 
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	metavalidation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
-	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/prodkube/prodkube/internal/names"
@@ -82,10 +80,14 @@ var escalationVerbs = []string{"escalate", "bind", "impersonate"}
 // Validate reports every problem with the spec.
 func (r Role) Validate() field.ErrorList {
 	var errs field.ErrorList
-	errs = append(errs, names.Subdomain(r.Name, field.NewPath("name"))...)
-	errs = append(errs, names.Label(r.Namespace, field.NewPath("namespace"))...)
-	errs = append(errs, metavalidation.ValidateLabels(r.Labels, field.NewPath("labels"))...)
-	errs = append(errs, validateRules(r.Rules, false, r.Permissions, field.NewPath("rules"))...)
+	if !names.ValidDNS1123Subdomain(r.Name) {
+		errs = append(errs, names.Subdomain(r.Name, field.NewPath("name"))...)
+	}
+	if !names.ValidDNS1123Label(r.Namespace) {
+		errs = append(errs, names.Label(r.Namespace, field.NewPath("namespace"))...)
+	}
+	errs = append(errs, validateLabels(r.Labels)...)
+	errs = append(errs, validateRules(r.Rules, false, r.Permissions)...)
 	return errs
 }
 
@@ -104,9 +106,11 @@ func (r Role) Build() (*rbacv1.Role, error) {
 // Validate reports every problem with the spec.
 func (r ClusterRole) Validate() field.ErrorList {
 	var errs field.ErrorList
-	errs = append(errs, names.Subdomain(r.Name, field.NewPath("name"))...)
-	errs = append(errs, metavalidation.ValidateLabels(r.Labels, field.NewPath("labels"))...)
-	errs = append(errs, validateRules(r.Rules, true, r.Permissions, field.NewPath("rules"))...)
+	if !names.ValidDNS1123Subdomain(r.Name) {
+		errs = append(errs, names.Subdomain(r.Name, field.NewPath("name"))...)
+	}
+	errs = append(errs, validateLabels(r.Labels)...)
+	errs = append(errs, validateRules(r.Rules, true, r.Permissions)...)
 	return errs
 }
 
@@ -122,134 +126,156 @@ func (r ClusterRole) Build() (*rbacv1.ClusterRole, error) {
 	}, nil
 }
 
+// buildRules copies the rules into API policy rules. All the copied string
+// lists share one backing array, each capped at its own length, so that
+// appending to one list reallocates it instead of overwriting its
+// neighbour.
 func buildRules(rules []Rule) []rbacv1.PolicyRule {
+	n := 0
+	for _, r := range rules {
+		n += len(r.APIGroups) + len(r.Resources) + len(r.Verbs) + len(r.ResourceNames) + len(r.NonResourceURLs)
+	}
+	buf := make([]string, 0, n)
+	clone := func(s []string) []string {
+		if s == nil {
+			return nil
+		}
+		start := len(buf)
+		buf = append(buf, s...)
+		return buf[start:len(buf):len(buf)]
+	}
 	out := make([]rbacv1.PolicyRule, 0, len(rules))
 	for _, r := range rules {
 		out = append(out, rbacv1.PolicyRule{
-			APIGroups:       slices.Clone(r.APIGroups),
-			Resources:       slices.Clone(r.Resources),
-			Verbs:           slices.Clone(r.Verbs),
-			ResourceNames:   slices.Clone(r.ResourceNames),
-			NonResourceURLs: slices.Clone(r.NonResourceURLs),
+			APIGroups:       clone(r.APIGroups),
+			Resources:       clone(r.Resources),
+			Verbs:           clone(r.Verbs),
+			ResourceNames:   clone(r.ResourceNames),
+			NonResourceURLs: clone(r.NonResourceURLs),
 		})
 	}
 	return out
 }
 
-func validateRules(rules []Rule, cluster bool, perm Permissions, path *field.Path) field.ErrorList {
+// validateRules checks every rule, at rules[i]. Paths are built only for
+// the problems found.
+func validateRules(rules []Rule, cluster bool, perm Permissions) field.ErrorList {
 	var errs field.ErrorList
 	if len(rules) == 0 {
-		return field.ErrorList{field.Required(path, "a role needs at least one rule")}
+		return field.ErrorList{field.Required(field.NewPath("rules"), "a role needs at least one rule")}
 	}
 	for i, r := range rules {
-		errs = append(errs, validateRule(r, cluster, perm, path.Index(i))...)
+		errs = append(errs, validateRule(r, cluster, perm, func() *field.Path { return field.NewPath("rules").Index(i) })...)
 	}
 	return errs
 }
 
-func validateRule(r Rule, cluster bool, perm Permissions, p *field.Path) field.ErrorList {
+// validateRule checks one rule; at returns the rule's path, and is called
+// only to report a problem.
+func validateRule(r Rule, cluster bool, perm Permissions, at func() *field.Path) field.ErrorList {
 	var errs field.ErrorList
 	if len(r.Verbs) == 0 {
-		errs = append(errs, field.Required(p.Child("verbs"), "list the verbs the rule allows"))
+		errs = append(errs, field.Required(at().Child("verbs"), "list the verbs the rule allows"))
 	}
 	if len(r.NonResourceURLs) > 0 {
 		if !cluster {
-			errs = append(errs, field.Forbidden(p.Child("nonResourceURLs"), "non-resource URLs may only be granted by a ClusterRole"))
+			errs = append(errs, field.Forbidden(at().Child("nonResourceURLs"), "non-resource URLs may only be granted by a ClusterRole"))
 		}
 		if len(r.APIGroups) > 0 || len(r.Resources) > 0 || len(r.ResourceNames) > 0 {
-			errs = append(errs, field.Invalid(p.Child("nonResourceURLs"), r.NonResourceURLs, "a rule grants either non-resource URLs or resources, not both"))
+			errs = append(errs, field.Invalid(at().Child("nonResourceURLs"), r.NonResourceURLs, "a rule grants either non-resource URLs or resources, not both"))
 		}
 		for j, u := range r.NonResourceURLs {
-			up := p.Child("nonResourceURLs").Index(j)
 			switch {
 			case u == "*" || strings.HasSuffix(u, "*"):
 				if !perm.AllowWildcards {
-					errs = append(errs, field.Forbidden(up, "wildcard URLs need permissions.allowWildcards"))
+					errs = append(errs, field.Forbidden(at().Child("nonResourceURLs").Index(j), "wildcard URLs need permissions.allowWildcards"))
 				}
 			case !strings.HasPrefix(u, "/"):
-				errs = append(errs, field.Invalid(up, u, `must be a path starting with "/"`))
+				errs = append(errs, field.Invalid(at().Child("nonResourceURLs").Index(j), u, `must be a path starting with "/"`))
 			}
 		}
-		errs = append(errs, validateVerbs(r.Verbs, nonResourceVerbs, perm, p.Child("verbs"))...)
+		errs = append(errs, validateVerbs(r.Verbs, nonResourceVerbs, perm, at)...)
 		return errs
 	}
 	if len(r.APIGroups) == 0 {
-		errs = append(errs, field.Required(p.Child("apiGroups"), `list the API groups ("" is the core group)`))
+		errs = append(errs, field.Required(at().Child("apiGroups"), `list the API groups ("" is the core group)`))
 	}
 	if len(r.Resources) == 0 {
-		errs = append(errs, field.Required(p.Child("resources"), "list the resources the rule covers"))
+		errs = append(errs, field.Required(at().Child("resources"), "list the resources the rule covers"))
 	}
 	for j, g := range r.APIGroups {
-		gp := p.Child("apiGroups").Index(j)
 		switch {
 		case g == "*":
 			if !perm.AllowWildcards {
-				errs = append(errs, field.Forbidden(gp, "wildcard API groups need permissions.allowWildcards"))
+				errs = append(errs, field.Forbidden(at().Child("apiGroups").Index(j), "wildcard API groups need permissions.allowWildcards"))
 			}
 		case g == "":
 		default:
-			for _, msg := range validation.IsDNS1123Subdomain(g) {
-				errs = append(errs, field.Invalid(gp, g, msg))
+			for _, msg := range names.IsDNS1123Subdomain(g) {
+				errs = append(errs, field.Invalid(at().Child("apiGroups").Index(j), g, msg))
 			}
 		}
 	}
 	for j, res := range r.Resources {
-		rp := p.Child("resources").Index(j)
 		if res == "*" || strings.HasPrefix(res, "*/") || strings.HasSuffix(res, "/*") {
 			if !perm.AllowWildcards {
-				errs = append(errs, field.Forbidden(rp, "wildcard resources need permissions.allowWildcards"))
+				errs = append(errs, field.Forbidden(at().Child("resources").Index(j), "wildcard resources need permissions.allowWildcards"))
 			}
 			continue
 		}
 		if !validResource(res) {
-			errs = append(errs, field.Invalid(rp, res, `must be a lower-case resource name, optionally with a subresource ("pods/log")`))
+			errs = append(errs, field.Invalid(at().Child("resources").Index(j), res, `must be a lower-case resource name, optionally with a subresource ("pods/log")`))
 		}
 	}
 	for j, n := range r.ResourceNames {
 		if n == "" {
-			errs = append(errs, field.Invalid(p.Child("resourceNames").Index(j), n, "must not be empty"))
+			errs = append(errs, field.Invalid(at().Child("resourceNames").Index(j), n, "must not be empty"))
 		}
 	}
-	errs = append(errs, validateVerbs(r.Verbs, resourceVerbs, perm, p.Child("verbs"))...)
+	errs = append(errs, validateVerbs(r.Verbs, resourceVerbs, perm, at)...)
 	if !perm.AllowSensitiveAccess {
 		if what := sensitive(r); what != "" {
-			errs = append(errs, field.Forbidden(p, what+"; set permissions.allowSensitiveAccess if this role really needs it"))
+			errs = append(errs, field.Forbidden(at(), what+"; set permissions.allowSensitiveAccess if this role really needs it"))
 		}
 	}
 	return errs
 }
 
-func validateVerbs(verbs, known []string, perm Permissions, p *field.Path) field.ErrorList {
+// validateVerbs checks verbs against known, at the rule's verbs[j].
+func validateVerbs(verbs, known []string, perm Permissions, at func() *field.Path) field.ErrorList {
 	var errs field.ErrorList
 	for j, v := range verbs {
-		vp := p.Index(j)
 		switch {
 		case v == "*":
 			if !perm.AllowWildcards {
-				errs = append(errs, field.Forbidden(vp, "wildcard verbs need permissions.allowWildcards"))
+				errs = append(errs, field.Forbidden(at().Child("verbs").Index(j), "wildcard verbs need permissions.allowWildcards"))
 			}
 		case !slices.Contains(known, v):
-			errs = append(errs, field.NotSupported(vp, v, known))
+			errs = append(errs, field.NotSupported(at().Child("verbs").Index(j), v, known))
 		case slices.Contains(escalationVerbs, v) && !perm.AllowEscalation:
-			errs = append(errs, field.Forbidden(vp, fmt.Sprintf("%q lets the holder gain rights the role does not grant; set permissions.allowEscalation if it is really needed", v)))
+			errs = append(errs, field.Forbidden(at().Child("verbs").Index(j), fmt.Sprintf("%q lets the holder gain rights the role does not grant; set permissions.allowEscalation if it is really needed", v)))
 		}
 	}
 	return errs
 }
 
+// validResource reports whether res is a resource name, optionally with one
+// subresource: one or two non-empty parts of at most 253 characters of
+// [a-z0-9.-], joined by a slash.
 func validResource(res string) bool {
-	parts := strings.Split(res, "/")
-	if len(parts) > 2 {
+	base, sub, hasSub := strings.Cut(res, "/")
+	return resourcePart(base) && (!hasSub || resourcePart(sub))
+}
+
+// resourcePart reports whether part is 1 to 253 characters of [a-z0-9.-];
+// a further slash makes it invalid.
+func resourcePart(part string) bool {
+	if part == "" || len(part) > 253 {
 		return false
 	}
-	for _, part := range parts {
-		if part == "" || len(part) > 253 {
+	for i := 0; i < len(part); i++ {
+		if c := part[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.') {
 			return false
-		}
-		for _, c := range part {
-			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.') {
-				return false
-			}
 		}
 	}
 	return true

@@ -50,19 +50,18 @@ type Contexts struct {
 // Validate reports every problem with the spec.
 func (r Restricted) Validate() field.ErrorList {
 	var errs field.ErrorList
-	for _, id := range []struct {
+	for _, id := range [...]struct {
 		name string
 		v    *int64
 	}{{"runAsUser", r.RunAsUser}, {"runAsGroup", r.RunAsGroup}, {"fsGroup", r.FSGroup}} {
 		if id.v == nil {
 			continue
 		}
-		p := field.NewPath(id.name)
 		switch {
 		case *id.v == 0:
-			errs = append(errs, field.Invalid(p, *id.v, "must not be 0 (root); a restricted pod runs as a non-root ID such as 10001"))
+			errs = append(errs, field.Invalid(field.NewPath(id.name), *id.v, "must not be 0 (root); a restricted pod runs as a non-root ID such as 10001"))
 		case *id.v < 0 || *id.v > maxID:
-			errs = append(errs, field.Invalid(p, *id.v, "must be between 1 and 4294967294"))
+			errs = append(errs, field.Invalid(field.NewPath(id.name), *id.v, "must be between 1 and 4294967294"))
 		}
 	}
 	return errs
@@ -84,26 +83,53 @@ func (r Restricted) Build() (Contexts, error) {
 	if r.FSGroup != nil {
 		fsGroup = *r.FSGroup
 	}
-	pod := &corev1.PodSecurityContext{
-		RunAsNonRoot:   ptr(true),
-		RunAsUser:      ptr(uid),
-		RunAsGroup:     ptr(gid),
-		FSGroup:        ptr(fsGroup),
-		SeccompProfile: &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
+	// Each context is allocated in one piece together with the values its
+	// pointer fields refer to; nothing is shared between the two contexts
+	// or with any other call.
+	pb := &podContextBlock{runAsNonRoot: true, uid: uid, gid: gid, fsGroup: fsGroup,
+		seccomp: corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault}}
+	pb.ctx = corev1.PodSecurityContext{
+		RunAsNonRoot:   &pb.runAsNonRoot,
+		RunAsUser:      &pb.uid,
+		RunAsGroup:     &pb.gid,
+		FSGroup:        &pb.fsGroup,
+		SeccompProfile: &pb.seccomp,
 	}
-	caps := &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}}
+	cb := &containerContextBlock{runAsNonRoot: true, readOnlyRoot: !r.WritableRootFilesystem,
+		drop:    [1]corev1.Capability{"ALL"},
+		add:     [1]corev1.Capability{"NET_BIND_SERVICE"},
+		seccomp: corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault}}
+	cb.caps.Drop = cb.drop[:]
 	if r.AddNetBindService {
-		caps.Add = []corev1.Capability{"NET_BIND_SERVICE"}
+		cb.caps.Add = cb.add[:]
 	}
-	ctr := &corev1.SecurityContext{
-		RunAsNonRoot:             ptr(true),
-		AllowPrivilegeEscalation: ptr(false),
-		Privileged:               ptr(false),
-		ReadOnlyRootFilesystem:   ptr(!r.WritableRootFilesystem),
-		Capabilities:             caps,
-		SeccompProfile:           &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
+	cb.ctx = corev1.SecurityContext{
+		RunAsNonRoot:             &cb.runAsNonRoot,
+		AllowPrivilegeEscalation: &cb.allowPrivilegeEscalation,
+		Privileged:               &cb.privileged,
+		ReadOnlyRootFilesystem:   &cb.readOnlyRoot,
+		Capabilities:             &cb.caps,
+		SeccompProfile:           &cb.seccomp,
 	}
-	return Contexts{Pod: pod, Container: ctr}, nil
+	return Contexts{Pod: &pb.ctx, Container: &cb.ctx}, nil
+}
+
+// podContextBlock holds a pod security context and the values it points to.
+type podContextBlock struct {
+	ctx               corev1.PodSecurityContext
+	runAsNonRoot      bool
+	uid, gid, fsGroup int64
+	seccomp           corev1.SeccompProfile
+}
+
+// containerContextBlock holds a container security context and the values
+// it points to.
+type containerContextBlock struct {
+	ctx                                                              corev1.SecurityContext
+	runAsNonRoot, allowPrivilegeEscalation, privileged, readOnlyRoot bool
+	caps                                                             corev1.Capabilities
+	drop, add                                                        [1]corev1.Capability
+	seccomp                                                          corev1.SeccompProfile
 }
 
 // Apply sets the pod security context of spec and the security context of

@@ -27,9 +27,13 @@ type ServiceAccount struct {
 // Validate reports every problem with the spec.
 func (s ServiceAccount) Validate() field.ErrorList {
 	var errs field.ErrorList
-	errs = append(errs, names.Subdomain(s.Name, field.NewPath("name"))...)
-	errs = append(errs, names.Label(s.Namespace, field.NewPath("namespace"))...)
-	errs = append(errs, metavalidation.ValidateLabels(s.Labels, field.NewPath("labels"))...)
+	if !names.ValidDNS1123Subdomain(s.Name) {
+		errs = append(errs, names.Subdomain(s.Name, field.NewPath("name"))...)
+	}
+	if !names.ValidDNS1123Label(s.Namespace) {
+		errs = append(errs, names.Label(s.Namespace, field.NewPath("namespace"))...)
+	}
+	errs = append(errs, validateLabels(s.Labels)...)
 	return errs
 }
 
@@ -43,6 +47,15 @@ func (s ServiceAccount) Build() (*corev1.ServiceAccount, error) {
 		ObjectMeta:                   metav1.ObjectMeta{Name: s.Name, Namespace: s.Namespace, Labels: copyMap(s.Labels)},
 		AutomountServiceAccountToken: ptr(s.AutomountToken),
 	}, nil
+}
+
+// validateLabels checks labels with the upstream validator, under the path
+// "labels", building that path only when a label is invalid.
+func validateLabels(labels map[string]string) field.ErrorList {
+	if names.ValidLabels(labels) {
+		return nil
+	}
+	return metavalidation.ValidateLabels(labels, field.NewPath("labels"))
 }
 
 func copyMap(m map[string]string) map[string]string {
