@@ -504,8 +504,15 @@ for k, v := range m {
 entries = append(entries, entry{string(k), v})
 ascii = ascii && isASCII(string(k))
 }
-if ascii {
+if ascii && len(entries) > len(small) {
 slices.SortFunc(entries, func(a, b entry) int { return lessASCII(a.k, b.k) })
+} else if ascii {
+// Insertion sort: most maps here hold a handful of entries.
+for i := 1; i < len(entries); i++ {
+for j := i; j > 0 && lessASCII(entries[j].k, entries[j-1].k) < 0; j-- {
+entries[j], entries[j-1] = entries[j-1], entries[j]
+}
+}
 } else {
 for _, e := range entries {
 if !utf8.ValidString(e.k) {
@@ -614,4 +621,34 @@ func FuzzCompiledMatchesReflection(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkCompiled(t, fillRoot(data))
 	})
+}
+
+// TestCompiledMaps covers what random filling rarely reaches: maps larger
+// than the compiled code's stack buffer, keys that sort by their digits,
+// non-ASCII keys and keys that are not valid UTF-8 (which take the
+// reflective path).
+func TestCompiledMaps(t *testing.T) {
+	big := map[string]string{}
+	for i := range 100 {
+		big[fmt.Sprintf("key-%d", 99-i)] = fmt.Sprint(i)
+	}
+	for _, labels := range []map[string]string{
+		big,
+		{"a10": "x", "a2": "y", "a02": "z", "B": "1", "b": "2", "_": "3", "é": "4", "z": "5"},
+		{"ok": "1", "bad\xff": "2", "\xc3": "3"},
+		{"ünïcode": "yes", "ascii": "no", "日本": "on"},
+		{},
+	} {
+		cm := &corev1.ConfigMap{
+			TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
+			ObjectMeta: metav1.ObjectMeta{Name: "m", Labels: labels, Annotations: labels},
+			Data:       labels,
+		}
+		checkCompiled(t, cm)
+		quota := &corev1.ResourceQuota{Spec: corev1.ResourceQuotaSpec{Hard: corev1.ResourceList{}}}
+		for k := range labels {
+			quota.Spec.Hard[corev1.ResourceName(k)] = resource.MustParse("1")
+		}
+		checkCompiled(t, quota)
+	}
 }

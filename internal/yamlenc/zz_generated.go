@@ -2140,8 +2140,15 @@ func encMap0(s *state, m map[string][]uint8, c ctx) result {
 		entries = append(entries, entry{string(k), v})
 		ascii = ascii && isASCII(string(k))
 	}
-	if ascii {
+	if ascii && len(entries) > len(small) {
 		slices.SortFunc(entries, func(a, b entry) int { return lessASCII(a.k, b.k) })
+	} else if ascii {
+		// Insertion sort: most maps here hold a handful of entries.
+		for i := 1; i < len(entries); i++ {
+			for j := i; j > 0 && lessASCII(entries[j].k, entries[j-1].k) < 0; j-- {
+				entries[j], entries[j-1] = entries[j-1], entries[j]
+			}
+		}
 	} else {
 		for _, e := range entries {
 			if !utf8.ValidString(e.k) {
@@ -2191,8 +2198,15 @@ func encMap1(s *state, m map[string]string, c ctx) result {
 		entries = append(entries, entry{string(k), v})
 		ascii = ascii && isASCII(string(k))
 	}
-	if ascii {
+	if ascii && len(entries) > len(small) {
 		slices.SortFunc(entries, func(a, b entry) int { return lessASCII(a.k, b.k) })
+	} else if ascii {
+		// Insertion sort: most maps here hold a handful of entries.
+		for i := 1; i < len(entries); i++ {
+			for j := i; j > 0 && lessASCII(entries[j].k, entries[j-1].k) < 0; j-- {
+				entries[j], entries[j-1] = entries[j-1], entries[j]
+			}
+		}
 	} else {
 		for _, e := range entries {
 			if !utf8.ValidString(e.k) {
@@ -6400,8 +6414,15 @@ func encMap2(s *state, m corev1.ResourceList, c ctx) result {
 		entries = append(entries, entry{string(k), v})
 		ascii = ascii && isASCII(string(k))
 	}
-	if ascii {
+	if ascii && len(entries) > len(small) {
 		slices.SortFunc(entries, func(a, b entry) int { return lessASCII(a.k, b.k) })
+	} else if ascii {
+		// Insertion sort: most maps here hold a handful of entries.
+		for i := 1; i < len(entries); i++ {
+			for j := i; j > 0 && lessASCII(entries[j].k, entries[j-1].k) < 0; j-- {
+				entries[j], entries[j-1] = entries[j-1], entries[j]
+			}
+		}
 	} else {
 		for _, e := range entries {
 			if !utf8.ValidString(e.k) {
@@ -6737,8 +6758,15 @@ func encMap3(s *state, m map[corev1.ResourceName]corev1.ClaimResourceStatus, c c
 		entries = append(entries, entry{string(k), v})
 		ascii = ascii && isASCII(string(k))
 	}
-	if ascii {
+	if ascii && len(entries) > len(small) {
 		slices.SortFunc(entries, func(a, b entry) int { return lessASCII(a.k, b.k) })
+	} else if ascii {
+		// Insertion sort: most maps here hold a handful of entries.
+		for i := 1; i < len(entries); i++ {
+			for j := i; j > 0 && lessASCII(entries[j].k, entries[j-1].k) < 0; j-- {
+				entries[j], entries[j-1] = entries[j-1], entries[j]
+			}
+		}
 	} else {
 		for _, e := range entries {
 			if !utf8.ValidString(e.k) {
@@ -10186,8 +10214,15 @@ func encMap4(s *state, m map[string]metav1.Time, c ctx) result {
 		entries = append(entries, entry{string(k), v})
 		ascii = ascii && isASCII(string(k))
 	}
-	if ascii {
+	if ascii && len(entries) > len(small) {
 		slices.SortFunc(entries, func(a, b entry) int { return lessASCII(a.k, b.k) })
+	} else if ascii {
+		// Insertion sort: most maps here hold a handful of entries.
+		for i := 1; i < len(entries); i++ {
+			for j := i; j > 0 && lessASCII(entries[j].k, entries[j-1].k) < 0; j-- {
+				entries[j], entries[j-1] = entries[j-1], entries[j]
+			}
+		}
 	} else {
 		for _, e := range entries {
 			if !utf8.ValidString(e.k) {
