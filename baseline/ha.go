@@ -411,8 +411,14 @@ func validateExternalEtcd(e *ExternalEtcd, p *field.Path) field.ErrorList {
 	return errs
 }
 
+// isCleanAbsPath reports whether s is an absolute path that path.Clean
+// leaves as it is, without NUL or newline.
+func isCleanAbsPath(s string) bool {
+	return path.IsAbs(s) && path.Clean(s) == s && !strings.ContainsAny(s, "\x00\n")
+}
+
 func validateAbsPath(s string, p *field.Path) field.ErrorList {
-	if !path.IsAbs(s) || path.Clean(s) != s || strings.ContainsAny(s, "\x00\n") {
+	if !isCleanAbsPath(s) {
 		return field.ErrorList{field.Invalid(p, s, "must be a clean absolute path")}
 	}
 	return nil

@@ -55,7 +55,7 @@ func (l LimitRange) Validate() field.ErrorList {
 
 func (l LimitRange) item() (corev1.LimitRangeItem, field.ErrorList) {
 	errs := validateNamespaced(l.Name, l.Namespace)
-	errs = append(errs, validateLabels(l.Labels, field.NewPath("labels"))...)
+	errs = append(errs, validateLabels(l.Labels, "labels")...)
 	item := corev1.LimitRangeItem{Type: corev1.LimitTypeContainer}
 	var e field.ErrorList
 	item.DefaultRequest, e = l.DefaultRequest.parse(field.NewPath("defaultRequest"))

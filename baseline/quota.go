@@ -9,6 +9,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/prodkube/prodkube/internal/names"
 )
 
 // Quota caps what one namespace may consume: compute, storage and object
@@ -54,25 +56,33 @@ func (q Quota) Validate() field.ErrorList {
 	return errs
 }
 
+// validateNamespaced checks a namespace (required) and an optional name;
+// paths are built only for the problems found.
 func validateNamespaced(name, namespace string) field.ErrorList {
 	var errs field.ErrorList
 	if namespace == "" {
 		errs = append(errs, field.Required(field.NewPath("namespace"), ""))
 	} else {
-		for _, msg := range validation.IsDNS1123Label(namespace) {
+		for _, msg := range names.IsDNS1123Label(namespace) {
 			errs = append(errs, field.Invalid(field.NewPath("namespace"), namespace, msg))
 		}
 	}
 	if name != "" {
-		for _, msg := range validation.IsDNS1123Subdomain(name) {
+		for _, msg := range names.IsDNS1123Subdomain(name) {
 			errs = append(errs, field.Invalid(field.NewPath("name"), name, msg))
 		}
 	}
 	return errs
 }
 
-func validateLabels(labels map[string]string, p *field.Path) field.ErrorList {
+// validateLabels checks label keys and values, in key order, at
+// <field>[key].
+func validateLabels(labels map[string]string, fieldName string) field.ErrorList {
+	if names.ValidLabels(labels) {
+		return nil
+	}
 	var errs field.ErrorList
+	p := field.NewPath(fieldName)
 	for _, k := range sortedKeys(labels) {
 		for _, msg := range validation.IsQualifiedName(k) {
 			errs = append(errs, field.Invalid(p.Key(k), k, msg))
@@ -84,41 +94,24 @@ func validateLabels(labels map[string]string, p *field.Path) field.ErrorList {
 	return errs
 }
 
-// hard validates and returns the quota's hard limits.
+// quotaRequestNames and quotaLimitNames are the quota names of the compute
+// resources, in the order of computeNames.
+var (
+	quotaRequestNames = [3]corev1.ResourceName{corev1.ResourceRequestsCPU, corev1.ResourceRequestsMemory, corev1.ResourceRequestsEphemeralStorage}
+	quotaLimitNames   = [3]corev1.ResourceName{corev1.ResourceLimitsCPU, corev1.ResourceLimitsMemory, corev1.ResourceLimitsEphemeralStorage}
+)
+
+// hard validates and returns the quota's hard limits. Field paths are built
+// only for the problems found.
 func (q Quota) hard() (corev1.ResourceList, field.ErrorList) {
 	errs := validateNamespaced(q.Name, q.Namespace)
 	if q.Name == "" && q.Namespace != "" {
-		for _, msg := range validation.IsDNS1123Subdomain(q.name()) {
+		for _, msg := range names.IsDNS1123Subdomain(q.name()) {
 			errs = append(errs, field.Invalid(field.NewPath("namespace"), q.Namespace, "the default name <namespace>-quota is invalid: "+msg))
 		}
 	}
-	errs = append(errs, validateLabels(q.Labels, field.NewPath("labels"))...)
-	hard := corev1.ResourceList{}
-	req, rerrs := q.Requests.parse(field.NewPath("requests"))
-	lim, lerrs := q.Limits.parse(field.NewPath("limits"))
-	errs = append(errs, rerrs...)
-	errs = append(errs, lerrs...)
-	for _, n := range computeNames {
-		r, okR := req[n]
-		l, okL := lim[n]
-		if okR {
-			hard[corev1.ResourceName("requests."+string(n))] = r
-		}
-		if okL {
-			hard[corev1.ResourceName("limits."+string(n))] = l
-		}
-		if okR && okL && r.Cmp(l) > 0 {
-			errs = append(errs, field.Invalid(field.NewPath("limits").Child(string(n)), q.Limits.get(n), fmt.Sprintf("must be at least the request cap %s", q.Requests.get(n))))
-		}
-	}
-	if q.Storage != "" {
-		if s, err := parseQuantity(q.Storage, field.NewPath("storage")); err != nil {
-			errs = append(errs, err)
-		} else {
-			hard[corev1.ResourceRequestsStorage] = s
-		}
-	}
-	counts := []struct {
+	errs = append(errs, validateLabels(q.Labels, "labels")...)
+	counts := [...]struct {
 		field string
 		name  corev1.ResourceName
 		v     *int64
@@ -130,6 +123,40 @@ func (q Quota) hard() (corev1.ResourceList, field.ErrorList) {
 		{"nodePorts", corev1.ResourceServicesNodePorts, q.NodePorts},
 		{"configMaps", corev1.ResourceConfigMaps, q.ConfigMaps},
 		{"secrets", corev1.ResourceSecrets, q.Secrets},
+	}
+	size := len(q.Objects)
+	for _, s := range [...]string{q.Requests.CPU, q.Requests.Memory, q.Requests.EphemeralStorage, q.Limits.CPU, q.Limits.Memory, q.Limits.EphemeralStorage, q.Storage} {
+		if s != "" {
+			size++
+		}
+	}
+	for _, c := range counts {
+		if c.v != nil {
+			size++
+		}
+	}
+	hard := make(corev1.ResourceList, size)
+	req, reqOK, rerrs := q.Requests.parseEach("requests")
+	lim, limOK, lerrs := q.Limits.parseEach("limits")
+	errs = append(errs, rerrs...)
+	errs = append(errs, lerrs...)
+	for i, n := range computeNames {
+		if reqOK[i] {
+			hard[quotaRequestNames[i]] = req[i]
+		}
+		if limOK[i] {
+			hard[quotaLimitNames[i]] = lim[i]
+		}
+		if reqOK[i] && limOK[i] && req[i].Cmp(lim[i]) > 0 {
+			errs = append(errs, field.Invalid(field.NewPath("limits").Child(string(n)), q.Limits.get(n), fmt.Sprintf("must be at least the request cap %s", q.Requests.get(n))))
+		}
+	}
+	if q.Storage != "" {
+		if s, err := parseQuantity(q.Storage, field.NewPath("storage")); err != nil {
+			errs = append(errs, err)
+		} else {
+			hard[corev1.ResourceRequestsStorage] = s
+		}
 	}
 	for _, c := range counts {
 		if c.v == nil {

@@ -57,6 +57,33 @@ func (c Compute) parse(p *field.Path) (corev1.ResourceList, field.ErrorList) {
 	return out, errs
 }
 
+// parseEach validates every set quantity (non-negative) and returns them in
+// the order of computeNames, with ok telling which are set and valid. Each
+// error's path is the path given by the segments, then the resource name;
+// it is built only for a problem found.
+func (c Compute) parseEach(path ...string) (q [3]resource.Quantity, ok [3]bool, errs field.ErrorList) {
+	for i, n := range computeNames {
+		s := c.get(n)
+		if s == "" {
+			continue
+		}
+		v, err := resource.ParseQuantity(s)
+		switch {
+		case err != nil:
+			errs = append(errs, field.Invalid(computePath(path, n), s, "must be a quantity such as 500m, 2, 256Mi or 1Gi"))
+		case v.Sign() < 0:
+			errs = append(errs, field.Invalid(computePath(path, n), s, "must not be negative"))
+		default:
+			q[i], ok[i] = v, true
+		}
+	}
+	return q, ok, errs
+}
+
+func computePath(path []string, n corev1.ResourceName) *field.Path {
+	return field.NewPath(path[0], path[1:]...).Child(string(n))
+}
+
 // parseQuantity parses a non-negative quantity.
 func parseQuantity(s string, p *field.Path) (resource.Quantity, *field.Error) {
 	q, err := resource.ParseQuantity(s)
@@ -93,28 +120,31 @@ func (p ResourcePolicy) Check(spec *corev1.PodSpec) field.ErrorList {
 		return field.ErrorList{field.Required(nil, "a pod spec")}
 	}
 	var errs field.ErrorList
-	check := func(cp *field.Path, c corev1.Container) {
-		rp := cp.Child("resources")
+	// Paths are built only for the problems found.
+	check := func(list string, i int, c *corev1.Container) {
+		rp := func(kind string, n corev1.ResourceName) *field.Path {
+			return field.NewPath(list).Index(i).Child("resources").Child(kind).Key(string(n))
+		}
 		for _, n := range computeNames {
 			req, hasReq := c.Resources.Requests[n]
 			lim, hasLim := c.Resources.Limits[n]
 			if !hasReq || req.IsZero() {
-				errs = append(errs, field.Required(rp.Child("requests").Key(string(n)), fmt.Sprintf("every container requests %s so the scheduler can place it", n)))
+				errs = append(errs, field.Required(rp("requests", n), fmt.Sprintf("every container requests %s so the scheduler can place it", n)))
 			}
 			needLim := !(n == corev1.ResourceCPU && p.NoCPULimit)
 			if needLim && (!hasLim || lim.IsZero()) {
-				errs = append(errs, field.Required(rp.Child("limits").Key(string(n)), fmt.Sprintf("every container limits %s", n)))
+				errs = append(errs, field.Required(rp("limits", n), fmt.Sprintf("every container limits %s", n)))
 			}
 			if hasReq && hasLim && req.Cmp(lim) > 0 {
-				errs = append(errs, field.Invalid(rp.Child("requests").Key(string(n)), req.String(), fmt.Sprintf("must not exceed the limit %s", lim.String())))
+				errs = append(errs, field.Invalid(rp("requests", n), req.String(), fmt.Sprintf("must not exceed the limit %s", lim.String())))
 			}
 		}
 	}
-	for i, c := range spec.InitContainers {
-		check(field.NewPath("initContainers").Index(i), c)
+	for i := range spec.InitContainers {
+		check("initContainers", i, &spec.InitContainers[i])
 	}
-	for i, c := range spec.Containers {
-		check(field.NewPath("containers").Index(i), c)
+	for i := range spec.Containers {
+		check("containers", i, &spec.Containers[i])
 	}
 	return errs
 }

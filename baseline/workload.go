@@ -3,13 +3,13 @@ package baseline
 import (
 	"fmt"
 	"path"
-	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
-	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
@@ -17,6 +17,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/prodkube/prodkube"
+	"github.com/prodkube/prodkube/internal/names"
 	"github.com/prodkube/prodkube/security"
 )
 
@@ -227,31 +228,6 @@ func (o *StatefulSetObjects) Objects() []prodkube.Object {
 	return append(objs, o.StatefulSet, o.PodDisruptionBudget)
 }
 
-var (
-	imageDomain    = `(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?/)`
-	imageComponent = `[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*`
-	imageRE        = regexp.MustCompile(`^(` + imageDomain + `?` + imageComponent + `(?:/` + imageComponent + `)*)(?::([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$`)
-)
-
-// validateImage requires a reference pinned by tag (not "latest") or digest.
-func validateImage(s string, p *field.Path) field.ErrorList {
-	if s == "" {
-		return field.ErrorList{field.Required(p, `an image pinned by tag or digest, such as "registry.k8s.io/pause:3.10"`)}
-	}
-	m := imageRE.FindStringSubmatch(s)
-	if m == nil || len(s) > 4096 {
-		return field.ErrorList{field.Invalid(p, s, "must be an image reference: [registry/]path[:tag][@sha256:<64 hex>]")}
-	}
-	tag, digest := m[2], m[3]
-	switch {
-	case tag == "" && digest == "":
-		return field.ErrorList{field.Invalid(p, s, "must be pinned by a version tag or a digest; an untagged image means :latest")}
-	case tag == "latest" && digest == "":
-		return field.ErrorList{field.Invalid(p, s, "must be pinned by a version tag or a digest, not :latest")}
-	}
-	return nil
-}
-
 func (w Workload) replicas() int32 {
 	if w.Replicas == 0 {
 		return DefaultReplicas
@@ -273,110 +249,126 @@ func (w Workload) writablePaths() []string {
 	return w.WritablePaths
 }
 
+// selector returns a fresh map of the two selector labels.
 func (w Workload) selector() map[string]string {
 	return map[string]string{LabelName: w.Name, LabelInstance: w.instance()}
 }
 
+// objectLabels returns a fresh map of Labels and the selector labels.
 func (w Workload) objectLabels() map[string]string {
-	l := copyMap(w.Labels)
-	if l == nil {
-		l = map[string]string{}
-	}
-	for k, v := range w.selector() {
+	l := make(map[string]string, len(w.Labels)+2)
+	for k, v := range w.Labels {
 		l[k] = v
 	}
+	l[LabelName] = w.Name
+	l[LabelInstance] = w.instance()
 	return l
+}
+
+// parsedResources are the workload's validated requests and limits, in the
+// order of computeNames; ok tells which are set.
+type parsedResources struct {
+	req, lim     [3]resource.Quantity
+	reqOK, limOK [3]bool
+}
+
+// portKey identifies a container port for the duplicate check.
+type portKey struct {
+	port     int32
+	protocol corev1.Protocol
 }
 
 // validate checks everything but the kind-specific parts. maxName bounds
 // the name length (StatefulSet pod names and revision labels need room).
-func (w Workload) validate(maxName int, mounts map[string]bool) field.ErrorList {
+// It returns the parsed resources for the build to reuse. Field paths are
+// built only for the problems found.
+func (w Workload) validate(maxName int, mounts map[string]bool) (parsedResources, field.ErrorList) {
 	var errs field.ErrorList
-	np := field.NewPath("name")
 	if w.Name == "" {
-		errs = append(errs, field.Required(np, ""))
+		errs = append(errs, field.Required(field.NewPath("name"), ""))
 	} else {
-		for _, msg := range validation.IsDNS1035Label(w.Name) {
-			errs = append(errs, field.Invalid(np, w.Name, msg))
+		for _, msg := range names.IsDNS1035Label(w.Name) {
+			errs = append(errs, field.Invalid(field.NewPath("name"), w.Name, msg))
 		}
 		if len(w.Name) > maxName {
-			errs = append(errs, field.TooLong(np, w.Name, maxName))
+			errs = append(errs, field.TooLong(field.NewPath("name"), w.Name, maxName))
 		}
 	}
 	errs = append(errs, validateNamespaced("", w.Namespace)...)
 	if w.Instance != "" {
-		for _, msg := range validation.IsValidLabelValue(w.Instance) {
+		for _, msg := range names.IsValidLabelValue(w.Instance) {
 			errs = append(errs, field.Invalid(field.NewPath("instance"), w.Instance, msg))
 		}
 	}
-	errs = append(errs, validateImage(w.Image, field.NewPath("image"))...)
-	errs = append(errs, validateLabels(w.Labels, field.NewPath("labels"))...)
-	for _, k := range []string{LabelName, LabelInstance} {
+	errs = append(errs, validateImage(w.Image)...)
+	errs = append(errs, validateLabels(w.Labels, "labels")...)
+	for _, k := range [...]string{LabelName, LabelInstance} {
 		if _, ok := w.Labels[k]; ok {
 			errs = append(errs, field.Forbidden(field.NewPath("labels").Key(k), "comes from name/instance"))
 		}
 	}
 	portNames := map[string]bool{}
-	portKeys := map[string]bool{}
+	portKeys := map[portKey]bool{}
 	for i, pt := range w.Ports {
-		pp := field.NewPath("ports").Index(i)
+		pp := func() *field.Path { return field.NewPath("ports").Index(i) }
 		if pt.Name == "" {
-			errs = append(errs, field.Required(pp.Child("name"), "probes and Services refer to ports by name"))
+			errs = append(errs, field.Required(pp().Child("name"), "probes and Services refer to ports by name"))
 		} else {
-			for _, msg := range validation.IsValidPortName(pt.Name) {
-				errs = append(errs, field.Invalid(pp.Child("name"), pt.Name, msg))
+			for _, msg := range names.IsValidPortName(pt.Name) {
+				errs = append(errs, field.Invalid(pp().Child("name"), pt.Name, msg))
 			}
 			if portNames[pt.Name] {
-				errs = append(errs, field.Duplicate(pp.Child("name"), pt.Name))
+				errs = append(errs, field.Duplicate(pp().Child("name"), pt.Name))
 			}
 			portNames[pt.Name] = true
 		}
 		for _, msg := range validation.IsValidPortNum(int(pt.Port)) {
-			errs = append(errs, field.Invalid(pp.Child("port"), pt.Port, msg))
+			errs = append(errs, field.Invalid(pp().Child("port"), pt.Port, msg))
 		}
 		switch pt.Protocol {
 		case "", corev1.ProtocolTCP, corev1.ProtocolUDP, corev1.ProtocolSCTP:
 		default:
-			errs = append(errs, field.NotSupported(pp.Child("protocol"), pt.Protocol, []string{"TCP", "UDP", "SCTP"}))
+			errs = append(errs, field.NotSupported(pp().Child("protocol"), pt.Protocol, []string{"TCP", "UDP", "SCTP"}))
 		}
-		key := fmt.Sprintf("%d/%s", pt.Port, protocol(pt.Protocol))
+		key := portKey{pt.Port, protocol(pt.Protocol)}
 		if portKeys[key] {
-			errs = append(errs, field.Duplicate(pp.Child("port"), key))
+			errs = append(errs, field.Duplicate(pp().Child("port"), fmt.Sprintf("%d/%s", key.port, key.protocol)))
 		}
 		portKeys[key] = true
 	}
 	envNames := map[string]bool{}
 	for i, e := range w.Env {
-		ep := field.NewPath("env").Index(i)
+		ep := func() *field.Path { return field.NewPath("env").Index(i) }
 		for _, msg := range validation.IsEnvVarName(e.Name) {
-			errs = append(errs, field.Invalid(ep.Child("name"), e.Name, msg))
+			errs = append(errs, field.Invalid(ep().Child("name"), e.Name, msg))
 		}
 		if envNames[e.Name] {
-			errs = append(errs, field.Duplicate(ep.Child("name"), e.Name))
+			errs = append(errs, field.Duplicate(ep().Child("name"), e.Name))
 		}
 		envNames[e.Name] = true
 		switch {
 		case e.SecretName == "" && e.SecretKey == "":
 		case e.Value != "":
-			errs = append(errs, field.Invalid(ep.Child("value"), "", "set either value or secretName/secretKey, not both"))
+			errs = append(errs, field.Invalid(ep().Child("value"), "", "set either value or secretName/secretKey, not both"))
 		default:
-			for _, msg := range validation.IsDNS1123Subdomain(e.SecretName) {
-				errs = append(errs, field.Invalid(ep.Child("secretName"), e.SecretName, msg))
+			for _, msg := range names.IsDNS1123Subdomain(e.SecretName) {
+				errs = append(errs, field.Invalid(ep().Child("secretName"), e.SecretName, msg))
 			}
 			for _, msg := range validation.IsConfigMapKey(e.SecretKey) {
-				errs = append(errs, field.Invalid(ep.Child("secretKey"), e.SecretKey, msg))
+				errs = append(errs, field.Invalid(ep().Child("secretKey"), e.SecretKey, msg))
 			}
 		}
 	}
-	errs = append(errs, w.validateResources()...)
+	res, rerrs := w.validateResources()
+	errs = append(errs, rerrs...)
 	if w.ReadinessProbe == nil {
 		errs = append(errs, field.Required(field.NewPath("readinessProbe"), "a readiness probe keeps unready pods out of Service endpoints"))
 	} else {
-		errs = append(errs, w.validateProbe(w.ReadinessProbe, field.NewPath("readinessProbe"), portNames)...)
+		errs = append(errs, w.validateProbe(w.ReadinessProbe, "readinessProbe", portNames)...)
 	}
 	if w.LivenessProbe != nil {
-		errs = append(errs, w.validateProbe(w.LivenessProbe, field.NewPath("livenessProbe"), portNames)...)
-		if w.ReadinessProbe != nil && equality.Semantic.DeepEqual(w.ReadinessProbe, w.LivenessProbe) {
+		errs = append(errs, w.validateProbe(w.LivenessProbe, "livenessProbe", portNames)...)
+		if w.ReadinessProbe != nil && probesEqual(w.ReadinessProbe, w.LivenessProbe) {
 			errs = append(errs, field.Invalid(field.NewPath("livenessProbe"), "", "must differ from the readiness probe (for example a cheaper endpoint or a longer period), or a busy pod is restarted instead of being taken out of rotation"))
 		}
 	}
@@ -390,7 +382,7 @@ func (w Workload) validate(maxName int, mounts map[string]bool) field.ErrorList 
 		errs = append(errs, field.Forbidden(field.NewPath("replicas"), "is managed by the autoscaler when Autoscaled is set"))
 	}
 	if w.PriorityClassName != "" {
-		for _, msg := range validation.IsDNS1123Subdomain(w.PriorityClassName) {
+		for _, msg := range names.IsDNS1123Subdomain(w.PriorityClassName) {
 			errs = append(errs, field.Invalid(field.NewPath("priorityClassName"), w.PriorityClassName, msg))
 		}
 	}
@@ -406,17 +398,26 @@ func (w Workload) validate(maxName int, mounts map[string]bool) field.ErrorList 
 	}
 	errs = append(errs, withPrefix("security", w.Security.Validate())...)
 	for i, p := range w.writablePaths() {
-		pp := field.NewPath("writablePaths").Index(i)
-		if errs2 := validateAbsPath(p, pp); len(errs2) > 0 || p == "/" {
-			errs = append(errs, field.Invalid(pp, p, "must be a clean absolute path other than /"))
+		if !isCleanAbsPath(p) || p == "/" {
+			errs = append(errs, field.Invalid(field.NewPath("writablePaths").Index(i), p, "must be a clean absolute path other than /"))
 			continue
 		}
 		if mounts[p] {
-			errs = append(errs, field.Duplicate(pp, p))
+			errs = append(errs, field.Duplicate(field.NewPath("writablePaths").Index(i), p))
 		}
 		mounts[p] = true
 	}
-	return errs
+	return res, errs
+}
+
+// probesEqual reports whether two probes are equal the way
+// equality.Semantic.DeepEqual compares them: field by field, with a nil and
+// an empty Exec equal.
+func probesEqual(a, b *Probe) bool {
+	return a.HTTPPath == b.HTTPPath && a.TCP == b.TCP && a.GRPC == b.GRPC &&
+		slices.Equal(a.Exec, b.Exec) && a.Port == b.Port &&
+		a.InitialDelaySeconds == b.InitialDelaySeconds && a.PeriodSeconds == b.PeriodSeconds &&
+		a.TimeoutSeconds == b.TimeoutSeconds && a.FailureThreshold == b.FailureThreshold
 }
 
 func protocol(p corev1.Protocol) corev1.Protocol {
@@ -426,44 +427,51 @@ func protocol(p corev1.Protocol) corev1.Protocol {
 	return p
 }
 
-func (w Workload) validateResources() field.ErrorList {
+// validateResources checks the requests and limits and returns them
+// parsed.
+func (w Workload) validateResources() (parsedResources, field.ErrorList) {
+	var res parsedResources
 	var errs field.ErrorList
-	rp := field.NewPath("resources")
-	req, e := w.Resources.Requests.parse(rp.Child("requests"))
+	var e field.ErrorList
+	res.req, res.reqOK, e = w.Resources.Requests.parseEach("resources", "requests")
 	errs = append(errs, e...)
-	lim, e := w.Resources.Limits.parse(rp.Child("limits"))
+	res.lim, res.limOK, e = w.Resources.Limits.parseEach("resources", "limits")
 	errs = append(errs, e...)
-	for _, n := range computeNames {
-		key := string(n)
-		r, okR := req[n]
-		l, okL := lim[n]
+	at := func(list string, n corev1.ResourceName) *field.Path {
+		return field.NewPath("resources", list, string(n))
+	}
+	for i, n := range computeNames {
+		r, okR := res.req[i], res.reqOK[i]
+		l, okL := res.lim[i], res.limOK[i]
 		if w.Resources.Requests.get(n) == "" {
-			errs = append(errs, field.Required(rp.Child("requests", key), "every container requests cpu, memory and ephemeral-storage"))
+			errs = append(errs, field.Required(at("requests", n), "every container requests cpu, memory and ephemeral-storage"))
 		} else if okR && r.IsZero() {
-			errs = append(errs, field.Invalid(rp.Child("requests", key), w.Resources.Requests.get(n), "must be greater than zero"))
+			errs = append(errs, field.Invalid(at("requests", n), w.Resources.Requests.get(n), "must be greater than zero"))
 		}
 		if n == corev1.ResourceCPU && w.NoCPULimit {
 			if w.Resources.Limits.CPU != "" {
-				errs = append(errs, field.Forbidden(rp.Child("limits", key), "NoCPULimit is set"))
+				errs = append(errs, field.Forbidden(at("limits", n), "NoCPULimit is set"))
 			}
 			continue
 		}
 		if w.Resources.Limits.get(n) == "" {
-			errs = append(errs, field.Required(rp.Child("limits", key), "every container limits memory, ephemeral-storage and (unless NoCPULimit) cpu"))
+			errs = append(errs, field.Required(at("limits", n), "every container limits memory, ephemeral-storage and (unless NoCPULimit) cpu"))
 		} else if okL && okR && r.Cmp(l) > 0 {
-			errs = append(errs, field.Invalid(rp.Child("limits", key), w.Resources.Limits.get(n), fmt.Sprintf("must be at least the request %s", w.Resources.Requests.get(n))))
+			errs = append(errs, field.Invalid(at("limits", n), w.Resources.Limits.get(n), fmt.Sprintf("must be at least the request %s", w.Resources.Requests.get(n))))
 		}
 	}
-	return errs
+	return res, errs
 }
 
-func (w Workload) validateProbe(pr *Probe, p *field.Path, portNames map[string]bool) field.ErrorList {
+// validateProbe checks a probe; name is its field, and paths are built
+// only for the problems found.
+func (w Workload) validateProbe(pr *Probe, name string, portNames map[string]bool) field.ErrorList {
 	var errs field.ErrorList
 	n := 0
 	if pr.HTTPPath != "" {
 		n++
 		if !strings.HasPrefix(pr.HTTPPath, "/") || strings.ContainsAny(pr.HTTPPath, " \t\r\n\x00") {
-			errs = append(errs, field.Invalid(p.Child("httpPath"), pr.HTTPPath, "must be an absolute URL path without whitespace"))
+			errs = append(errs, field.Invalid(field.NewPath(name, "httpPath"), pr.HTTPPath, "must be an absolute URL path without whitespace"))
 		}
 	}
 	if pr.TCP {
@@ -476,41 +484,51 @@ func (w Workload) validateProbe(pr *Probe, p *field.Path, portNames map[string]b
 		n++
 	}
 	if n != 1 {
-		errs = append(errs, field.Invalid(p, n, "exactly one of httpPath, tcp, grpc and exec must be set"))
+		errs = append(errs, field.Invalid(field.NewPath(name), n, "exactly one of httpPath, tcp, grpc and exec must be set"))
 	}
 	if len(pr.Exec) == 0 {
 		switch pr.Port.Type {
 		case intstr.Int:
 			if pr.Port.IntVal == 0 && pr.Port.StrVal == "" {
 				if len(w.Ports) == 0 {
-					errs = append(errs, field.Required(p.Child("port"), "no container port to default to"))
+					errs = append(errs, field.Required(field.NewPath(name, "port"), "no container port to default to"))
 				}
 			} else {
 				for _, msg := range validation.IsValidPortNum(int(pr.Port.IntVal)) {
-					errs = append(errs, field.Invalid(p.Child("port"), pr.Port.IntVal, msg))
+					errs = append(errs, field.Invalid(field.NewPath(name, "port"), pr.Port.IntVal, msg))
 				}
 			}
 		case intstr.String:
 			if pr.GRPC {
-				errs = append(errs, field.Invalid(p.Child("port"), pr.Port.StrVal, "a gRPC probe needs a port number"))
+				errs = append(errs, field.Invalid(field.NewPath(name, "port"), pr.Port.StrVal, "a gRPC probe needs a port number"))
 			} else if !portNames[pr.Port.StrVal] {
-				errs = append(errs, field.NotFound(p.Child("port"), pr.Port.StrVal))
+				errs = append(errs, field.NotFound(field.NewPath(name, "port"), pr.Port.StrVal))
 			}
 		default:
-			errs = append(errs, field.Invalid(p.Child("port"), pr.Port.Type, "must be a port name or number"))
+			errs = append(errs, field.Invalid(field.NewPath(name, "port"), pr.Port.Type, "must be a port name or number"))
 		}
 	} else if pr.Port.Type != intstr.Int || pr.Port.IntVal != 0 || pr.Port.StrVal != "" {
-		errs = append(errs, field.Forbidden(p.Child("port"), "an exec probe has no port"))
+		errs = append(errs, field.Forbidden(field.NewPath(name, "port"), "an exec probe has no port"))
 	}
-	for _, t := range []struct {
+	for _, t := range [...]struct {
 		name string
 		v    int32
 	}{{"initialDelaySeconds", pr.InitialDelaySeconds}, {"periodSeconds", pr.PeriodSeconds}, {"timeoutSeconds", pr.TimeoutSeconds}, {"failureThreshold", pr.FailureThreshold}} {
 		if t.v < 0 {
-			errs = append(errs, field.Invalid(p.Child(t.name), t.v, "must not be negative"))
+			errs = append(errs, field.Invalid(field.NewPath(name, t.name), t.v, "must not be negative"))
 		}
 	}
 	return errs
+}
+
+// probeBlock holds a probe and the handler it points to, so that a probe
+// is one allocation.
+type probeBlock struct {
+	probe corev1.Probe
+	http  corev1.HTTPGetAction
+	tcp   corev1.TCPSocketAction
+	grpc  corev1.GRPCAction
+	exec  corev1.ExecAction
 }
 
 func (w Workload) probe(pr *Probe) *corev1.Probe {
@@ -525,40 +543,67 @@ func (w Workload) probe(pr *Probe) *corev1.Probe {
 			port = intstr.FromString(w.Ports[0].Name)
 		}
 	}
-	out := &corev1.Probe{
+	b := &probeBlock{probe: corev1.Probe{
 		InitialDelaySeconds: pr.InitialDelaySeconds,
 		PeriodSeconds:       pr.PeriodSeconds,
 		TimeoutSeconds:      pr.TimeoutSeconds,
 		FailureThreshold:    pr.FailureThreshold,
-	}
+	}}
 	switch {
 	case pr.HTTPPath != "":
-		out.HTTPGet = &corev1.HTTPGetAction{Path: pr.HTTPPath, Port: port}
+		b.http = corev1.HTTPGetAction{Path: pr.HTTPPath, Port: port}
+		b.probe.HTTPGet = &b.http
 	case pr.TCP:
-		out.TCPSocket = &corev1.TCPSocketAction{Port: port}
+		b.tcp = corev1.TCPSocketAction{Port: port}
+		b.probe.TCPSocket = &b.tcp
 	case pr.GRPC:
-		out.GRPC = &corev1.GRPCAction{Port: port.IntVal}
+		b.grpc = corev1.GRPCAction{Port: port.IntVal}
+		b.probe.GRPC = &b.grpc
 	default:
-		out.Exec = &corev1.ExecAction{Command: append([]string(nil), pr.Exec...)}
+		b.exec = corev1.ExecAction{Command: append([]string(nil), pr.Exec...)}
+		b.probe.Exec = &b.exec
 	}
-	return out
+	return &b.probe
 }
 
-func resourceList(c Compute, skipCPU bool) corev1.ResourceList {
-	out := corev1.ResourceList{}
-	for _, n := range computeNames {
-		if s := c.get(n); s != "" && !(skipCPU && n == corev1.ResourceCPU) {
-			out[n] = resource.MustParse(s)
+// resourceList returns the set quantities of q as a fresh ResourceList,
+// without cpu when skipCPU.
+func resourceList(q *[3]resource.Quantity, ok *[3]bool, skipCPU bool) corev1.ResourceList {
+	out := make(corev1.ResourceList, len(computeNames))
+	for i, n := range computeNames {
+		if ok[i] && !(skipCPU && n == corev1.ResourceCPU) {
+			out[n] = q[i]
 		}
 	}
 	return out
 }
 
-// podTemplate builds the validated workload's pod template; extraMounts are
-// volume mounts of kind-specific volumes.
-func (w Workload) podTemplate(ctx security.Contexts, extraMounts []corev1.VolumeMount, matchLabelKeys []string) corev1.PodTemplateSpec {
-	sel := w.selector()
-	c := corev1.Container{
+// writableVolumeNames are the names of the first writable-path volumes.
+var writableVolumeNames = [...]string{"writable-0", "writable-1", "writable-2", "writable-3", "writable-4", "writable-5", "writable-6", "writable-7"}
+
+func writableVolumeName(i int) string {
+	if i < len(writableVolumeNames) {
+		return writableVolumeNames[i]
+	}
+	return "writable-" + strconv.Itoa(i)
+}
+
+// templateBlock holds what a pod template's pointer and slice fields refer
+// to, so that they take one allocation. Nothing in it is shared with any
+// other object.
+type templateBlock struct {
+	containers                        [1]corev1.Container
+	spread                            [2]corev1.TopologySpreadConstraint
+	spreadSelectors                   [2]metav1.LabelSelector
+	automountToken, enableServiceLink bool
+}
+
+// podTemplate builds the validated workload's pod template from its parsed
+// resources; extraMounts are volume mounts of kind-specific volumes.
+func (w Workload) podTemplate(res *parsedResources, ctx security.Contexts, extraMounts []corev1.VolumeMount, matchLabelKeys []string) corev1.PodTemplateSpec {
+	b := &templateBlock{}
+	c := &b.containers[0]
+	*c = corev1.Container{
 		Name:                     w.Name,
 		Image:                    w.Image,
 		Command:                  append([]string(nil), w.Command...),
@@ -566,14 +611,20 @@ func (w Workload) podTemplate(ctx security.Contexts, extraMounts []corev1.Volume
 		ImagePullPolicy:          corev1.PullIfNotPresent,
 		TerminationMessagePolicy: corev1.TerminationMessageFallbackToLogsOnError,
 		Resources: corev1.ResourceRequirements{
-			Requests: resourceList(w.Resources.Requests, false),
-			Limits:   resourceList(w.Resources.Limits, w.NoCPULimit),
+			Requests: resourceList(&res.req, &res.reqOK, false),
+			Limits:   resourceList(&res.lim, &res.limOK, w.NoCPULimit),
 		},
 		ReadinessProbe: w.probe(w.ReadinessProbe),
 		LivenessProbe:  w.probe(w.LivenessProbe),
 	}
+	if len(w.Ports) > 0 {
+		c.Ports = make([]corev1.ContainerPort, 0, len(w.Ports))
+	}
 	for _, p := range w.Ports {
 		c.Ports = append(c.Ports, corev1.ContainerPort{Name: p.Name, ContainerPort: p.Port, Protocol: protocol(p.Protocol)})
+	}
+	if len(w.Env) > 0 {
+		c.Env = make([]corev1.EnvVar, 0, len(w.Env))
 	}
 	for _, e := range w.Env {
 		if e.SecretName != "" || e.SecretKey != "" {
@@ -585,64 +636,98 @@ func (w Workload) podTemplate(ctx security.Contexts, extraMounts []corev1.Volume
 		}
 	}
 	var volumes []corev1.Volume
-	for i, p := range w.writablePaths() {
-		name := fmt.Sprintf("writable-%d", i)
+	paths := w.writablePaths()
+	if len(paths) > 0 {
+		volumes = make([]corev1.Volume, 0, len(paths))
+	}
+	if n := len(paths) + len(extraMounts); n > 0 {
+		c.VolumeMounts = make([]corev1.VolumeMount, 0, n)
+	}
+	for i, p := range paths {
+		name := writableVolumeName(i)
 		volumes = append(volumes, corev1.Volume{Name: name, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}})
 		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: name, MountPath: p})
 	}
 	c.VolumeMounts = append(c.VolumeMounts, extraMounts...)
-	spec := corev1.PodSpec{
-		ServiceAccountName:           w.Name,
-		AutomountServiceAccountToken: ptr(false),
-		EnableServiceLinks:           ptr(false),
-		PriorityClassName:            w.PriorityClassName,
-		Containers:                   []corev1.Container{c},
-		Volumes:                      volumes,
-		TopologySpreadConstraints: []corev1.TopologySpreadConstraint{
-			{
-				MaxSkew:           1,
-				TopologyKey:       corev1.LabelTopologyZone,
-				WhenUnsatisfiable: corev1.DoNotSchedule,
-				LabelSelector:     &metav1.LabelSelector{MatchLabels: copyMap(sel)},
-				MatchLabelKeys:    append([]string(nil), matchLabelKeys...),
-			},
-			{
-				MaxSkew:           1,
-				TopologyKey:       corev1.LabelHostname,
-				WhenUnsatisfiable: corev1.ScheduleAnyway,
-				LabelSelector:     &metav1.LabelSelector{MatchLabels: copyMap(sel)},
-				MatchLabelKeys:    append([]string(nil), matchLabelKeys...),
-			},
+	b.spreadSelectors[0].MatchLabels = w.selector()
+	b.spreadSelectors[1].MatchLabels = w.selector()
+	// Each constraint gets its own copy of the keys, in one backing array
+	// capped at each copy's end.
+	var keys0, keys1 []string
+	if n := len(matchLabelKeys); n > 0 {
+		buf := make([]string, 2*n)
+		copy(buf, matchLabelKeys)
+		copy(buf[n:], matchLabelKeys)
+		keys0, keys1 = buf[:n:n], buf[n:]
+	}
+	b.spread = [2]corev1.TopologySpreadConstraint{
+		{
+			MaxSkew:           1,
+			TopologyKey:       corev1.LabelTopologyZone,
+			WhenUnsatisfiable: corev1.DoNotSchedule,
+			LabelSelector:     &b.spreadSelectors[0],
+			MatchLabelKeys:    keys0,
+		},
+		{
+			MaxSkew:           1,
+			TopologyKey:       corev1.LabelHostname,
+			WhenUnsatisfiable: corev1.ScheduleAnyway,
+			LabelSelector:     &b.spreadSelectors[1],
+			MatchLabelKeys:    keys1,
 		},
 	}
-	ctx.Apply(&spec)
-	return corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: copyMap(sel)}, Spec: spec}
+	spec := corev1.PodSpec{
+		ServiceAccountName:           w.Name,
+		AutomountServiceAccountToken: &b.automountToken,
+		EnableServiceLinks:           &b.enableServiceLink,
+		PriorityClassName:            w.PriorityClassName,
+		Containers:                   b.containers[:],
+		Volumes:                      volumes,
+		TopologySpreadConstraints:    b.spread[:],
+	}
+	// The contexts were built for this template alone: the pod and its one
+	// container take them as they are, which is what ctx.Apply would give
+	// them, without a copy.
+	spec.SecurityContext = ctx.Pod
+	c.SecurityContext = ctx.Container
+	return corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: w.selector()}, Spec: spec}
 }
 
 func ptr[T any](v T) *T { return &v }
 
-// common builds what both kinds share once the spec is valid.
-func (w Workload) common() (*corev1.ServiceAccount, *policyv1.PodDisruptionBudget, security.Contexts, error) {
+// pdbBlock holds a PodDisruptionBudget and what its pointer fields refer
+// to, so that it is one allocation.
+type pdbBlock struct {
+	pdb      policyv1.PodDisruptionBudget
+	one      intstr.IntOrString
+	policy   policyv1.UnhealthyPodEvictionPolicyType
+	selector metav1.LabelSelector
+}
+
+// common builds what both kinds share once the spec is valid; labels is a
+// fresh objectLabels map the caller gives up (the ServiceAccount gets its
+// own copy).
+func (w Workload) common(labels map[string]string) (*corev1.ServiceAccount, *policyv1.PodDisruptionBudget, security.Contexts, error) {
 	ctx, err := w.Security.Build()
 	if err != nil {
 		return nil, nil, ctx, err
 	}
-	sa, err := security.ServiceAccount{Name: w.Name, Namespace: w.Namespace, Labels: w.objectLabels()}.Build()
+	sa, err := security.ServiceAccount{Name: w.Name, Namespace: w.Namespace, Labels: labels}.Build()
 	if err != nil {
 		return nil, nil, ctx, err
 	}
-	one := intstr.FromInt32(1)
-	policy := policyv1.AlwaysAllow
-	pdb := &policyv1.PodDisruptionBudget{
+	b := &pdbBlock{one: intstr.FromInt32(1), policy: policyv1.AlwaysAllow}
+	b.selector.MatchLabels = w.selector()
+	b.pdb = policyv1.PodDisruptionBudget{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "policy/v1", Kind: "PodDisruptionBudget"},
-		ObjectMeta: metav1.ObjectMeta{Name: w.Name, Namespace: w.Namespace, Labels: w.objectLabels()},
+		ObjectMeta: metav1.ObjectMeta{Name: w.Name, Namespace: w.Namespace, Labels: labels},
 		Spec: policyv1.PodDisruptionBudgetSpec{
-			MaxUnavailable:             &one,
-			Selector:                   &metav1.LabelSelector{MatchLabels: w.selector()},
-			UnhealthyPodEvictionPolicy: &policy,
+			MaxUnavailable:             &b.one,
+			Selector:                   &b.selector,
+			UnhealthyPodEvictionPolicy: &b.policy,
 		},
 	}
-	return sa, pdb, ctx, nil
+	return sa, &b.pdb, ctx, nil
 }
 
 func (w Workload) service(name string, headless bool) *corev1.Service {
@@ -667,8 +752,7 @@ func (w Workload) service(name string, headless bool) *corev1.Service {
 
 // checkTemplate holds the built template to the package's own promises.
 func (w Workload) checkTemplate(t *corev1.PodTemplateSpec) error {
-	p := field.NewPath("template", "spec")
-	errs := withPrefix(p.String(), ResourcePolicy{NoCPULimit: w.NoCPULimit}.Check(&t.Spec))
+	errs := withPrefix("template.spec", ResourcePolicy{NoCPULimit: w.NoCPULimit}.Check(&t.Spec))
 	errs = append(errs, withPrefix("template", security.CheckPodSpec(security.LevelRestricted, &t.ObjectMeta, &t.Spec))...)
 	if len(errs) > 0 {
 		return errs.ToAggregate()
@@ -678,41 +762,50 @@ func (w Workload) checkTemplate(t *corev1.PodTemplateSpec) error {
 
 // Validate reports every problem of the spec.
 func (d Deployment) Validate() field.ErrorList {
-	return d.Workload.validate(validation.DNS1035LabelMaxLength, map[string]bool{})
+	_, errs := d.Workload.validate(validation.DNS1035LabelMaxLength, map[string]bool{})
+	return errs
+}
+
+// deploymentBlock holds a Deployment and what its pointer fields refer to,
+// so that it is one allocation.
+type deploymentBlock struct {
+	dep           appsv1.Deployment
+	zero, surge   intstr.IntOrString
+	rollingUpdate appsv1.RollingUpdateDeployment
+	selector      metav1.LabelSelector
+	replicas      int32
 }
 
 // Build validates the spec and returns the Deployment and its companions.
 func (d Deployment) Build() (*DeploymentObjects, error) {
-	if errs := d.Validate(); len(errs) > 0 {
+	res, errs := d.Workload.validate(validation.DNS1035LabelMaxLength, map[string]bool{})
+	if len(errs) > 0 {
 		return nil, errs.ToAggregate()
 	}
 	w := d.Workload
-	sa, pdb, ctx, err := w.common()
+	sa, pdb, ctx, err := w.common(w.objectLabels())
 	if err != nil {
 		return nil, err
 	}
-	tmpl := w.podTemplate(ctx, nil, []string{appsv1.DefaultDeploymentUniqueLabelKey})
-	if err := w.checkTemplate(&tmpl); err != nil {
+	b := &deploymentBlock{zero: intstr.FromInt32(0), surge: intstr.FromInt32(1)}
+	b.dep.Spec.Template = w.podTemplate(&res, ctx, nil, []string{appsv1.DefaultDeploymentUniqueLabelKey})
+	if err := w.checkTemplate(&b.dep.Spec.Template); err != nil {
 		return nil, err
 	}
-	zero := intstr.FromInt32(0)
-	surge := intstr.FromInt32(1)
-	dep := &appsv1.Deployment{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"},
-		ObjectMeta: metav1.ObjectMeta{Name: w.Name, Namespace: w.Namespace, Labels: w.objectLabels()},
-		Spec: appsv1.DeploymentSpec{
-			Selector: &metav1.LabelSelector{MatchLabels: w.selector()},
-			Template: tmpl,
-			Strategy: appsv1.DeploymentStrategy{
-				Type:          appsv1.RollingUpdateDeploymentStrategyType,
-				RollingUpdate: &appsv1.RollingUpdateDeployment{MaxUnavailable: &zero, MaxSurge: &surge},
-			},
-		},
+	b.rollingUpdate = appsv1.RollingUpdateDeployment{MaxUnavailable: &b.zero, MaxSurge: &b.surge}
+	b.selector.MatchLabels = w.selector()
+	b.dep.TypeMeta = metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"}
+	b.dep.ObjectMeta = metav1.ObjectMeta{Name: w.Name, Namespace: w.Namespace, Labels: w.objectLabels()}
+	b.dep.Spec.Selector = &b.selector
+	b.dep.Spec.Strategy = appsv1.DeploymentStrategy{
+		Type:          appsv1.RollingUpdateDeploymentStrategyType,
+		RollingUpdate: &b.rollingUpdate,
 	}
 	if !w.Autoscaled {
-		dep.Spec.Replicas = ptr(w.replicas())
+		b.replicas = w.replicas()
+		b.dep.Spec.Replicas = &b.replicas
 	}
-	out := &DeploymentObjects{ServiceAccount: sa, Deployment: dep, PodDisruptionBudget: pdb}
+	out := &DeploymentObjects{ServiceAccount: sa, Deployment: &b.dep, PodDisruptionBudget: pdb}
 	if w.Service != nil {
 		out.Service = w.service(w.Name, false)
 	}
@@ -728,9 +821,14 @@ func HeadlessServiceName(name string) string { return name + "-headless" }
 
 // Validate reports every problem of the spec.
 func (s StatefulSet) Validate() field.ErrorList {
+	_, errs := s.validate()
+	return errs
+}
+
+func (s StatefulSet) validate() (parsedResources, field.ErrorList) {
 	mounts := map[string]bool{}
-	errs := s.Workload.validate(maxStatefulSetName, mounts)
-	names := map[string]bool{}
+	res, errs := s.Workload.validate(maxStatefulSetName, mounts)
+	seen := map[string]bool{}
 	for i, v := range s.Volumes {
 		vp := field.NewPath("volumes").Index(i)
 		if v.Name == "" {
@@ -742,12 +840,12 @@ func (s StatefulSet) Validate() field.ErrorList {
 			if strings.HasPrefix(v.Name, "writable-") {
 				errs = append(errs, field.Invalid(vp.Child("name"), v.Name, "the prefix writable- is used by writablePaths"))
 			}
-			if names[v.Name] {
+			if seen[v.Name] {
 				errs = append(errs, field.Duplicate(vp.Child("name"), v.Name))
 			}
-			names[v.Name] = true
+			seen[v.Name] = true
 		}
-		if e := validateAbsPath(v.MountPath, vp.Child("mountPath")); len(e) > 0 || v.MountPath == "/" {
+		if !isCleanAbsPath(v.MountPath) || v.MountPath == "/" {
 			errs = append(errs, field.Invalid(vp.Child("mountPath"), v.MountPath, "must be a clean absolute path other than /"))
 		} else {
 			if mounts[v.MountPath] {
@@ -768,16 +866,17 @@ func (s StatefulSet) Validate() field.ErrorList {
 			}
 		}
 	}
-	return errs
+	return res, errs
 }
 
 // Build validates the spec and returns the StatefulSet and its companions.
 func (s StatefulSet) Build() (*StatefulSetObjects, error) {
-	if errs := s.Validate(); len(errs) > 0 {
+	res, errs := s.validate()
+	if len(errs) > 0 {
 		return nil, errs.ToAggregate()
 	}
 	w := s.Workload
-	sa, pdb, ctx, err := w.common()
+	sa, pdb, ctx, err := w.common(w.objectLabels())
 	if err != nil {
 		return nil, err
 	}
@@ -797,7 +896,7 @@ func (s StatefulSet) Build() (*StatefulSetObjects, error) {
 		}
 		claims = append(claims, pvc)
 	}
-	tmpl := w.podTemplate(ctx, mounts, nil)
+	tmpl := w.podTemplate(&res, ctx, mounts, nil)
 	if err := w.checkTemplate(&tmpl); err != nil {
 		return nil, err
 	}

@@ -160,3 +160,35 @@ func IsValidLabelValue(s string) []string {
 	}
 	return validation.IsValidLabelValue(s)
 }
+
+// ValidPortName reports whether validation.IsValidPortName(s) finds no
+// problem: 1 to 15 characters of [-a-z0-9] with at least one letter, no
+// "--", and no '-' at either end.
+func ValidPortName(s string) bool {
+	if s == "" || len(s) > 15 || s[0] == '-' || s[len(s)-1] == '-' {
+		return false
+	}
+	letter := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 'a' && c <= 'z':
+			letter = true
+		case c >= '0' && c <= '9':
+		case c == '-':
+			if s[i-1] == '-' {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return letter
+}
+
+// IsValidPortName returns validation.IsValidPortName(s).
+func IsValidPortName(s string) []string {
+	if ValidPortName(s) {
+		return nil
+	}
+	return validation.IsValidPortName(s)
+}

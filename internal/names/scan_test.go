@@ -22,6 +22,7 @@ var scanners = []struct {
 	{"DNS1035Label", ValidDNS1035Label, IsDNS1035Label, validation.IsDNS1035Label},
 	{"QualifiedName", ValidQualifiedName, IsQualifiedName, validation.IsQualifiedName},
 	{"LabelValue", ValidLabelValue, IsValidLabelValue, validation.IsValidLabelValue},
+	{"PortName", ValidPortName, IsValidPortName, validation.IsValidPortName},
 }
 
 // checkScanners requires every scanner to agree with its upstream validator
@@ -48,6 +49,7 @@ var scannerSeeds = []string{
 	strings.Repeat("a.", 126) + "a", strings.Repeat("a.", 126) + "ab", strings.Repeat("a", 64) + ".b",
 	strings.Repeat("b", 250) + "/" + strings.Repeat("n", 63), strings.Repeat("b", 254) + "/n",
 	"p/" + strings.Repeat("n", 64), "p/", "p//n", "\xff", "a\xffb",
+	"http", "metrics-1", "8080", "a-b-c", "abcdefghijklmno", "abcdefghijklmnop", "1-a", "a-1", "-", "--",
 }
 
 func TestScannersMatchUpstream(t *testing.T) {
