@@ -110,9 +110,10 @@ func (h HPA) Build() (*autoscalingv2.HorizontalPodAutoscaler, error) {
 	return hpa, nil
 }
 
-// utilizationResources returns the resources the HPA scales on by utilization.
-func (h HPA) utilizationResources() []corev1.ResourceName {
-	var out []corev1.ResourceName
+// utilizationResources appends to buf the resources the HPA scales on by
+// utilization.
+func (h HPA) utilizationResources(buf []corev1.ResourceName) []corev1.ResourceName {
+	out := buf[:0]
 	if h.CPUUtilization != 0 {
 		out = append(out, corev1.ResourceCPU)
 	}
@@ -137,20 +138,49 @@ func appendResource(list []corev1.ResourceName, r corev1.ResourceName) []corev1.
 	return append(list, r)
 }
 
+// hpaBlock holds an HPA and what its pointer fields refer to when they come
+// from this package (defaults and utilization targets), so that they take
+// one allocation. Nothing in it is shared with another object.
+type hpaBlock struct {
+	hpa            autoscalingv2.HorizontalPodAutoscaler
+	minReplicas    int32
+	behavior       autoscalingv2.HorizontalPodAutoscalerBehavior
+	up, down       rulesBlock
+	cpu, memory    resourceMetricBlock
+	defaultMetrics [2]autoscalingv2.MetricSpec
+}
+
+// rulesBlock holds default scaling rules and the values they point to.
+type rulesBlock struct {
+	rules    autoscalingv2.HPAScalingRules
+	window   int32
+	selects  autoscalingv2.ScalingPolicySelect
+	policies [2]autoscalingv2.HPAScalingPolicy
+}
+
+// resourceMetricBlock holds a resource metric source and its target value.
+type resourceMetricBlock struct {
+	source autoscalingv2.ResourceMetricSource
+	pct    int32
+}
+
 func (h HPA) build() (*autoscalingv2.HorizontalPodAutoscaler, field.ErrorList) {
 	var errs field.ErrorList
-	errs = append(errs, names.Subdomain(h.Name, field.NewPath("name"))...)
-	errs = append(errs, names.Label(h.Namespace, field.NewPath("namespace"))...)
-	errs = append(errs, validateLabels(h.Labels, field.NewPath("labels"))...)
+	if !names.ValidDNS1123Subdomain(h.Name) {
+		errs = append(errs, names.Subdomain(h.Name, field.NewPath("name"))...)
+	}
+	if !names.ValidDNS1123Label(h.Namespace) {
+		errs = append(errs, names.Label(h.Namespace, field.NewPath("namespace"))...)
+	}
+	errs = append(errs, checkLabels(h.Labels, "labels")...)
 
 	kind, name := h.TargetKind, h.TargetName
 	var podSpec *corev1.PodSpec
-	wlPath := field.NewPath("workload")
 	if h.Workload != nil {
 		wkind, wreplicas, spec, ok := workloadInfo(h.Workload)
 		switch {
 		case !ok:
-			errs = append(errs, field.TypeInvalid(wlPath, fmt.Sprintf("%T", h.Workload), "must be a non-nil *appsv1.Deployment or *appsv1.StatefulSet"))
+			errs = append(errs, field.TypeInvalid(field.NewPath("workload"), fmt.Sprintf("%T", h.Workload), "must be a non-nil *appsv1.Deployment or *appsv1.StatefulSet"))
 		default:
 			if kind == "" {
 				kind = wkind
@@ -165,10 +195,10 @@ func (h HPA) build() (*autoscalingv2.HorizontalPodAutoscaler, field.ErrorList) {
 				errs = append(errs, field.Invalid(field.NewPath("targetName"), h.TargetName, "must match the workload's name "+h.Workload.GetName()))
 			}
 			if ns := h.Workload.GetNamespace(); ns != h.Namespace {
-				errs = append(errs, field.Invalid(wlPath.Child("metadata", "namespace"), ns, "must be the HPA's namespace "+h.Namespace+" (an HPA scales only workloads in its own namespace)"))
+				errs = append(errs, field.Invalid(field.NewPath("workload", "metadata", "namespace"), ns, "must be the HPA's namespace "+h.Namespace+" (an HPA scales only workloads in its own namespace)"))
 			}
 			if wreplicas != nil {
-				errs = append(errs, field.Forbidden(wlPath.Child("spec", "replicas"), "must be unset: the HorizontalPodAutoscaler owns the replica count, and a fixed value would fight it on every apply"))
+				errs = append(errs, field.Forbidden(field.NewPath("workload", "spec", "replicas"), "must be unset: the HorizontalPodAutoscaler owns the replica count, and a fixed value would fight it on every apply"))
 			}
 			podSpec = spec
 		}
@@ -179,8 +209,11 @@ func (h HPA) build() (*autoscalingv2.HorizontalPodAutoscaler, field.ErrorList) {
 	if kind != KindDeployment && kind != KindStatefulSet {
 		errs = append(errs, field.NotSupported(field.NewPath("targetKind"), h.TargetKind, []string{KindDeployment, KindStatefulSet}))
 	}
-	errs = append(errs, names.Subdomain(name, field.NewPath("targetName"))...)
+	if !names.ValidDNS1123Subdomain(name) {
+		errs = append(errs, names.Subdomain(name, field.NewPath("targetName"))...)
+	}
 
+	b := &hpaBlock{}
 	minR := h.MinReplicas
 	if minR == 0 {
 		minR = DefaultMinReplicas
@@ -198,17 +231,22 @@ func (h HPA) build() (*autoscalingv2.HorizontalPodAutoscaler, field.ErrorList) {
 	}
 
 	var metrics []autoscalingv2.MetricSpec
+	if n := len(h.Metrics); n > 0 {
+		metrics = make([]autoscalingv2.MetricSpec, 0, n+2)
+	} else {
+		metrics = b.defaultMetrics[:0]
+	}
 	if h.CPUUtilization != 0 {
 		if h.CPUUtilization < 1 || h.CPUUtilization > 100 {
 			errs = append(errs, field.Invalid(field.NewPath("cpuUtilization"), h.CPUUtilization, "must be a percentage of the requests between 1 and 100, e.g. 75"))
 		}
-		metrics = append(metrics, utilizationMetric(corev1.ResourceCPU, h.CPUUtilization))
+		metrics = append(metrics, b.cpu.metric(corev1.ResourceCPU, h.CPUUtilization))
 	}
 	if h.MemoryUtilization != 0 {
 		if h.MemoryUtilization < 1 || h.MemoryUtilization > 100 {
 			errs = append(errs, field.Invalid(field.NewPath("memoryUtilization"), h.MemoryUtilization, "must be a percentage of the requests between 1 and 100, e.g. 80"))
 		}
-		metrics = append(metrics, utilizationMetric(corev1.ResourceMemory, h.MemoryUtilization))
+		metrics = append(metrics, b.memory.metric(corev1.ResourceMemory, h.MemoryUtilization))
 	}
 	for i := range h.Metrics {
 		errs = append(errs, validateMetric(h.Metrics[i], field.NewPath("metrics").Index(i))...)
@@ -216,21 +254,27 @@ func (h HPA) build() (*autoscalingv2.HorizontalPodAutoscaler, field.ErrorList) {
 	}
 	if len(metrics) == 0 {
 		errs = append(errs, field.Required(field.NewPath("cpuUtilization"), "at least one metric is required: cpuUtilization, memoryUtilization or metrics"))
+		metrics = nil
+	} else if len(h.Metrics) == 0 {
+		metrics = metrics[:len(metrics):len(metrics)]
 	}
 
-	up, upErrs := h.ScaleUp.rules(field.NewPath("scaleUp"), defaultScaleUp())
-	down, downErrs := h.ScaleDown.rules(field.NewPath("scaleDown"), defaultScaleDown())
+	up, upErrs := h.ScaleUp.rules("scaleUp", b.up.defaultScaleUp())
+	down, downErrs := h.ScaleDown.rules("scaleDown", b.down.defaultScaleDown())
 	errs = append(errs, upErrs...)
 	errs = append(errs, downErrs...)
 
 	if podSpec != nil {
-		errs = append(errs, checkRequests(podSpec, h.utilizationResources(), wlPath.Child("spec", "template", "spec"))...)
+		var buf [4]corev1.ResourceName
+		errs = append(errs, checkRequests(podSpec, h.utilizationResources(buf[:0]))...)
 	}
 	if len(errs) > 0 {
 		return nil, errs
 	}
 
-	return &autoscalingv2.HorizontalPodAutoscaler{
+	b.minReplicas = minR
+	b.behavior = autoscalingv2.HorizontalPodAutoscalerBehavior{ScaleUp: up, ScaleDown: down}
+	b.hpa = autoscalingv2.HorizontalPodAutoscaler{
 		TypeMeta: metav1.TypeMeta{APIVersion: "autoscaling/v2", Kind: "HorizontalPodAutoscaler"},
 		ObjectMeta: metav1.ObjectMeta{
 			Name:      h.Name,
@@ -239,12 +283,13 @@ func (h HPA) build() (*autoscalingv2.HorizontalPodAutoscaler, field.ErrorList) {
 		},
 		Spec: autoscalingv2.HorizontalPodAutoscalerSpec{
 			ScaleTargetRef: autoscalingv2.CrossVersionObjectReference{APIVersion: "apps/v1", Kind: kind, Name: name},
-			MinReplicas:    &minR,
+			MinReplicas:    &b.minReplicas,
 			MaxReplicas:    h.MaxReplicas,
 			Metrics:        metrics,
-			Behavior:       &autoscalingv2.HorizontalPodAutoscalerBehavior{ScaleUp: up, ScaleDown: down},
+			Behavior:       &b.behavior,
 		},
-	}, nil
+	}
+	return &b.hpa, nil
 }
 
 // workloadInfo extracts what the cross-check needs from a supported workload.
@@ -266,21 +311,26 @@ func workloadInfo(o metav1.Object) (kind string, replicas *int32, spec *corev1.P
 
 // checkRequests reports every container (and restartable init container, which the
 // HPA counts too) that lacks a request for a resource used as a utilization metric.
-func checkRequests(spec *corev1.PodSpec, resources []corev1.ResourceName, p *field.Path) field.ErrorList {
+// Paths, rooted at workload.spec.template.spec, are built only for the problems
+// found.
+func checkRequests(spec *corev1.PodSpec, resources []corev1.ResourceName) field.ErrorList {
 	var errs field.ErrorList
+	at := func(list string, i int, r corev1.ResourceName) *field.Path {
+		return field.NewPath("workload", "spec", "template", "spec").Child(list).Index(i).Child("resources", "requests").Key(string(r))
+	}
 	for _, r := range resources {
 		for i, c := range spec.InitContainers {
 			if c.RestartPolicy == nil || *c.RestartPolicy != corev1.ContainerRestartPolicyAlways {
 				continue
 			}
 			if q, ok := c.Resources.Requests[r]; !ok || q.IsZero() {
-				errs = append(errs, field.Required(p.Child("initContainers").Index(i).Child("resources", "requests").Key(string(r)),
+				errs = append(errs, field.Required(at("initContainers", i, r),
 					fmt.Sprintf("sidecar %q must request %s: the HPA scales on %s utilization, which is usage divided by the pod's requests", c.Name, r, r)))
 			}
 		}
 		for i, c := range spec.Containers {
 			if q, ok := c.Resources.Requests[r]; !ok || q.IsZero() {
-				errs = append(errs, field.Required(p.Child("containers").Index(i).Child("resources", "requests").Key(string(r)),
+				errs = append(errs, field.Required(at("containers", i, r),
 					fmt.Sprintf("container %q must request %s: the HPA scales on %s utilization, which is usage divided by the pod's requests", c.Name, r, r)))
 			}
 		}
@@ -288,14 +338,15 @@ func checkRequests(spec *corev1.PodSpec, resources []corev1.ResourceName, p *fie
 	return errs
 }
 
-func utilizationMetric(r corev1.ResourceName, pct int32) autoscalingv2.MetricSpec {
-	return autoscalingv2.MetricSpec{
-		Type: autoscalingv2.ResourceMetricSourceType,
-		Resource: &autoscalingv2.ResourceMetricSource{
-			Name:   r,
-			Target: autoscalingv2.MetricTarget{Type: autoscalingv2.UtilizationMetricType, AverageUtilization: &pct},
-		},
+// metric returns a resource utilization metric whose source and target are
+// held by b.
+func (b *resourceMetricBlock) metric(r corev1.ResourceName, pct int32) autoscalingv2.MetricSpec {
+	b.pct = pct
+	b.source = autoscalingv2.ResourceMetricSource{
+		Name:   r,
+		Target: autoscalingv2.MetricTarget{Type: autoscalingv2.UtilizationMetricType, AverageUtilization: &b.pct},
 	}
+	return autoscalingv2.MetricSpec{Type: autoscalingv2.ResourceMetricSourceType, Resource: &b.source}
 }
 
 // validateMetric checks one user-supplied metric: exactly the source its type names,
@@ -404,36 +455,37 @@ func validateTarget(t autoscalingv2.MetricTarget, p *field.Path, allowed ...auto
 	return errs
 }
 
-func defaultScaleUp() *autoscalingv2.HPAScalingRules {
-	zero := int32(0)
-	maxPolicy := autoscalingv2.MaxChangePolicySelect
-	return &autoscalingv2.HPAScalingRules{
-		StabilizationWindowSeconds: &zero,
-		SelectPolicy:               &maxPolicy,
-		Policies: []autoscalingv2.HPAScalingPolicy{
-			{Type: autoscalingv2.PercentScalingPolicy, Value: 100, PeriodSeconds: 15},
-			{Type: autoscalingv2.PodsScalingPolicy, Value: 4, PeriodSeconds: 15},
-		},
+// defaultScaleUp fills b with the default scale-up rules: no window, the
+// larger of doubling and four more pods every 15 s.
+func (b *rulesBlock) defaultScaleUp() *autoscalingv2.HPAScalingRules {
+	b.window = 0
+	b.selects = autoscalingv2.MaxChangePolicySelect
+	b.policies = [2]autoscalingv2.HPAScalingPolicy{
+		{Type: autoscalingv2.PercentScalingPolicy, Value: 100, PeriodSeconds: 15},
+		{Type: autoscalingv2.PodsScalingPolicy, Value: 4, PeriodSeconds: 15},
 	}
+	b.rules = autoscalingv2.HPAScalingRules{StabilizationWindowSeconds: &b.window, SelectPolicy: &b.selects, Policies: b.policies[:2:2]}
+	return &b.rules
 }
 
-func defaultScaleDown() *autoscalingv2.HPAScalingRules {
-	window := DefaultScaleDownStabilizationSeconds
-	maxPolicy := autoscalingv2.MaxChangePolicySelect
-	return &autoscalingv2.HPAScalingRules{
-		StabilizationWindowSeconds: &window,
-		SelectPolicy:               &maxPolicy,
-		Policies: []autoscalingv2.HPAScalingPolicy{
-			{Type: autoscalingv2.PercentScalingPolicy, Value: 100, PeriodSeconds: 15},
-		},
+// defaultScaleDown fills b with the default scale-down rules: the 300 s
+// window and at most all pods every 15 s.
+func (b *rulesBlock) defaultScaleDown() *autoscalingv2.HPAScalingRules {
+	b.window = DefaultScaleDownStabilizationSeconds
+	b.selects = autoscalingv2.MaxChangePolicySelect
+	b.policies = [2]autoscalingv2.HPAScalingPolicy{
+		{Type: autoscalingv2.PercentScalingPolicy, Value: 100, PeriodSeconds: 15},
 	}
+	b.rules = autoscalingv2.HPAScalingRules{StabilizationWindowSeconds: &b.window, SelectPolicy: &b.selects, Policies: b.policies[:1:1]}
+	return &b.rules
 }
 
 // rules validates r and returns the API rules, defaults filling what r leaves unset.
-func (r *ScalingRules) rules(p *field.Path, def *autoscalingv2.HPAScalingRules) (*autoscalingv2.HPAScalingRules, field.ErrorList) {
+func (r *ScalingRules) rules(name string, def *autoscalingv2.HPAScalingRules) (*autoscalingv2.HPAScalingRules, field.ErrorList) {
 	if r == nil {
 		return def, nil
 	}
+	p := field.NewPath(name)
 	var errs field.ErrorList
 	out := def
 	if r.StabilizationWindowSeconds != nil {

@@ -6,11 +6,22 @@ import (
 	apivalidation "k8s.io/apimachinery/pkg/api/validation"
 	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/prodkube/prodkube/internal/names"
 )
 
 // validateLabels checks label keys and values with the upstream validator.
 func validateLabels(labels map[string]string, p *field.Path) field.ErrorList {
 	return metav1validation.ValidateLabels(labels, p)
+}
+
+// checkLabels is validateLabels at the top-level field name, building the
+// path only when a label is invalid.
+func checkLabels(labels map[string]string, name string) field.ErrorList {
+	if names.ValidLabels(labels) {
+		return nil
+	}
+	return validateLabels(labels, field.NewPath(name))
 }
 
 // mergeLabels returns a fresh map holding base overlaid by extra.
