@@ -91,7 +91,7 @@ func DiffDir(dir string, objs ...Object) ([]Change, error) {
 
 // dirFiles returns the contents of every file WriteDir writes, by name.
 func dirFiles(objs []Object) (map[string][]byte, error) {
-	items, _, err := prepare(objs, nil, "")
+	items, _, err := prepare(objs, nil, "", true)
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +124,7 @@ func dirFiles(objs []Object) (map[string][]byte, error) {
 // names that are not plain DNS names (RBAC names may hold ':') have each
 // other character replaced by '_'; a resulting clash is reported by dirFiles.
 func fileName(it item) string {
-	parts := []string{fmt.Sprintf("%03d", it.rank), strings.ToLower(it.gvk.Kind)}
+	parts := []string{fmt.Sprintf("%03d", it.rank), strings.ToLower(it.kind)}
 	if it.ns != "" {
 		parts = append(parts, it.ns)
 	}

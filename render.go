@@ -62,7 +62,8 @@ const rankOther = 900
 // item is one object prepared for output: its identity, its rank and its
 // encoded YAML document (without the "---" separator).
 type item struct {
-	gvk   schema.GroupVersionKind
+	group string
+	kind  string
 	ns    string
 	name  string
 	rank  int
@@ -71,9 +72,9 @@ type item struct {
 }
 
 func (it *item) id() string {
-	ref := it.gvk.Kind
-	if it.gvk.Group != "" {
-		ref += "." + it.gvk.Group
+	ref := it.kind
+	if it.group != "" {
+		ref += "." + it.group
 	}
 	if it.ns != "" {
 		return ref + " " + it.ns + "/" + it.name
@@ -88,10 +89,10 @@ type problem struct {
 }
 
 // prepare checks objs, puts them in apply order and appends each to dst as
-// a YAML document preceded by sep. It returns the items in apply order,
-// each doc (without sep) cut from the returned buffer, so that rendering
-// many objects allocates little more than their text.
-func prepare(objs []Object, dst []byte, sep string) ([]item, []byte, error) {
+// a YAML document preceded by sep, so that rendering many objects allocates
+// little more than their text. With keep, it also returns the items in
+// apply order, each doc (without sep) cut from the returned buffer.
+func prepare(objs []Object, dst []byte, sep string, keep bool) ([]item, []byte, error) {
 	items := make([]item, 0, len(objs))
 	var problems []problem
 	for i, obj := range objs {
@@ -126,19 +127,22 @@ func prepare(objs []Object, dst []byte, sep string) ([]item, []byte, error) {
 		kept = append(kept, o)
 	}
 	buf := dst
-	ends := make([]int, len(kept))
-	out := make([]item, 0, len(kept))
+	var ends []int
+	if keep {
+		ends = make([]int, len(kept))
+	}
 	for j, o := range kept {
-		it := items[o]
+		it := &items[o]
 		buf = append(buf, sep...)
 		start := len(buf)
 		var err error
 		if buf, err = encodeObject(buf, objs[it.index]); err != nil {
 			buf = buf[:start-len(sep)]
-			problems = append(problems, problem{it.index, fmt.Sprintf("%s %q: %v", it.gvk.Kind, it.name, err)})
+			problems = append(problems, problem{it.index, fmt.Sprintf("%s %q: %v", it.kind, it.name, err)})
 		}
-		ends[j] = len(buf)
-		out = append(out, it)
+		if keep {
+			ends[j] = len(buf)
+		}
 	}
 	if len(problems) > 0 {
 		slices.SortFunc(problems, func(a, b problem) int { return a.index - b.index })
@@ -148,11 +152,16 @@ func prepare(objs []Object, dst []byte, sep string) ([]item, []byte, error) {
 		}
 		return nil, dst, fmt.Errorf("cannot render: %s", strings.Join(msgs, "; "))
 	}
+	if !keep {
+		return nil, buf, nil
+	}
 	// The documents are cut from the buffer only now that it has stopped
 	// moving; the full slice expression keeps one from growing into the
 	// next.
+	out := make([]item, len(kept))
 	start := len(dst)
-	for j := range out {
+	for j, o := range kept {
+		out[j] = items[o]
 		start += len(sep)
 		out[j].doc = buf[start:ends[j]:ends[j]]
 		start = ends[j]
@@ -177,7 +186,7 @@ func identify(obj Object) (item, error) {
 	if !ok {
 		rank = rankOther
 	}
-	return item{gvk: gvk, ns: obj.GetNamespace(), name: name, rank: rank}, nil
+	return item{group: gvk.Group, kind: gvk.Kind, ns: obj.GetNamespace(), name: name, rank: rank}, nil
 }
 
 // compareItems orders items by apply order; it returns 0 only for the same
@@ -186,10 +195,10 @@ func compareItems(a, b *item) int {
 	if a.rank != b.rank {
 		return a.rank - b.rank
 	}
-	if c := strings.Compare(a.gvk.Group, b.gvk.Group); c != 0 {
+	if c := strings.Compare(a.group, b.group); c != 0 {
 		return c
 	}
-	if c := strings.Compare(a.gvk.Kind, b.gvk.Kind); c != 0 {
+	if c := strings.Compare(a.kind, b.kind); c != 0 {
 		return c
 	}
 	if c := strings.Compare(a.ns, b.ns); c != 0 {
@@ -212,7 +221,12 @@ func compareItems(a, b *item) int {
 func WriteYAML(w io.Writer, objs ...Object) error {
 	bp := streamBuffers.Get().(*[]byte)
 	defer streamBuffers.Put(bp)
-	_, buf, err := prepare(objs, (*bp)[:0], "---\n")
+	if want := bytesPerObject * len(objs); cap(*bp) < want {
+		// One allocation of about the right size rather than a series of
+		// doublings.
+		*bp = make([]byte, 0, want)
+	}
+	_, buf, err := prepare(objs, (*bp)[:0], "---\n", false)
 	*bp = buf[:0]
 	if err != nil {
 		return err
@@ -220,6 +234,10 @@ func WriteYAML(w io.Writer, objs ...Object) error {
 	_, err = w.Write(buf)
 	return err
 }
+
+// bytesPerObject is about the size of a typical object's YAML, for sizing
+// WriteYAML's buffer up front.
+const bytesPerObject = 512
 
 // streamBuffers recycles WriteYAML's output buffer; an io.Writer may not
 // keep the slice it is given, so the buffer is free again once Write
@@ -229,7 +247,7 @@ var streamBuffers = sync.Pool{New: func() any { return new([]byte) }}
 // MarshalYAML encodes one object as a YAML document (without a leading
 // "---"), cleaned of empty noise in the same way as WriteYAML.
 func MarshalYAML(obj Object) ([]byte, error) {
-	items, _, err := prepare([]Object{obj}, nil, "")
+	items, _, err := prepare([]Object{obj}, nil, "", true)
 	if err != nil {
 		return nil, err
 	}

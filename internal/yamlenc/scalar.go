@@ -408,6 +408,10 @@ func (s *state) str(v string, c ctx) {
 // allows a plain "key:" only for short single-line keys); its value then
 // follows the ':' as a sequence item's value follows the '-'.
 func (s *state) key(k string, ind int) mode {
+	if len(k) <= 128 && simple(k) && !isWord(k) {
+		s.buf = append(s.buf, k...)
+		return modeKey
+	}
 	if len(k) <= 128 && strings.IndexByte(k, '\n') < 0 {
 		s.scalar(k, scalarStyle(k, true))
 		return modeKey
