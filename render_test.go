@@ -3,10 +3,12 @@ package prodkube
 import (
 	"bytes"
 	"maps"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -353,4 +355,64 @@ func sortedStrings(s []string) []string {
 
 func sortedKeys(m map[string]string) []string {
 	return slices.Sorted(maps.Keys(m))
+}
+
+// TestWriteYAMLReportsEveryProblemInOrder mixes an object that cannot be
+// encoded, a triple duplicate and a missing name: every problem is
+// reported, in the order the objects were given, and nothing is written.
+func TestWriteYAMLReportsEveryProblemInOrder(t *testing.T) {
+	bad := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "v1", "kind": "ConfigMap",
+		"metadata": map[string]any{"name": "nan", "namespace": "p"},
+		"data":     map[string]any{"x": math.NaN()},
+	}}
+	noName := &corev1.Namespace{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Namespace"}}
+	objs := []Object{deployment("web", "p"), bad, deployment("web", "p"), noName, deployment("web", "p"), namespace("p")}
+	var buf bytes.Buffer
+	err := WriteYAML(&buf, objs...)
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	want := `cannot render: object 1: ConfigMap "nan": yamlenc: json: error calling MarshalJSON for type *unstructured.Unstructured: json: unsupported value: NaN; ` +
+		`object 2: Deployment.apps p/web is also object 0; each object may be given once; ` +
+		`object 3: Namespace has no metadata.name; ` +
+		`object 4: Deployment.apps p/web is also object 0; each object may be given once`
+	if err.Error() != want {
+		t.Errorf("error:\n%s\nwant:\n%s", err, want)
+	}
+	if buf.Len() != 0 {
+		t.Errorf("wrote %d bytes despite the error", buf.Len())
+	}
+}
+
+// TestWriteYAMLConcurrent renders different sets from several goroutines
+// (run with -race): the recycled buffers are never shared between calls.
+func TestWriteYAMLConcurrent(t *testing.T) {
+	sets := [][]Object{sample(), {namespace("a"), deployment("x", "a")}, {deployment("y", "b")}}
+	want := make([][]byte, len(sets))
+	for i, s := range sets {
+		var buf bytes.Buffer
+		if err := WriteYAML(&buf, s...); err != nil {
+			t.Fatal(err)
+		}
+		want[i] = buf.Bytes()
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 50 {
+				k := (g + i) % len(sets)
+				var buf bytes.Buffer
+				if err := WriteYAML(&buf, sets[k]...); err != nil {
+					t.Error(err)
+					return
+				}
+				if !bytes.Equal(buf.Bytes(), want[k]) {
+					t.Errorf("set %d rendered differently under concurrency", k)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
