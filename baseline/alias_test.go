@@ -122,6 +122,20 @@ func TestBuiltObjectsShareNothing(t *testing.T) {
 	m.walk(reflect.ValueOf(w), "spec")
 	m.walk(reflect.ValueOf(s), "statefulset objects")
 
+	// The defaults: one writable path, one port.
+	small := Workload{Name: "api", Namespace: "shop", Image: "registry.example.com/api:1.0",
+		Ports:          []Port{{Name: "http", Port: 8080}},
+		Resources:      w.Resources,
+		ReadinessProbe: &Probe{HTTPPath: "/readyz"},
+	}
+	d, err = Deployment{Workload: small}.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m = newMemory(t.Errorf)
+	m.walk(reflect.ValueOf(small), "spec")
+	m.walk(reflect.ValueOf(d), "small deployment objects")
+
 	pods := int64(10)
 	q, err := Quota{Namespace: "shop", Requests: Compute{CPU: "4"}, Pods: &pods, Labels: map[string]string{"team": "shop"}}.Build()
 	if err != nil {

@@ -596,6 +596,23 @@ type templateBlock struct {
 	spread                            [2]corev1.TopologySpreadConstraint
 	spreadSelectors                   [2]metav1.LabelSelector
 	automountToken, enableServiceLink bool
+	// Room for the usual few ports, volumes, mounts and label keys; longer
+	// lists get their own arrays.
+	ports     [2]corev1.ContainerPort
+	volumes   [1]corev1.Volume
+	emptyDirs [1]corev1.EmptyDirVolumeSource
+	mounts    [2]corev1.VolumeMount
+	keys      [2]string
+}
+
+// sliceFor returns an empty slice with capacity n, in room when it fits.
+// The capacity is exactly n, so that appending beyond it reallocates
+// instead of writing into room that follows.
+func sliceFor[T any](room []T, n int) []T {
+	if n <= len(room) {
+		return room[:0:n]
+	}
+	return make([]T, 0, n)
 }
 
 // podTemplate builds the validated workload's pod template from its parsed
@@ -618,7 +635,7 @@ func (w Workload) podTemplate(res *parsedResources, ctx security.Contexts, extra
 		LivenessProbe:  w.probe(w.LivenessProbe),
 	}
 	if len(w.Ports) > 0 {
-		c.Ports = make([]corev1.ContainerPort, 0, len(w.Ports))
+		c.Ports = sliceFor(b.ports[:], len(w.Ports))
 	}
 	for _, p := range w.Ports {
 		c.Ports = append(c.Ports, corev1.ContainerPort{Name: p.Name, ContainerPort: p.Port, Protocol: protocol(p.Protocol)})
@@ -638,14 +655,18 @@ func (w Workload) podTemplate(res *parsedResources, ctx security.Contexts, extra
 	var volumes []corev1.Volume
 	paths := w.writablePaths()
 	if len(paths) > 0 {
-		volumes = make([]corev1.Volume, 0, len(paths))
+		volumes = sliceFor(b.volumes[:], len(paths))
 	}
 	if n := len(paths) + len(extraMounts); n > 0 {
-		c.VolumeMounts = make([]corev1.VolumeMount, 0, n)
+		c.VolumeMounts = sliceFor(b.mounts[:], n)
 	}
 	for i, p := range paths {
 		name := writableVolumeName(i)
-		volumes = append(volumes, corev1.Volume{Name: name, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}})
+		emptyDir := &corev1.EmptyDirVolumeSource{}
+		if i < len(b.emptyDirs) {
+			emptyDir = &b.emptyDirs[i]
+		}
+		volumes = append(volumes, corev1.Volume{Name: name, VolumeSource: corev1.VolumeSource{EmptyDir: emptyDir}})
 		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: name, MountPath: p})
 	}
 	c.VolumeMounts = append(c.VolumeMounts, extraMounts...)
@@ -655,7 +676,7 @@ func (w Workload) podTemplate(res *parsedResources, ctx security.Contexts, extra
 	// capped at each copy's end.
 	var keys0, keys1 []string
 	if n := len(matchLabelKeys); n > 0 {
-		buf := make([]string, 2*n)
+		buf := sliceFor(b.keys[:], 2*n)[:2*n]
 		copy(buf, matchLabelKeys)
 		copy(buf[n:], matchLabelKeys)
 		keys0, keys1 = buf[:n:n], buf[n:]
@@ -769,6 +790,7 @@ func (d Deployment) Validate() field.ErrorList {
 // deploymentBlock holds a Deployment and what its pointer fields refer to,
 // so that it is one allocation.
 type deploymentBlock struct {
+	objects       DeploymentObjects
 	dep           appsv1.Deployment
 	zero, surge   intstr.IntOrString
 	rollingUpdate appsv1.RollingUpdateDeployment
@@ -805,7 +827,8 @@ func (d Deployment) Build() (*DeploymentObjects, error) {
 		b.replicas = w.replicas()
 		b.dep.Spec.Replicas = &b.replicas
 	}
-	out := &DeploymentObjects{ServiceAccount: sa, Deployment: &b.dep, PodDisruptionBudget: pdb}
+	out := &b.objects
+	*out = DeploymentObjects{ServiceAccount: sa, Deployment: &b.dep, PodDisruptionBudget: pdb}
 	if w.Service != nil {
 		out.Service = w.service(w.Name, false)
 	}

@@ -45,14 +45,20 @@ func (d DefaultDeny) Build() (*networkingv1.NetworkPolicy, error) {
 	if errs := d.Validate(); len(errs) > 0 {
 		return nil, errs.ToAggregate()
 	}
-	return &networkingv1.NetworkPolicy{
+	// The policy and its list of types are one allocation.
+	b := &struct {
+		policy networkingv1.NetworkPolicy
+		types  [2]networkingv1.PolicyType
+	}{types: [2]networkingv1.PolicyType{networkingv1.PolicyTypeIngress, networkingv1.PolicyTypeEgress}}
+	b.policy = networkingv1.NetworkPolicy{
 		TypeMeta:   netpolType,
 		ObjectMeta: metav1.ObjectMeta{Name: orDefault(d.Name, "default-deny"), Namespace: d.Namespace},
 		Spec: networkingv1.NetworkPolicySpec{
 			PodSelector: metav1.LabelSelector{},
-			PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeIngress, networkingv1.PolicyTypeEgress},
+			PolicyTypes: b.types[:],
 		},
-	}, nil
+	}
+	return &b.policy, nil
 }
 
 // AllowDNS describes the egress allowance every default-deny namespace needs

@@ -83,10 +83,12 @@ func (r Restricted) Build() (Contexts, error) {
 	if r.FSGroup != nil {
 		fsGroup = *r.FSGroup
 	}
-	// Each context is allocated in one piece together with the values its
-	// pointer fields refer to; nothing is shared between the two contexts
-	// or with any other call.
-	pb := &podContextBlock{runAsNonRoot: true, uid: uid, gid: gid, fsGroup: fsGroup,
+	// The two contexts are allocated in one piece together with the values
+	// their pointer fields refer to; no value is shared between them or
+	// with any other call.
+	b := &contextsBlock{}
+	pb, cb := &b.pod, &b.container
+	*pb = podContextBlock{runAsNonRoot: true, uid: uid, gid: gid, fsGroup: fsGroup,
 		seccomp: corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault}}
 	pb.ctx = corev1.PodSecurityContext{
 		RunAsNonRoot:   &pb.runAsNonRoot,
@@ -95,7 +97,7 @@ func (r Restricted) Build() (Contexts, error) {
 		FSGroup:        &pb.fsGroup,
 		SeccompProfile: &pb.seccomp,
 	}
-	cb := &containerContextBlock{runAsNonRoot: true, readOnlyRoot: !r.WritableRootFilesystem,
+	*cb = containerContextBlock{runAsNonRoot: true, readOnlyRoot: !r.WritableRootFilesystem,
 		drop:    [1]corev1.Capability{"ALL"},
 		add:     [1]corev1.Capability{"NET_BIND_SERVICE"},
 		seccomp: corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault}}
@@ -112,6 +114,12 @@ func (r Restricted) Build() (Contexts, error) {
 		SeccompProfile:           &cb.seccomp,
 	}
 	return Contexts{Pod: &pb.ctx, Container: &cb.ctx}, nil
+}
+
+// contextsBlock holds both contexts of one Build.
+type contextsBlock struct {
+	pod       podContextBlock
+	container containerContextBlock
 }
 
 // podContextBlock holds a pod security context and the values it points to.

@@ -42,11 +42,18 @@ func (s ServiceAccount) Build() (*corev1.ServiceAccount, error) {
 	if errs := s.Validate(); len(errs) > 0 {
 		return nil, errs.ToAggregate()
 	}
-	return &corev1.ServiceAccount{
+	// The account and the value its automount field points to are one
+	// allocation.
+	b := &struct {
+		sa        corev1.ServiceAccount
+		automount bool
+	}{automount: s.AutomountToken}
+	b.sa = corev1.ServiceAccount{
 		TypeMeta:                     metav1.TypeMeta{APIVersion: "v1", Kind: "ServiceAccount"},
 		ObjectMeta:                   metav1.ObjectMeta{Name: s.Name, Namespace: s.Namespace, Labels: copyMap(s.Labels)},
-		AutomountServiceAccountToken: ptr(s.AutomountToken),
-	}, nil
+		AutomountServiceAccountToken: &b.automount,
+	}
+	return &b.sa, nil
 }
 
 // validateLabels checks labels with the upstream validator, under the path
