@@ -307,8 +307,7 @@ func (w Workload) validate(maxName int, mounts map[string]bool) (parsedResources
 			errs = append(errs, field.Forbidden(field.NewPath("labels").Key(k), "comes from name/instance"))
 		}
 	}
-	portNames := map[string]bool{}
-	portKeys := map[portKey]bool{}
+	// Duplicates are found by looking back over the (few) earlier entries.
 	for i, pt := range w.Ports {
 		pp := func() *field.Path { return field.NewPath("ports").Index(i) }
 		if pt.Name == "" {
@@ -317,10 +316,9 @@ func (w Workload) validate(maxName int, mounts map[string]bool) (parsedResources
 			for _, msg := range names.IsValidPortName(pt.Name) {
 				errs = append(errs, field.Invalid(pp().Child("name"), pt.Name, msg))
 			}
-			if portNames[pt.Name] {
+			if w.hasPortName(pt.Name, i) {
 				errs = append(errs, field.Duplicate(pp().Child("name"), pt.Name))
 			}
-			portNames[pt.Name] = true
 		}
 		for _, msg := range validation.IsValidPortNum(int(pt.Port)) {
 			errs = append(errs, field.Invalid(pp().Child("port"), pt.Port, msg))
@@ -331,21 +329,18 @@ func (w Workload) validate(maxName int, mounts map[string]bool) (parsedResources
 			errs = append(errs, field.NotSupported(pp().Child("protocol"), pt.Protocol, []string{"TCP", "UDP", "SCTP"}))
 		}
 		key := portKey{pt.Port, protocol(pt.Protocol)}
-		if portKeys[key] {
+		if slices.ContainsFunc(w.Ports[:i], func(q Port) bool { return portKey{q.Port, protocol(q.Protocol)} == key }) {
 			errs = append(errs, field.Duplicate(pp().Child("port"), fmt.Sprintf("%d/%s", key.port, key.protocol)))
 		}
-		portKeys[key] = true
 	}
-	envNames := map[string]bool{}
 	for i, e := range w.Env {
 		ep := func() *field.Path { return field.NewPath("env").Index(i) }
 		for _, msg := range validation.IsEnvVarName(e.Name) {
 			errs = append(errs, field.Invalid(ep().Child("name"), e.Name, msg))
 		}
-		if envNames[e.Name] {
+		if slices.ContainsFunc(w.Env[:i], func(f EnvVar) bool { return f.Name == e.Name }) {
 			errs = append(errs, field.Duplicate(ep().Child("name"), e.Name))
 		}
-		envNames[e.Name] = true
 		switch {
 		case e.SecretName == "" && e.SecretKey == "":
 		case e.Value != "":
@@ -364,10 +359,10 @@ func (w Workload) validate(maxName int, mounts map[string]bool) (parsedResources
 	if w.ReadinessProbe == nil {
 		errs = append(errs, field.Required(field.NewPath("readinessProbe"), "a readiness probe keeps unready pods out of Service endpoints"))
 	} else {
-		errs = append(errs, w.validateProbe(w.ReadinessProbe, "readinessProbe", portNames)...)
+		errs = append(errs, w.validateProbe(w.ReadinessProbe, "readinessProbe")...)
 	}
 	if w.LivenessProbe != nil {
-		errs = append(errs, w.validateProbe(w.LivenessProbe, "livenessProbe", portNames)...)
+		errs = append(errs, w.validateProbe(w.LivenessProbe, "livenessProbe")...)
 		if w.ReadinessProbe != nil && probesEqual(w.ReadinessProbe, w.LivenessProbe) {
 			errs = append(errs, field.Invalid(field.NewPath("livenessProbe"), "", "must differ from the readiness probe (for example a cheaper endpoint or a longer period), or a busy pod is restarted instead of being taken out of rotation"))
 		}
@@ -408,6 +403,12 @@ func (w Workload) validate(maxName int, mounts map[string]bool) (parsedResources
 		mounts[p] = true
 	}
 	return res, errs
+}
+
+// hasPortName reports whether one of the first n ports has the non-empty
+// name.
+func (w Workload) hasPortName(name string, n int) bool {
+	return name != "" && slices.ContainsFunc(w.Ports[:n], func(p Port) bool { return p.Name == name })
 }
 
 // probesEqual reports whether two probes are equal the way
@@ -465,7 +466,7 @@ func (w Workload) validateResources() (parsedResources, field.ErrorList) {
 
 // validateProbe checks a probe; name is its field, and paths are built
 // only for the problems found.
-func (w Workload) validateProbe(pr *Probe, name string, portNames map[string]bool) field.ErrorList {
+func (w Workload) validateProbe(pr *Probe, name string) field.ErrorList {
 	var errs field.ErrorList
 	n := 0
 	if pr.HTTPPath != "" {
@@ -501,7 +502,7 @@ func (w Workload) validateProbe(pr *Probe, name string, portNames map[string]boo
 		case intstr.String:
 			if pr.GRPC {
 				errs = append(errs, field.Invalid(field.NewPath(name, "port"), pr.Port.StrVal, "a gRPC probe needs a port number"))
-			} else if !portNames[pr.Port.StrVal] {
+			} else if !w.hasPortName(pr.Port.StrVal, len(w.Ports)) {
 				errs = append(errs, field.NotFound(field.NewPath(name, "port"), pr.Port.StrVal))
 			}
 		default:
