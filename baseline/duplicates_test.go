@@ -16,8 +16,8 @@ func TestDuplicatePortsAndEnv(t *testing.T) {
 		Name: "web", Namespace: "shop", Image: "registry.example.com/web:1.0",
 		Ports: []Port{
 			{Name: "http", Port: 8080},
-			{Name: "alt", Port: 8080, Protocol: corev1.ProtocolTCP}, // same port and protocol
-			{Name: "http", Port: 8080, Protocol: corev1.ProtocolUDP},  // same name
+			{Name: "alt", Port: 8080, Protocol: corev1.ProtocolTCP},  // same port and protocol
+			{Name: "http", Port: 8080, Protocol: corev1.ProtocolUDP}, // same name
 			{Name: "", Port: 9090},
 			{Name: "", Port: 9091}, // two unnamed ports are no duplicate names
 		},
