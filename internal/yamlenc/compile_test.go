@@ -452,7 +452,7 @@ func (c *compiler) writeStruct(t reflect.Type) {
 		w.WriteString("return s.emptyMapping(c)\n}\n\n")
 		return
 	}
-	w.WriteString("top := c.mode == modeTop\nfirst := true\nvar (\npos, ind int\nr result\n)\n")
+	w.WriteString("top := c.mode == modeTop\nfirst := true\nind := entryIndent(c)\nvar (\npos int\nr result\n)\n")
 	tmp := 0
 	for _, f := range fields {
 		sel, _ := c.selector(t, f.index)
@@ -471,7 +471,7 @@ func (c *compiler) writeStruct(t reflect.Type) {
 		if cond != "" {
 			fmt.Fprintf(w, "if %s {\n", cond)
 		}
-		fmt.Fprintf(w, "pos, ind = len(s.buf), s.entryPrefix(c, first)\ns.buf = append(s.buf, %q...)\n", f.key)
+		fmt.Fprintf(w, "pos = len(s.buf)\nif first {\ns.firstEntry(c, ind)\n} else {\ns.newline(ind)\n}\ns.buf = append(s.buf, %q...)\n", f.key)
 		c.value(w, f.typ, x, "ctx{ind: ind, mode: modeKey}", "r", &tmp)
 		fmt.Fprintf(w, "if s.prune(%q, r, top) {\ns.buf = s.buf[:pos]\n} else {\nfirst = false\n}\n", f.name)
 		if cond != "" {
@@ -523,10 +523,15 @@ slices.SortFunc(entries, func(a, b entry) int { return keyCompare(a.k, b.k) })
 }
 top := c.mode == modeTop
 first := true
+ind := entryIndent(c)
 for i := range entries {
 e := &entries[i]
 pos := len(s.buf)
-ind := s.entryPrefix(c, first)
+if first {
+s.firstEntry(c, ind)
+} else {
+s.newline(ind)
+}
 vm := s.key(e.k, ind)
 s.buf = append(s.buf, ':')
 var r result

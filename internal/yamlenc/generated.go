@@ -68,3 +68,23 @@ func (s *state) strValue(v string, c ctx) result {
 	s.str(v, c)
 	return resOther
 }
+
+// entryIndent is the column of the entries of a mapping at position c.
+func entryIndent(c ctx) int {
+	if c.mode == modeTop {
+		return 0
+	}
+	return c.ind + 2
+}
+
+// firstEntry writes what precedes the first entry of a mapping at position
+// c whose entries stand at column ind; later entries start with
+// s.newline(ind). Together they write what entryPrefix writes.
+func (s *state) firstEntry(c ctx, ind int) {
+	switch c.mode {
+	case modeItem:
+		s.buf = append(s.buf, ' ')
+	case modeKey:
+		s.newline(ind)
+	}
+}

@@ -157,12 +157,18 @@ var (
 func encCorev1Namespace(s *state, v *corev1.Namespace, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.TypeMeta.APIVersion) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "apiVersion:"...)
 		r = s.strValue(string(v.TypeMeta.APIVersion), ctx{ind: ind, mode: modeKey})
 		if s.prune("apiVersion", r, top) {
@@ -172,7 +178,12 @@ func encCorev1Namespace(s *state, v *corev1.Namespace, c ctx) result {
 		}
 	}
 	if len(v.TypeMeta.Kind) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "kind:"...)
 		r = s.strValue(string(v.TypeMeta.Kind), ctx{ind: ind, mode: modeKey})
 		if s.prune("kind", r, top) {
@@ -181,7 +192,12 @@ func encCorev1Namespace(s *state, v *corev1.Namespace, c ctx) result {
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "metadata:"...)
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
 	if s.prune("metadata", r, top) {
@@ -189,7 +205,12 @@ func encCorev1Namespace(s *state, v *corev1.Namespace, c ctx) result {
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "spec:"...)
 	r = encCorev1NamespaceSpec(s, &v.Spec, ctx{ind: ind, mode: modeKey})
 	if s.prune("spec", r, top) {
@@ -197,7 +218,12 @@ func encCorev1Namespace(s *state, v *corev1.Namespace, c ctx) result {
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "status:"...)
 	r = encCorev1NamespaceStatus(s, &v.Status, ctx{ind: ind, mode: modeKey})
 	if s.prune("status", r, top) {
@@ -215,12 +241,18 @@ func encCorev1Namespace(s *state, v *corev1.Namespace, c ctx) result {
 func encCorev1ServiceAccount(s *state, v *corev1.ServiceAccount, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.TypeMeta.APIVersion) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "apiVersion:"...)
 		r = s.strValue(string(v.TypeMeta.APIVersion), ctx{ind: ind, mode: modeKey})
 		if s.prune("apiVersion", r, top) {
@@ -230,7 +262,12 @@ func encCorev1ServiceAccount(s *state, v *corev1.ServiceAccount, c ctx) result {
 		}
 	}
 	if v.AutomountServiceAccountToken != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "automountServiceAccountToken:"...)
 		if v.AutomountServiceAccountToken == nil {
 			r = resNull
@@ -244,7 +281,12 @@ func encCorev1ServiceAccount(s *state, v *corev1.ServiceAccount, c ctx) result {
 		}
 	}
 	if len(v.ImagePullSecrets) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "imagePullSecrets:"...)
 		if v.ImagePullSecrets == nil {
 			r = resNull
@@ -266,7 +308,12 @@ func encCorev1ServiceAccount(s *state, v *corev1.ServiceAccount, c ctx) result {
 		}
 	}
 	if len(v.TypeMeta.Kind) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "kind:"...)
 		r = s.strValue(string(v.TypeMeta.Kind), ctx{ind: ind, mode: modeKey})
 		if s.prune("kind", r, top) {
@@ -275,7 +322,12 @@ func encCorev1ServiceAccount(s *state, v *corev1.ServiceAccount, c ctx) result {
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "metadata:"...)
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
 	if s.prune("metadata", r, top) {
@@ -284,7 +336,12 @@ func encCorev1ServiceAccount(s *state, v *corev1.ServiceAccount, c ctx) result {
 		first = false
 	}
 	if len(v.Secrets) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "secrets:"...)
 		if v.Secrets == nil {
 			r = resNull
@@ -315,12 +372,18 @@ func encCorev1ServiceAccount(s *state, v *corev1.ServiceAccount, c ctx) result {
 func encCorev1ConfigMap(s *state, v *corev1.ConfigMap, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.TypeMeta.APIVersion) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "apiVersion:"...)
 		r = s.strValue(string(v.TypeMeta.APIVersion), ctx{ind: ind, mode: modeKey})
 		if s.prune("apiVersion", r, top) {
@@ -330,7 +393,12 @@ func encCorev1ConfigMap(s *state, v *corev1.ConfigMap, c ctx) result {
 		}
 	}
 	if len(v.BinaryData) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "binaryData:"...)
 		r = encMap0(s, v.BinaryData, ctx{ind: ind, mode: modeKey})
 		if s.prune("binaryData", r, top) {
@@ -340,7 +408,12 @@ func encCorev1ConfigMap(s *state, v *corev1.ConfigMap, c ctx) result {
 		}
 	}
 	if len(v.Data) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "data:"...)
 		r = encMap1(s, v.Data, ctx{ind: ind, mode: modeKey})
 		if s.prune("data", r, top) {
@@ -350,7 +423,12 @@ func encCorev1ConfigMap(s *state, v *corev1.ConfigMap, c ctx) result {
 		}
 	}
 	if v.Immutable != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "immutable:"...)
 		if v.Immutable == nil {
 			r = resNull
@@ -364,7 +442,12 @@ func encCorev1ConfigMap(s *state, v *corev1.ConfigMap, c ctx) result {
 		}
 	}
 	if len(v.TypeMeta.Kind) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "kind:"...)
 		r = s.strValue(string(v.TypeMeta.Kind), ctx{ind: ind, mode: modeKey})
 		if s.prune("kind", r, top) {
@@ -373,7 +456,12 @@ func encCorev1ConfigMap(s *state, v *corev1.ConfigMap, c ctx) result {
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "metadata:"...)
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
 	if s.prune("metadata", r, top) {
@@ -391,12 +479,18 @@ func encCorev1ConfigMap(s *state, v *corev1.ConfigMap, c ctx) result {
 func encCorev1Secret(s *state, v *corev1.Secret, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.TypeMeta.APIVersion) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "apiVersion:"...)
 		r = s.strValue(string(v.TypeMeta.APIVersion), ctx{ind: ind, mode: modeKey})
 		if s.prune("apiVersion", r, top) {
@@ -406,7 +500,12 @@ func encCorev1Secret(s *state, v *corev1.Secret, c ctx) result {
 		}
 	}
 	if len(v.Data) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "data:"...)
 		r = encMap0(s, v.Data, ctx{ind: ind, mode: modeKey})
 		if s.prune("data", r, top) {
@@ -416,7 +515,12 @@ func encCorev1Secret(s *state, v *corev1.Secret, c ctx) result {
 		}
 	}
 	if v.Immutable != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "immutable:"...)
 		if v.Immutable == nil {
 			r = resNull
@@ -430,7 +534,12 @@ func encCorev1Secret(s *state, v *corev1.Secret, c ctx) result {
 		}
 	}
 	if len(v.TypeMeta.Kind) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "kind:"...)
 		r = s.strValue(string(v.TypeMeta.Kind), ctx{ind: ind, mode: modeKey})
 		if s.prune("kind", r, top) {
@@ -439,7 +548,12 @@ func encCorev1Secret(s *state, v *corev1.Secret, c ctx) result {
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "metadata:"...)
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
 	if s.prune("metadata", r, top) {
@@ -448,7 +562,12 @@ func encCorev1Secret(s *state, v *corev1.Secret, c ctx) result {
 		first = false
 	}
 	if len(v.StringData) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "stringData:"...)
 		r = encMap1(s, v.StringData, ctx{ind: ind, mode: modeKey})
 		if s.prune("stringData", r, top) {
@@ -458,7 +577,12 @@ func encCorev1Secret(s *state, v *corev1.Secret, c ctx) result {
 		}
 	}
 	if len(v.Type) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "type:"...)
 		r = s.strValue(string(v.Type), ctx{ind: ind, mode: modeKey})
 		if s.prune("type", r, top) {
@@ -477,12 +601,18 @@ func encCorev1Secret(s *state, v *corev1.Secret, c ctx) result {
 func encCorev1Service(s *state, v *corev1.Service, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.TypeMeta.APIVersion) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "apiVersion:"...)
 		r = s.strValue(string(v.TypeMeta.APIVersion), ctx{ind: ind, mode: modeKey})
 		if s.prune("apiVersion", r, top) {
@@ -492,7 +622,12 @@ func encCorev1Service(s *state, v *corev1.Service, c ctx) result {
 		}
 	}
 	if len(v.TypeMeta.Kind) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "kind:"...)
 		r = s.strValue(string(v.TypeMeta.Kind), ctx{ind: ind, mode: modeKey})
 		if s.prune("kind", r, top) {
@@ -501,7 +636,12 @@ func encCorev1Service(s *state, v *corev1.Service, c ctx) result {
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "metadata:"...)
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
 	if s.prune("metadata", r, top) {
@@ -509,7 +649,12 @@ func encCorev1Service(s *state, v *corev1.Service, c ctx) result {
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "spec:"...)
 	r = encCorev1ServiceSpec(s, &v.Spec, ctx{ind: ind, mode: modeKey})
 	if s.prune("spec", r, top) {
@@ -517,7 +662,12 @@ func encCorev1Service(s *state, v *corev1.Service, c ctx) result {
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "status:"...)
 	r = encCorev1ServiceStatus(s, &v.Status, ctx{ind: ind, mode: modeKey})
 	if s.prune("status", r, top) {
@@ -535,12 +685,18 @@ func encCorev1Service(s *state, v *corev1.Service, c ctx) result {
 func encCorev1ResourceQuota(s *state, v *corev1.ResourceQuota, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.TypeMeta.APIVersion) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "apiVersion:"...)
 		r = s.strValue(string(v.TypeMeta.APIVersion), ctx{ind: ind, mode: modeKey})
 		if s.prune("apiVersion", r, top) {
@@ -550,7 +706,12 @@ func encCorev1ResourceQuota(s *state, v *corev1.ResourceQuota, c ctx) result {
 		}
 	}
 	if len(v.TypeMeta.Kind) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "kind:"...)
 		r = s.strValue(string(v.TypeMeta.Kind), ctx{ind: ind, mode: modeKey})
 		if s.prune("kind", r, top) {
@@ -559,7 +720,12 @@ func encCorev1ResourceQuota(s *state, v *corev1.ResourceQuota, c ctx) result {
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "metadata:"...)
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
 	if s.prune("metadata", r, top) {
@@ -567,7 +733,12 @@ func encCorev1ResourceQuota(s *state, v *corev1.ResourceQuota, c ctx) result {
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "spec:"...)
 	r = encCorev1ResourceQuotaSpec(s, &v.Spec, ctx{ind: ind, mode: modeKey})
 	if s.prune("spec", r, top) {
@@ -575,7 +746,12 @@ func encCorev1ResourceQuota(s *state, v *corev1.ResourceQuota, c ctx) result {
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "status:"...)
 	r = encCorev1ResourceQuotaStatus(s, &v.Status, ctx{ind: ind, mode: modeKey})
 	if s.prune("status", r, top) {
@@ -593,12 +769,18 @@ func encCorev1ResourceQuota(s *state, v *corev1.ResourceQuota, c ctx) result {
 func encCorev1LimitRange(s *state, v *corev1.LimitRange, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.TypeMeta.APIVersion) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "apiVersion:"...)
 		r = s.strValue(string(v.TypeMeta.APIVersion), ctx{ind: ind, mode: modeKey})
 		if s.prune("apiVersion", r, top) {
@@ -608,7 +790,12 @@ func encCorev1LimitRange(s *state, v *corev1.LimitRange, c ctx) result {
 		}
 	}
 	if len(v.TypeMeta.Kind) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "kind:"...)
 		r = s.strValue(string(v.TypeMeta.Kind), ctx{ind: ind, mode: modeKey})
 		if s.prune("kind", r, top) {
@@ -617,7 +804,12 @@ func encCorev1LimitRange(s *state, v *corev1.LimitRange, c ctx) result {
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "metadata:"...)
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
 	if s.prune("metadata", r, top) {
@@ -625,7 +817,12 @@ func encCorev1LimitRange(s *state, v *corev1.LimitRange, c ctx) result {
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "spec:"...)
 	r = encCorev1LimitRangeSpec(s, &v.Spec, ctx{ind: ind, mode: modeKey})
 	if s.prune("spec", r, top) {
@@ -643,12 +840,18 @@ func encCorev1LimitRange(s *state, v *corev1.LimitRange, c ctx) result {
 func encCorev1PersistentVolumeClaim(s *state, v *corev1.PersistentVolumeClaim, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.TypeMeta.APIVersion) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "apiVersion:"...)
 		r = s.strValue(string(v.TypeMeta.APIVersion), ctx{ind: ind, mode: modeKey})
 		if s.prune("apiVersion", r, top) {
@@ -658,7 +861,12 @@ func encCorev1PersistentVolumeClaim(s *state, v *corev1.PersistentVolumeClaim, c
 		}
 	}
 	if len(v.TypeMeta.Kind) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "kind:"...)
 		r = s.strValue(string(v.TypeMeta.Kind), ctx{ind: ind, mode: modeKey})
 		if s.prune("kind", r, top) {
@@ -667,7 +875,12 @@ func encCorev1PersistentVolumeClaim(s *state, v *corev1.PersistentVolumeClaim, c
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "metadata:"...)
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
 	if s.prune("metadata", r, top) {
@@ -675,7 +888,12 @@ func encCorev1PersistentVolumeClaim(s *state, v *corev1.PersistentVolumeClaim, c
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "spec:"...)
 	r = encCorev1PersistentVolumeClaimSpec(s, &v.Spec, ctx{ind: ind, mode: modeKey})
 	if s.prune("spec", r, top) {
@@ -683,7 +901,12 @@ func encCorev1PersistentVolumeClaim(s *state, v *corev1.PersistentVolumeClaim, c
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "status:"...)
 	r = encCorev1PersistentVolumeClaimStatus(s, &v.Status, ctx{ind: ind, mode: modeKey})
 	if s.prune("status", r, top) {
@@ -701,12 +924,18 @@ func encCorev1PersistentVolumeClaim(s *state, v *corev1.PersistentVolumeClaim, c
 func encCorev1Pod(s *state, v *corev1.Pod, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.TypeMeta.APIVersion) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "apiVersion:"...)
 		r = s.strValue(string(v.TypeMeta.APIVersion), ctx{ind: ind, mode: modeKey})
 		if s.prune("apiVersion", r, top) {
@@ -716,7 +945,12 @@ func encCorev1Pod(s *state, v *corev1.Pod, c ctx) result {
 		}
 	}
 	if len(v.TypeMeta.Kind) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "kind:"...)
 		r = s.strValue(string(v.TypeMeta.Kind), ctx{ind: ind, mode: modeKey})
 		if s.prune("kind", r, top) {
@@ -725,7 +959,12 @@ func encCorev1Pod(s *state, v *corev1.Pod, c ctx) result {
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "metadata:"...)
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
 	if s.prune("metadata", r, top) {
@@ -733,7 +972,12 @@ func encCorev1Pod(s *state, v *corev1.Pod, c ctx) result {
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "spec:"...)
 	r = encCorev1PodSpec(s, &v.Spec, ctx{ind: ind, mode: modeKey})
 	if s.prune("spec", r, top) {
@@ -741,7 +985,12 @@ func encCorev1Pod(s *state, v *corev1.Pod, c ctx) result {
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "status:"...)
 	r = encCorev1PodStatus(s, &v.Status, ctx{ind: ind, mode: modeKey})
 	if s.prune("status", r, top) {
@@ -759,12 +1008,18 @@ func encCorev1Pod(s *state, v *corev1.Pod, c ctx) result {
 func encAppsv1Deployment(s *state, v *appsv1.Deployment, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.TypeMeta.APIVersion) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "apiVersion:"...)
 		r = s.strValue(string(v.TypeMeta.APIVersion), ctx{ind: ind, mode: modeKey})
 		if s.prune("apiVersion", r, top) {
@@ -774,7 +1029,12 @@ func encAppsv1Deployment(s *state, v *appsv1.Deployment, c ctx) result {
 		}
 	}
 	if len(v.TypeMeta.Kind) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "kind:"...)
 		r = s.strValue(string(v.TypeMeta.Kind), ctx{ind: ind, mode: modeKey})
 		if s.prune("kind", r, top) {
@@ -783,7 +1043,12 @@ func encAppsv1Deployment(s *state, v *appsv1.Deployment, c ctx) result {
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "metadata:"...)
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
 	if s.prune("metadata", r, top) {
@@ -791,7 +1056,12 @@ func encAppsv1Deployment(s *state, v *appsv1.Deployment, c ctx) result {
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "spec:"...)
 	r = encAppsv1DeploymentSpec(s, &v.Spec, ctx{ind: ind, mode: modeKey})
 	if s.prune("spec", r, top) {
@@ -799,7 +1069,12 @@ func encAppsv1Deployment(s *state, v *appsv1.Deployment, c ctx) result {
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "status:"...)
 	r = encAppsv1DeploymentStatus(s, &v.Status, ctx{ind: ind, mode: modeKey})
 	if s.prune("status", r, top) {
@@ -817,12 +1092,18 @@ func encAppsv1Deployment(s *state, v *appsv1.Deployment, c ctx) result {
 func encAppsv1StatefulSet(s *state, v *appsv1.StatefulSet, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.TypeMeta.APIVersion) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "apiVersion:"...)
 		r = s.strValue(string(v.TypeMeta.APIVersion), ctx{ind: ind, mode: modeKey})
 		if s.prune("apiVersion", r, top) {
@@ -832,7 +1113,12 @@ func encAppsv1StatefulSet(s *state, v *appsv1.StatefulSet, c ctx) result {
 		}
 	}
 	if len(v.TypeMeta.Kind) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "kind:"...)
 		r = s.strValue(string(v.TypeMeta.Kind), ctx{ind: ind, mode: modeKey})
 		if s.prune("kind", r, top) {
@@ -841,7 +1127,12 @@ func encAppsv1StatefulSet(s *state, v *appsv1.StatefulSet, c ctx) result {
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "metadata:"...)
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
 	if s.prune("metadata", r, top) {
@@ -849,7 +1140,12 @@ func encAppsv1StatefulSet(s *state, v *appsv1.StatefulSet, c ctx) result {
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "spec:"...)
 	r = encAppsv1StatefulSetSpec(s, &v.Spec, ctx{ind: ind, mode: modeKey})
 	if s.prune("spec", r, top) {
@@ -857,7 +1153,12 @@ func encAppsv1StatefulSet(s *state, v *appsv1.StatefulSet, c ctx) result {
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "status:"...)
 	r = encAppsv1StatefulSetStatus(s, &v.Status, ctx{ind: ind, mode: modeKey})
 	if s.prune("status", r, top) {
@@ -875,12 +1176,18 @@ func encAppsv1StatefulSet(s *state, v *appsv1.StatefulSet, c ctx) result {
 func encAppsv1DaemonSet(s *state, v *appsv1.DaemonSet, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.TypeMeta.APIVersion) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "apiVersion:"...)
 		r = s.strValue(string(v.TypeMeta.APIVersion), ctx{ind: ind, mode: modeKey})
 		if s.prune("apiVersion", r, top) {
@@ -890,7 +1197,12 @@ func encAppsv1DaemonSet(s *state, v *appsv1.DaemonSet, c ctx) result {
 		}
 	}
 	if len(v.TypeMeta.Kind) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "kind:"...)
 		r = s.strValue(string(v.TypeMeta.Kind), ctx{ind: ind, mode: modeKey})
 		if s.prune("kind", r, top) {
@@ -899,7 +1211,12 @@ func encAppsv1DaemonSet(s *state, v *appsv1.DaemonSet, c ctx) result {
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "metadata:"...)
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
 	if s.prune("metadata", r, top) {
@@ -907,7 +1224,12 @@ func encAppsv1DaemonSet(s *state, v *appsv1.DaemonSet, c ctx) result {
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "spec:"...)
 	r = encAppsv1DaemonSetSpec(s, &v.Spec, ctx{ind: ind, mode: modeKey})
 	if s.prune("spec", r, top) {
@@ -915,7 +1237,12 @@ func encAppsv1DaemonSet(s *state, v *appsv1.DaemonSet, c ctx) result {
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "status:"...)
 	r = encAppsv1DaemonSetStatus(s, &v.Status, ctx{ind: ind, mode: modeKey})
 	if s.prune("status", r, top) {
@@ -933,12 +1260,18 @@ func encAppsv1DaemonSet(s *state, v *appsv1.DaemonSet, c ctx) result {
 func encBatchv1Job(s *state, v *batchv1.Job, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.TypeMeta.APIVersion) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "apiVersion:"...)
 		r = s.strValue(string(v.TypeMeta.APIVersion), ctx{ind: ind, mode: modeKey})
 		if s.prune("apiVersion", r, top) {
@@ -948,7 +1281,12 @@ func encBatchv1Job(s *state, v *batchv1.Job, c ctx) result {
 		}
 	}
 	if len(v.TypeMeta.Kind) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "kind:"...)
 		r = s.strValue(string(v.TypeMeta.Kind), ctx{ind: ind, mode: modeKey})
 		if s.prune("kind", r, top) {
@@ -957,7 +1295,12 @@ func encBatchv1Job(s *state, v *batchv1.Job, c ctx) result {
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "metadata:"...)
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
 	if s.prune("metadata", r, top) {
@@ -965,7 +1308,12 @@ func encBatchv1Job(s *state, v *batchv1.Job, c ctx) result {
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "spec:"...)
 	r = encBatchv1JobSpec(s, &v.Spec, ctx{ind: ind, mode: modeKey})
 	if s.prune("spec", r, top) {
@@ -973,7 +1321,12 @@ func encBatchv1Job(s *state, v *batchv1.Job, c ctx) result {
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "status:"...)
 	r = encBatchv1JobStatus(s, &v.Status, ctx{ind: ind, mode: modeKey})
 	if s.prune("status", r, top) {
@@ -991,12 +1344,18 @@ func encBatchv1Job(s *state, v *batchv1.Job, c ctx) result {
 func encBatchv1CronJob(s *state, v *batchv1.CronJob, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.TypeMeta.APIVersion) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "apiVersion:"...)
 		r = s.strValue(string(v.TypeMeta.APIVersion), ctx{ind: ind, mode: modeKey})
 		if s.prune("apiVersion", r, top) {
@@ -1006,7 +1365,12 @@ func encBatchv1CronJob(s *state, v *batchv1.CronJob, c ctx) result {
 		}
 	}
 	if len(v.TypeMeta.Kind) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "kind:"...)
 		r = s.strValue(string(v.TypeMeta.Kind), ctx{ind: ind, mode: modeKey})
 		if s.prune("kind", r, top) {
@@ -1015,7 +1379,12 @@ func encBatchv1CronJob(s *state, v *batchv1.CronJob, c ctx) result {
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "metadata:"...)
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
 	if s.prune("metadata", r, top) {
@@ -1023,7 +1392,12 @@ func encBatchv1CronJob(s *state, v *batchv1.CronJob, c ctx) result {
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "spec:"...)
 	r = encBatchv1CronJobSpec(s, &v.Spec, ctx{ind: ind, mode: modeKey})
 	if s.prune("spec", r, top) {
@@ -1031,7 +1405,12 @@ func encBatchv1CronJob(s *state, v *batchv1.CronJob, c ctx) result {
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "status:"...)
 	r = encBatchv1CronJobStatus(s, &v.Status, ctx{ind: ind, mode: modeKey})
 	if s.prune("status", r, top) {
@@ -1049,12 +1428,18 @@ func encBatchv1CronJob(s *state, v *batchv1.CronJob, c ctx) result {
 func encPolicyv1PodDisruptionBudget(s *state, v *policyv1.PodDisruptionBudget, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.TypeMeta.APIVersion) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "apiVersion:"...)
 		r = s.strValue(string(v.TypeMeta.APIVersion), ctx{ind: ind, mode: modeKey})
 		if s.prune("apiVersion", r, top) {
@@ -1064,7 +1449,12 @@ func encPolicyv1PodDisruptionBudget(s *state, v *policyv1.PodDisruptionBudget, c
 		}
 	}
 	if len(v.TypeMeta.Kind) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "kind:"...)
 		r = s.strValue(string(v.TypeMeta.Kind), ctx{ind: ind, mode: modeKey})
 		if s.prune("kind", r, top) {
@@ -1073,7 +1463,12 @@ func encPolicyv1PodDisruptionBudget(s *state, v *policyv1.PodDisruptionBudget, c
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "metadata:"...)
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
 	if s.prune("metadata", r, top) {
@@ -1081,7 +1476,12 @@ func encPolicyv1PodDisruptionBudget(s *state, v *policyv1.PodDisruptionBudget, c
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "spec:"...)
 	r = encPolicyv1PodDisruptionBudgetSpec(s, &v.Spec, ctx{ind: ind, mode: modeKey})
 	if s.prune("spec", r, top) {
@@ -1089,7 +1489,12 @@ func encPolicyv1PodDisruptionBudget(s *state, v *policyv1.PodDisruptionBudget, c
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "status:"...)
 	r = encPolicyv1PodDisruptionBudgetStatus(s, &v.Status, ctx{ind: ind, mode: modeKey})
 	if s.prune("status", r, top) {
@@ -1107,12 +1512,18 @@ func encPolicyv1PodDisruptionBudget(s *state, v *policyv1.PodDisruptionBudget, c
 func encNetworkingv1NetworkPolicy(s *state, v *networkingv1.NetworkPolicy, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.TypeMeta.APIVersion) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "apiVersion:"...)
 		r = s.strValue(string(v.TypeMeta.APIVersion), ctx{ind: ind, mode: modeKey})
 		if s.prune("apiVersion", r, top) {
@@ -1122,7 +1533,12 @@ func encNetworkingv1NetworkPolicy(s *state, v *networkingv1.NetworkPolicy, c ctx
 		}
 	}
 	if len(v.TypeMeta.Kind) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "kind:"...)
 		r = s.strValue(string(v.TypeMeta.Kind), ctx{ind: ind, mode: modeKey})
 		if s.prune("kind", r, top) {
@@ -1131,7 +1547,12 @@ func encNetworkingv1NetworkPolicy(s *state, v *networkingv1.NetworkPolicy, c ctx
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "metadata:"...)
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
 	if s.prune("metadata", r, top) {
@@ -1139,7 +1560,12 @@ func encNetworkingv1NetworkPolicy(s *state, v *networkingv1.NetworkPolicy, c ctx
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "spec:"...)
 	r = encNetworkingv1NetworkPolicySpec(s, &v.Spec, ctx{ind: ind, mode: modeKey})
 	if s.prune("spec", r, top) {
@@ -1157,12 +1583,18 @@ func encNetworkingv1NetworkPolicy(s *state, v *networkingv1.NetworkPolicy, c ctx
 func encRbacv1Role(s *state, v *rbacv1.Role, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.TypeMeta.APIVersion) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "apiVersion:"...)
 		r = s.strValue(string(v.TypeMeta.APIVersion), ctx{ind: ind, mode: modeKey})
 		if s.prune("apiVersion", r, top) {
@@ -1172,7 +1604,12 @@ func encRbacv1Role(s *state, v *rbacv1.Role, c ctx) result {
 		}
 	}
 	if len(v.TypeMeta.Kind) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "kind:"...)
 		r = s.strValue(string(v.TypeMeta.Kind), ctx{ind: ind, mode: modeKey})
 		if s.prune("kind", r, top) {
@@ -1181,7 +1618,12 @@ func encRbacv1Role(s *state, v *rbacv1.Role, c ctx) result {
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "metadata:"...)
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
 	if s.prune("metadata", r, top) {
@@ -1189,7 +1631,12 @@ func encRbacv1Role(s *state, v *rbacv1.Role, c ctx) result {
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "rules:"...)
 	if v.Rules == nil {
 		r = resNull
@@ -1219,12 +1666,18 @@ func encRbacv1Role(s *state, v *rbacv1.Role, c ctx) result {
 func encRbacv1RoleBinding(s *state, v *rbacv1.RoleBinding, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.TypeMeta.APIVersion) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "apiVersion:"...)
 		r = s.strValue(string(v.TypeMeta.APIVersion), ctx{ind: ind, mode: modeKey})
 		if s.prune("apiVersion", r, top) {
@@ -1234,7 +1687,12 @@ func encRbacv1RoleBinding(s *state, v *rbacv1.RoleBinding, c ctx) result {
 		}
 	}
 	if len(v.TypeMeta.Kind) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "kind:"...)
 		r = s.strValue(string(v.TypeMeta.Kind), ctx{ind: ind, mode: modeKey})
 		if s.prune("kind", r, top) {
@@ -1243,7 +1701,12 @@ func encRbacv1RoleBinding(s *state, v *rbacv1.RoleBinding, c ctx) result {
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "metadata:"...)
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
 	if s.prune("metadata", r, top) {
@@ -1251,7 +1714,12 @@ func encRbacv1RoleBinding(s *state, v *rbacv1.RoleBinding, c ctx) result {
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "roleRef:"...)
 	r = encRbacv1RoleRef(s, &v.RoleRef, ctx{ind: ind, mode: modeKey})
 	if s.prune("roleRef", r, top) {
@@ -1260,7 +1728,12 @@ func encRbacv1RoleBinding(s *state, v *rbacv1.RoleBinding, c ctx) result {
 		first = false
 	}
 	if len(v.Subjects) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "subjects:"...)
 		if v.Subjects == nil {
 			r = resNull
@@ -1291,12 +1764,18 @@ func encRbacv1RoleBinding(s *state, v *rbacv1.RoleBinding, c ctx) result {
 func encRbacv1ClusterRole(s *state, v *rbacv1.ClusterRole, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.AggregationRule != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "aggregationRule:"...)
 		if v.AggregationRule == nil {
 			r = resNull
@@ -1310,7 +1789,12 @@ func encRbacv1ClusterRole(s *state, v *rbacv1.ClusterRole, c ctx) result {
 		}
 	}
 	if len(v.TypeMeta.APIVersion) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "apiVersion:"...)
 		r = s.strValue(string(v.TypeMeta.APIVersion), ctx{ind: ind, mode: modeKey})
 		if s.prune("apiVersion", r, top) {
@@ -1320,7 +1804,12 @@ func encRbacv1ClusterRole(s *state, v *rbacv1.ClusterRole, c ctx) result {
 		}
 	}
 	if len(v.TypeMeta.Kind) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "kind:"...)
 		r = s.strValue(string(v.TypeMeta.Kind), ctx{ind: ind, mode: modeKey})
 		if s.prune("kind", r, top) {
@@ -1329,7 +1818,12 @@ func encRbacv1ClusterRole(s *state, v *rbacv1.ClusterRole, c ctx) result {
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "metadata:"...)
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
 	if s.prune("metadata", r, top) {
@@ -1337,7 +1831,12 @@ func encRbacv1ClusterRole(s *state, v *rbacv1.ClusterRole, c ctx) result {
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "rules:"...)
 	if v.Rules == nil {
 		r = resNull
@@ -1367,12 +1866,18 @@ func encRbacv1ClusterRole(s *state, v *rbacv1.ClusterRole, c ctx) result {
 func encRbacv1ClusterRoleBinding(s *state, v *rbacv1.ClusterRoleBinding, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.TypeMeta.APIVersion) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "apiVersion:"...)
 		r = s.strValue(string(v.TypeMeta.APIVersion), ctx{ind: ind, mode: modeKey})
 		if s.prune("apiVersion", r, top) {
@@ -1382,7 +1887,12 @@ func encRbacv1ClusterRoleBinding(s *state, v *rbacv1.ClusterRoleBinding, c ctx) 
 		}
 	}
 	if len(v.TypeMeta.Kind) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "kind:"...)
 		r = s.strValue(string(v.TypeMeta.Kind), ctx{ind: ind, mode: modeKey})
 		if s.prune("kind", r, top) {
@@ -1391,7 +1901,12 @@ func encRbacv1ClusterRoleBinding(s *state, v *rbacv1.ClusterRoleBinding, c ctx) 
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "metadata:"...)
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
 	if s.prune("metadata", r, top) {
@@ -1399,7 +1914,12 @@ func encRbacv1ClusterRoleBinding(s *state, v *rbacv1.ClusterRoleBinding, c ctx) 
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "roleRef:"...)
 	r = encRbacv1RoleRef(s, &v.RoleRef, ctx{ind: ind, mode: modeKey})
 	if s.prune("roleRef", r, top) {
@@ -1408,7 +1928,12 @@ func encRbacv1ClusterRoleBinding(s *state, v *rbacv1.ClusterRoleBinding, c ctx) 
 		first = false
 	}
 	if len(v.Subjects) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "subjects:"...)
 		if v.Subjects == nil {
 			r = resNull
@@ -1439,12 +1964,18 @@ func encRbacv1ClusterRoleBinding(s *state, v *rbacv1.ClusterRoleBinding, c ctx) 
 func encAutoscalingv2HorizontalPodAutoscaler(s *state, v *autoscalingv2.HorizontalPodAutoscaler, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.TypeMeta.APIVersion) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "apiVersion:"...)
 		r = s.strValue(string(v.TypeMeta.APIVersion), ctx{ind: ind, mode: modeKey})
 		if s.prune("apiVersion", r, top) {
@@ -1454,7 +1985,12 @@ func encAutoscalingv2HorizontalPodAutoscaler(s *state, v *autoscalingv2.Horizont
 		}
 	}
 	if len(v.TypeMeta.Kind) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "kind:"...)
 		r = s.strValue(string(v.TypeMeta.Kind), ctx{ind: ind, mode: modeKey})
 		if s.prune("kind", r, top) {
@@ -1463,7 +1999,12 @@ func encAutoscalingv2HorizontalPodAutoscaler(s *state, v *autoscalingv2.Horizont
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "metadata:"...)
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
 	if s.prune("metadata", r, top) {
@@ -1471,7 +2012,12 @@ func encAutoscalingv2HorizontalPodAutoscaler(s *state, v *autoscalingv2.Horizont
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "spec:"...)
 	r = encAutoscalingv2HorizontalPodAutoscalerSpec(s, &v.Spec, ctx{ind: ind, mode: modeKey})
 	if s.prune("spec", r, top) {
@@ -1479,7 +2025,12 @@ func encAutoscalingv2HorizontalPodAutoscaler(s *state, v *autoscalingv2.Horizont
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "status:"...)
 	r = encAutoscalingv2HorizontalPodAutoscalerStatus(s, &v.Status, ctx{ind: ind, mode: modeKey})
 	if s.prune("status", r, top) {
@@ -1497,12 +2048,18 @@ func encAutoscalingv2HorizontalPodAutoscaler(s *state, v *autoscalingv2.Horizont
 func encSchedulingv1PriorityClass(s *state, v *schedulingv1.PriorityClass, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.TypeMeta.APIVersion) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "apiVersion:"...)
 		r = s.strValue(string(v.TypeMeta.APIVersion), ctx{ind: ind, mode: modeKey})
 		if s.prune("apiVersion", r, top) {
@@ -1512,7 +2069,12 @@ func encSchedulingv1PriorityClass(s *state, v *schedulingv1.PriorityClass, c ctx
 		}
 	}
 	if len(v.Description) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "description:"...)
 		r = s.strValue(string(v.Description), ctx{ind: ind, mode: modeKey})
 		if s.prune("description", r, top) {
@@ -1522,7 +2084,12 @@ func encSchedulingv1PriorityClass(s *state, v *schedulingv1.PriorityClass, c ctx
 		}
 	}
 	if v.GlobalDefault {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "globalDefault:"...)
 		r = s.boolValue(bool(v.GlobalDefault), ctx{ind: ind, mode: modeKey})
 		if s.prune("globalDefault", r, top) {
@@ -1532,7 +2099,12 @@ func encSchedulingv1PriorityClass(s *state, v *schedulingv1.PriorityClass, c ctx
 		}
 	}
 	if len(v.TypeMeta.Kind) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "kind:"...)
 		r = s.strValue(string(v.TypeMeta.Kind), ctx{ind: ind, mode: modeKey})
 		if s.prune("kind", r, top) {
@@ -1541,7 +2113,12 @@ func encSchedulingv1PriorityClass(s *state, v *schedulingv1.PriorityClass, c ctx
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "metadata:"...)
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
 	if s.prune("metadata", r, top) {
@@ -1550,7 +2127,12 @@ func encSchedulingv1PriorityClass(s *state, v *schedulingv1.PriorityClass, c ctx
 		first = false
 	}
 	if v.PreemptionPolicy != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "preemptionPolicy:"...)
 		if v.PreemptionPolicy == nil {
 			r = resNull
@@ -1563,7 +2145,12 @@ func encSchedulingv1PriorityClass(s *state, v *schedulingv1.PriorityClass, c ctx
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "value:"...)
 	r = s.intValue(int64(v.Value), ctx{ind: ind, mode: modeKey})
 	if s.prune("value", r, top) {
@@ -1581,12 +2168,18 @@ func encSchedulingv1PriorityClass(s *state, v *schedulingv1.PriorityClass, c ctx
 func encStoragev1StorageClass(s *state, v *storagev1.StorageClass, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.AllowVolumeExpansion != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "allowVolumeExpansion:"...)
 		if v.AllowVolumeExpansion == nil {
 			r = resNull
@@ -1600,7 +2193,12 @@ func encStoragev1StorageClass(s *state, v *storagev1.StorageClass, c ctx) result
 		}
 	}
 	if len(v.AllowedTopologies) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "allowedTopologies:"...)
 		if v.AllowedTopologies == nil {
 			r = resNull
@@ -1622,7 +2220,12 @@ func encStoragev1StorageClass(s *state, v *storagev1.StorageClass, c ctx) result
 		}
 	}
 	if len(v.TypeMeta.APIVersion) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "apiVersion:"...)
 		r = s.strValue(string(v.TypeMeta.APIVersion), ctx{ind: ind, mode: modeKey})
 		if s.prune("apiVersion", r, top) {
@@ -1632,7 +2235,12 @@ func encStoragev1StorageClass(s *state, v *storagev1.StorageClass, c ctx) result
 		}
 	}
 	if len(v.TypeMeta.Kind) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "kind:"...)
 		r = s.strValue(string(v.TypeMeta.Kind), ctx{ind: ind, mode: modeKey})
 		if s.prune("kind", r, top) {
@@ -1641,7 +2249,12 @@ func encStoragev1StorageClass(s *state, v *storagev1.StorageClass, c ctx) result
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "metadata:"...)
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
 	if s.prune("metadata", r, top) {
@@ -1650,7 +2263,12 @@ func encStoragev1StorageClass(s *state, v *storagev1.StorageClass, c ctx) result
 		first = false
 	}
 	if len(v.MountOptions) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "mountOptions:"...)
 		if v.MountOptions == nil {
 			r = resNull
@@ -1672,7 +2290,12 @@ func encStoragev1StorageClass(s *state, v *storagev1.StorageClass, c ctx) result
 		}
 	}
 	if len(v.Parameters) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "parameters:"...)
 		r = encMap1(s, v.Parameters, ctx{ind: ind, mode: modeKey})
 		if s.prune("parameters", r, top) {
@@ -1681,7 +2304,12 @@ func encStoragev1StorageClass(s *state, v *storagev1.StorageClass, c ctx) result
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "provisioner:"...)
 	r = s.strValue(string(v.Provisioner), ctx{ind: ind, mode: modeKey})
 	if s.prune("provisioner", r, top) {
@@ -1690,7 +2318,12 @@ func encStoragev1StorageClass(s *state, v *storagev1.StorageClass, c ctx) result
 		first = false
 	}
 	if v.ReclaimPolicy != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "reclaimPolicy:"...)
 		if v.ReclaimPolicy == nil {
 			r = resNull
@@ -1704,7 +2337,12 @@ func encStoragev1StorageClass(s *state, v *storagev1.StorageClass, c ctx) result
 		}
 	}
 	if v.VolumeBindingMode != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "volumeBindingMode:"...)
 		if v.VolumeBindingMode == nil {
 			r = resNull
@@ -1727,12 +2365,18 @@ func encStoragev1StorageClass(s *state, v *storagev1.StorageClass, c ctx) result
 func encMetav1ObjectMeta(s *state, v *metav1.ObjectMeta, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.Annotations) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "annotations:"...)
 		r = encMap1(s, v.Annotations, ctx{ind: ind, mode: modeKey})
 		if s.prune("annotations", r, top) {
@@ -1742,7 +2386,12 @@ func encMetav1ObjectMeta(s *state, v *metav1.ObjectMeta, c ctx) result {
 		}
 	}
 	if !(&v.CreationTimestamp).IsZero() {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "creationTimestamp:"...)
 		r = s.metaTime(&v.CreationTimestamp, ctx{ind: ind, mode: modeKey})
 		if s.prune("creationTimestamp", r, top) {
@@ -1752,7 +2401,12 @@ func encMetav1ObjectMeta(s *state, v *metav1.ObjectMeta, c ctx) result {
 		}
 	}
 	if v.DeletionGracePeriodSeconds != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "deletionGracePeriodSeconds:"...)
 		if v.DeletionGracePeriodSeconds == nil {
 			r = resNull
@@ -1766,7 +2420,12 @@ func encMetav1ObjectMeta(s *state, v *metav1.ObjectMeta, c ctx) result {
 		}
 	}
 	if v.DeletionTimestamp != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "deletionTimestamp:"...)
 		if v.DeletionTimestamp == nil {
 			r = resNull
@@ -1780,7 +2439,12 @@ func encMetav1ObjectMeta(s *state, v *metav1.ObjectMeta, c ctx) result {
 		}
 	}
 	if len(v.Finalizers) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "finalizers:"...)
 		if v.Finalizers == nil {
 			r = resNull
@@ -1802,7 +2466,12 @@ func encMetav1ObjectMeta(s *state, v *metav1.ObjectMeta, c ctx) result {
 		}
 	}
 	if len(v.GenerateName) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "generateName:"...)
 		r = s.strValue(string(v.GenerateName), ctx{ind: ind, mode: modeKey})
 		if s.prune("generateName", r, top) {
@@ -1812,7 +2481,12 @@ func encMetav1ObjectMeta(s *state, v *metav1.ObjectMeta, c ctx) result {
 		}
 	}
 	if v.Generation != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "generation:"...)
 		r = s.intValue(int64(v.Generation), ctx{ind: ind, mode: modeKey})
 		if s.prune("generation", r, top) {
@@ -1822,7 +2496,12 @@ func encMetav1ObjectMeta(s *state, v *metav1.ObjectMeta, c ctx) result {
 		}
 	}
 	if len(v.Labels) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "labels:"...)
 		r = encMap1(s, v.Labels, ctx{ind: ind, mode: modeKey})
 		if s.prune("labels", r, top) {
@@ -1832,7 +2511,12 @@ func encMetav1ObjectMeta(s *state, v *metav1.ObjectMeta, c ctx) result {
 		}
 	}
 	if len(v.ManagedFields) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "managedFields:"...)
 		if v.ManagedFields == nil {
 			r = resNull
@@ -1854,7 +2538,12 @@ func encMetav1ObjectMeta(s *state, v *metav1.ObjectMeta, c ctx) result {
 		}
 	}
 	if len(v.Name) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "name:"...)
 		r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
 		if s.prune("name", r, top) {
@@ -1864,7 +2553,12 @@ func encMetav1ObjectMeta(s *state, v *metav1.ObjectMeta, c ctx) result {
 		}
 	}
 	if len(v.Namespace) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "namespace:"...)
 		r = s.strValue(string(v.Namespace), ctx{ind: ind, mode: modeKey})
 		if s.prune("namespace", r, top) {
@@ -1874,7 +2568,12 @@ func encMetav1ObjectMeta(s *state, v *metav1.ObjectMeta, c ctx) result {
 		}
 	}
 	if len(v.OwnerReferences) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "ownerReferences:"...)
 		if v.OwnerReferences == nil {
 			r = resNull
@@ -1896,7 +2595,12 @@ func encMetav1ObjectMeta(s *state, v *metav1.ObjectMeta, c ctx) result {
 		}
 	}
 	if len(v.ResourceVersion) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "resourceVersion:"...)
 		r = s.strValue(string(v.ResourceVersion), ctx{ind: ind, mode: modeKey})
 		if s.prune("resourceVersion", r, top) {
@@ -1906,7 +2610,12 @@ func encMetav1ObjectMeta(s *state, v *metav1.ObjectMeta, c ctx) result {
 		}
 	}
 	if len(v.SelfLink) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "selfLink:"...)
 		r = s.strValue(string(v.SelfLink), ctx{ind: ind, mode: modeKey})
 		if s.prune("selfLink", r, top) {
@@ -1916,7 +2625,12 @@ func encMetav1ObjectMeta(s *state, v *metav1.ObjectMeta, c ctx) result {
 		}
 	}
 	if len(v.UID) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "uid:"...)
 		r = s.strValue(string(v.UID), ctx{ind: ind, mode: modeKey})
 		if s.prune("uid", r, top) {
@@ -1935,12 +2649,18 @@ func encMetav1ObjectMeta(s *state, v *metav1.ObjectMeta, c ctx) result {
 func encCorev1NamespaceSpec(s *state, v *corev1.NamespaceSpec, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.Finalizers) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "finalizers:"...)
 		if v.Finalizers == nil {
 			r = resNull
@@ -1971,12 +2691,18 @@ func encCorev1NamespaceSpec(s *state, v *corev1.NamespaceSpec, c ctx) result {
 func encCorev1NamespaceStatus(s *state, v *corev1.NamespaceStatus, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.Conditions) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "conditions:"...)
 		if v.Conditions == nil {
 			r = resNull
@@ -1998,7 +2724,12 @@ func encCorev1NamespaceStatus(s *state, v *corev1.NamespaceStatus, c ctx) result
 		}
 	}
 	if len(v.Phase) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "phase:"...)
 		r = s.strValue(string(v.Phase), ctx{ind: ind, mode: modeKey})
 		if s.prune("phase", r, top) {
@@ -2017,12 +2748,18 @@ func encCorev1NamespaceStatus(s *state, v *corev1.NamespaceStatus, c ctx) result
 func encCorev1LocalObjectReference(s *state, v *corev1.LocalObjectReference, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.Name) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "name:"...)
 		r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
 		if s.prune("name", r, top) {
@@ -2041,12 +2778,18 @@ func encCorev1LocalObjectReference(s *state, v *corev1.LocalObjectReference, c c
 func encCorev1ObjectReference(s *state, v *corev1.ObjectReference, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.APIVersion) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "apiVersion:"...)
 		r = s.strValue(string(v.APIVersion), ctx{ind: ind, mode: modeKey})
 		if s.prune("apiVersion", r, top) {
@@ -2056,7 +2799,12 @@ func encCorev1ObjectReference(s *state, v *corev1.ObjectReference, c ctx) result
 		}
 	}
 	if len(v.FieldPath) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "fieldPath:"...)
 		r = s.strValue(string(v.FieldPath), ctx{ind: ind, mode: modeKey})
 		if s.prune("fieldPath", r, top) {
@@ -2066,7 +2814,12 @@ func encCorev1ObjectReference(s *state, v *corev1.ObjectReference, c ctx) result
 		}
 	}
 	if len(v.Kind) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "kind:"...)
 		r = s.strValue(string(v.Kind), ctx{ind: ind, mode: modeKey})
 		if s.prune("kind", r, top) {
@@ -2076,7 +2829,12 @@ func encCorev1ObjectReference(s *state, v *corev1.ObjectReference, c ctx) result
 		}
 	}
 	if len(v.Name) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "name:"...)
 		r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
 		if s.prune("name", r, top) {
@@ -2086,7 +2844,12 @@ func encCorev1ObjectReference(s *state, v *corev1.ObjectReference, c ctx) result
 		}
 	}
 	if len(v.Namespace) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "namespace:"...)
 		r = s.strValue(string(v.Namespace), ctx{ind: ind, mode: modeKey})
 		if s.prune("namespace", r, top) {
@@ -2096,7 +2859,12 @@ func encCorev1ObjectReference(s *state, v *corev1.ObjectReference, c ctx) result
 		}
 	}
 	if len(v.ResourceVersion) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "resourceVersion:"...)
 		r = s.strValue(string(v.ResourceVersion), ctx{ind: ind, mode: modeKey})
 		if s.prune("resourceVersion", r, top) {
@@ -2106,7 +2874,12 @@ func encCorev1ObjectReference(s *state, v *corev1.ObjectReference, c ctx) result
 		}
 	}
 	if len(v.UID) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "uid:"...)
 		r = s.strValue(string(v.UID), ctx{ind: ind, mode: modeKey})
 		if s.prune("uid", r, top) {
@@ -2159,10 +2932,15 @@ func encMap0(s *state, m map[string][]uint8, c ctx) result {
 	}
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	for i := range entries {
 		e := &entries[i]
 		pos := len(s.buf)
-		ind := s.entryPrefix(c, first)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		vm := s.key(e.k, ind)
 		s.buf = append(s.buf, ':')
 		var r result
@@ -2217,10 +2995,15 @@ func encMap1(s *state, m map[string]string, c ctx) result {
 	}
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	for i := range entries {
 		e := &entries[i]
 		pos := len(s.buf)
-		ind := s.entryPrefix(c, first)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		vm := s.key(e.k, ind)
 		s.buf = append(s.buf, ':')
 		var r result
@@ -2241,12 +3024,18 @@ func encMap1(s *state, m map[string]string, c ctx) result {
 func encCorev1ServiceSpec(s *state, v *corev1.ServiceSpec, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.AllocateLoadBalancerNodePorts != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "allocateLoadBalancerNodePorts:"...)
 		if v.AllocateLoadBalancerNodePorts == nil {
 			r = resNull
@@ -2260,7 +3049,12 @@ func encCorev1ServiceSpec(s *state, v *corev1.ServiceSpec, c ctx) result {
 		}
 	}
 	if len(v.ClusterIP) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "clusterIP:"...)
 		r = s.strValue(string(v.ClusterIP), ctx{ind: ind, mode: modeKey})
 		if s.prune("clusterIP", r, top) {
@@ -2270,7 +3064,12 @@ func encCorev1ServiceSpec(s *state, v *corev1.ServiceSpec, c ctx) result {
 		}
 	}
 	if len(v.ClusterIPs) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "clusterIPs:"...)
 		if v.ClusterIPs == nil {
 			r = resNull
@@ -2292,7 +3091,12 @@ func encCorev1ServiceSpec(s *state, v *corev1.ServiceSpec, c ctx) result {
 		}
 	}
 	if len(v.ExternalIPs) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "externalIPs:"...)
 		if v.ExternalIPs == nil {
 			r = resNull
@@ -2314,7 +3118,12 @@ func encCorev1ServiceSpec(s *state, v *corev1.ServiceSpec, c ctx) result {
 		}
 	}
 	if len(v.ExternalName) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "externalName:"...)
 		r = s.strValue(string(v.ExternalName), ctx{ind: ind, mode: modeKey})
 		if s.prune("externalName", r, top) {
@@ -2324,7 +3133,12 @@ func encCorev1ServiceSpec(s *state, v *corev1.ServiceSpec, c ctx) result {
 		}
 	}
 	if len(v.ExternalTrafficPolicy) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "externalTrafficPolicy:"...)
 		r = s.strValue(string(v.ExternalTrafficPolicy), ctx{ind: ind, mode: modeKey})
 		if s.prune("externalTrafficPolicy", r, top) {
@@ -2334,7 +3148,12 @@ func encCorev1ServiceSpec(s *state, v *corev1.ServiceSpec, c ctx) result {
 		}
 	}
 	if v.HealthCheckNodePort != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "healthCheckNodePort:"...)
 		r = s.intValue(int64(v.HealthCheckNodePort), ctx{ind: ind, mode: modeKey})
 		if s.prune("healthCheckNodePort", r, top) {
@@ -2344,7 +3163,12 @@ func encCorev1ServiceSpec(s *state, v *corev1.ServiceSpec, c ctx) result {
 		}
 	}
 	if v.InternalTrafficPolicy != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "internalTrafficPolicy:"...)
 		if v.InternalTrafficPolicy == nil {
 			r = resNull
@@ -2358,7 +3182,12 @@ func encCorev1ServiceSpec(s *state, v *corev1.ServiceSpec, c ctx) result {
 		}
 	}
 	if len(v.IPFamilies) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "ipFamilies:"...)
 		if v.IPFamilies == nil {
 			r = resNull
@@ -2380,7 +3209,12 @@ func encCorev1ServiceSpec(s *state, v *corev1.ServiceSpec, c ctx) result {
 		}
 	}
 	if v.IPFamilyPolicy != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "ipFamilyPolicy:"...)
 		if v.IPFamilyPolicy == nil {
 			r = resNull
@@ -2394,7 +3228,12 @@ func encCorev1ServiceSpec(s *state, v *corev1.ServiceSpec, c ctx) result {
 		}
 	}
 	if v.LoadBalancerClass != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "loadBalancerClass:"...)
 		if v.LoadBalancerClass == nil {
 			r = resNull
@@ -2408,7 +3247,12 @@ func encCorev1ServiceSpec(s *state, v *corev1.ServiceSpec, c ctx) result {
 		}
 	}
 	if len(v.LoadBalancerIP) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "loadBalancerIP:"...)
 		r = s.strValue(string(v.LoadBalancerIP), ctx{ind: ind, mode: modeKey})
 		if s.prune("loadBalancerIP", r, top) {
@@ -2418,7 +3262,12 @@ func encCorev1ServiceSpec(s *state, v *corev1.ServiceSpec, c ctx) result {
 		}
 	}
 	if len(v.LoadBalancerSourceRanges) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "loadBalancerSourceRanges:"...)
 		if v.LoadBalancerSourceRanges == nil {
 			r = resNull
@@ -2440,7 +3289,12 @@ func encCorev1ServiceSpec(s *state, v *corev1.ServiceSpec, c ctx) result {
 		}
 	}
 	if len(v.Ports) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "ports:"...)
 		if v.Ports == nil {
 			r = resNull
@@ -2462,7 +3316,12 @@ func encCorev1ServiceSpec(s *state, v *corev1.ServiceSpec, c ctx) result {
 		}
 	}
 	if v.PublishNotReadyAddresses {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "publishNotReadyAddresses:"...)
 		r = s.boolValue(bool(v.PublishNotReadyAddresses), ctx{ind: ind, mode: modeKey})
 		if s.prune("publishNotReadyAddresses", r, top) {
@@ -2472,7 +3331,12 @@ func encCorev1ServiceSpec(s *state, v *corev1.ServiceSpec, c ctx) result {
 		}
 	}
 	if len(v.Selector) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "selector:"...)
 		r = encMap1(s, v.Selector, ctx{ind: ind, mode: modeKey})
 		if s.prune("selector", r, top) {
@@ -2482,7 +3346,12 @@ func encCorev1ServiceSpec(s *state, v *corev1.ServiceSpec, c ctx) result {
 		}
 	}
 	if len(v.SessionAffinity) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "sessionAffinity:"...)
 		r = s.strValue(string(v.SessionAffinity), ctx{ind: ind, mode: modeKey})
 		if s.prune("sessionAffinity", r, top) {
@@ -2492,7 +3361,12 @@ func encCorev1ServiceSpec(s *state, v *corev1.ServiceSpec, c ctx) result {
 		}
 	}
 	if v.SessionAffinityConfig != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "sessionAffinityConfig:"...)
 		if v.SessionAffinityConfig == nil {
 			r = resNull
@@ -2506,7 +3380,12 @@ func encCorev1ServiceSpec(s *state, v *corev1.ServiceSpec, c ctx) result {
 		}
 	}
 	if v.TrafficDistribution != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "trafficDistribution:"...)
 		if v.TrafficDistribution == nil {
 			r = resNull
@@ -2520,7 +3399,12 @@ func encCorev1ServiceSpec(s *state, v *corev1.ServiceSpec, c ctx) result {
 		}
 	}
 	if len(v.Type) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "type:"...)
 		r = s.strValue(string(v.Type), ctx{ind: ind, mode: modeKey})
 		if s.prune("type", r, top) {
@@ -2539,12 +3423,18 @@ func encCorev1ServiceSpec(s *state, v *corev1.ServiceSpec, c ctx) result {
 func encCorev1ServiceStatus(s *state, v *corev1.ServiceStatus, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.Conditions) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "conditions:"...)
 		if v.Conditions == nil {
 			r = resNull
@@ -2565,7 +3455,12 @@ func encCorev1ServiceStatus(s *state, v *corev1.ServiceStatus, c ctx) result {
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "loadBalancer:"...)
 	r = encCorev1LoadBalancerStatus(s, &v.LoadBalancer, ctx{ind: ind, mode: modeKey})
 	if s.prune("loadBalancer", r, top) {
@@ -2583,12 +3478,18 @@ func encCorev1ServiceStatus(s *state, v *corev1.ServiceStatus, c ctx) result {
 func encCorev1ResourceQuotaSpec(s *state, v *corev1.ResourceQuotaSpec, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.Hard) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "hard:"...)
 		r = encMap2(s, v.Hard, ctx{ind: ind, mode: modeKey})
 		if s.prune("hard", r, top) {
@@ -2598,7 +3499,12 @@ func encCorev1ResourceQuotaSpec(s *state, v *corev1.ResourceQuotaSpec, c ctx) re
 		}
 	}
 	if v.ScopeSelector != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "scopeSelector:"...)
 		if v.ScopeSelector == nil {
 			r = resNull
@@ -2612,7 +3518,12 @@ func encCorev1ResourceQuotaSpec(s *state, v *corev1.ResourceQuotaSpec, c ctx) re
 		}
 	}
 	if len(v.Scopes) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "scopes:"...)
 		if v.Scopes == nil {
 			r = resNull
@@ -2643,12 +3554,18 @@ func encCorev1ResourceQuotaSpec(s *state, v *corev1.ResourceQuotaSpec, c ctx) re
 func encCorev1ResourceQuotaStatus(s *state, v *corev1.ResourceQuotaStatus, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.Hard) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "hard:"...)
 		r = encMap2(s, v.Hard, ctx{ind: ind, mode: modeKey})
 		if s.prune("hard", r, top) {
@@ -2658,7 +3575,12 @@ func encCorev1ResourceQuotaStatus(s *state, v *corev1.ResourceQuotaStatus, c ctx
 		}
 	}
 	if len(v.Used) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "used:"...)
 		r = encMap2(s, v.Used, ctx{ind: ind, mode: modeKey})
 		if s.prune("used", r, top) {
@@ -2677,11 +3599,17 @@ func encCorev1ResourceQuotaStatus(s *state, v *corev1.ResourceQuotaStatus, c ctx
 func encCorev1LimitRangeSpec(s *state, v *corev1.LimitRangeSpec, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "limits:"...)
 	if v.Limits == nil {
 		r = resNull
@@ -2711,12 +3639,18 @@ func encCorev1LimitRangeSpec(s *state, v *corev1.LimitRangeSpec, c ctx) result {
 func encCorev1PersistentVolumeClaimSpec(s *state, v *corev1.PersistentVolumeClaimSpec, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.AccessModes) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "accessModes:"...)
 		if v.AccessModes == nil {
 			r = resNull
@@ -2738,7 +3672,12 @@ func encCorev1PersistentVolumeClaimSpec(s *state, v *corev1.PersistentVolumeClai
 		}
 	}
 	if v.DataSource != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "dataSource:"...)
 		if v.DataSource == nil {
 			r = resNull
@@ -2752,7 +3691,12 @@ func encCorev1PersistentVolumeClaimSpec(s *state, v *corev1.PersistentVolumeClai
 		}
 	}
 	if v.DataSourceRef != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "dataSourceRef:"...)
 		if v.DataSourceRef == nil {
 			r = resNull
@@ -2765,7 +3709,12 @@ func encCorev1PersistentVolumeClaimSpec(s *state, v *corev1.PersistentVolumeClai
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "resources:"...)
 	r = encCorev1VolumeResourceRequirements(s, &v.Resources, ctx{ind: ind, mode: modeKey})
 	if s.prune("resources", r, top) {
@@ -2774,7 +3723,12 @@ func encCorev1PersistentVolumeClaimSpec(s *state, v *corev1.PersistentVolumeClai
 		first = false
 	}
 	if v.Selector != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "selector:"...)
 		if v.Selector == nil {
 			r = resNull
@@ -2788,7 +3742,12 @@ func encCorev1PersistentVolumeClaimSpec(s *state, v *corev1.PersistentVolumeClai
 		}
 	}
 	if v.StorageClassName != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "storageClassName:"...)
 		if v.StorageClassName == nil {
 			r = resNull
@@ -2802,7 +3761,12 @@ func encCorev1PersistentVolumeClaimSpec(s *state, v *corev1.PersistentVolumeClai
 		}
 	}
 	if v.VolumeAttributesClassName != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "volumeAttributesClassName:"...)
 		if v.VolumeAttributesClassName == nil {
 			r = resNull
@@ -2816,7 +3780,12 @@ func encCorev1PersistentVolumeClaimSpec(s *state, v *corev1.PersistentVolumeClai
 		}
 	}
 	if v.VolumeMode != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "volumeMode:"...)
 		if v.VolumeMode == nil {
 			r = resNull
@@ -2830,7 +3799,12 @@ func encCorev1PersistentVolumeClaimSpec(s *state, v *corev1.PersistentVolumeClai
 		}
 	}
 	if len(v.VolumeName) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "volumeName:"...)
 		r = s.strValue(string(v.VolumeName), ctx{ind: ind, mode: modeKey})
 		if s.prune("volumeName", r, top) {
@@ -2849,12 +3823,18 @@ func encCorev1PersistentVolumeClaimSpec(s *state, v *corev1.PersistentVolumeClai
 func encCorev1PersistentVolumeClaimStatus(s *state, v *corev1.PersistentVolumeClaimStatus, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.AccessModes) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "accessModes:"...)
 		if v.AccessModes == nil {
 			r = resNull
@@ -2876,7 +3856,12 @@ func encCorev1PersistentVolumeClaimStatus(s *state, v *corev1.PersistentVolumeCl
 		}
 	}
 	if len(v.AllocatedResourceStatuses) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "allocatedResourceStatuses:"...)
 		r = encMap3(s, v.AllocatedResourceStatuses, ctx{ind: ind, mode: modeKey})
 		if s.prune("allocatedResourceStatuses", r, top) {
@@ -2886,7 +3871,12 @@ func encCorev1PersistentVolumeClaimStatus(s *state, v *corev1.PersistentVolumeCl
 		}
 	}
 	if len(v.AllocatedResources) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "allocatedResources:"...)
 		r = encMap2(s, v.AllocatedResources, ctx{ind: ind, mode: modeKey})
 		if s.prune("allocatedResources", r, top) {
@@ -2896,7 +3886,12 @@ func encCorev1PersistentVolumeClaimStatus(s *state, v *corev1.PersistentVolumeCl
 		}
 	}
 	if len(v.Capacity) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "capacity:"...)
 		r = encMap2(s, v.Capacity, ctx{ind: ind, mode: modeKey})
 		if s.prune("capacity", r, top) {
@@ -2906,7 +3901,12 @@ func encCorev1PersistentVolumeClaimStatus(s *state, v *corev1.PersistentVolumeCl
 		}
 	}
 	if len(v.Conditions) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "conditions:"...)
 		if v.Conditions == nil {
 			r = resNull
@@ -2928,7 +3928,12 @@ func encCorev1PersistentVolumeClaimStatus(s *state, v *corev1.PersistentVolumeCl
 		}
 	}
 	if v.CurrentVolumeAttributesClassName != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "currentVolumeAttributesClassName:"...)
 		if v.CurrentVolumeAttributesClassName == nil {
 			r = resNull
@@ -2942,7 +3947,12 @@ func encCorev1PersistentVolumeClaimStatus(s *state, v *corev1.PersistentVolumeCl
 		}
 	}
 	if v.HealthStatus != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "healthStatus:"...)
 		if v.HealthStatus == nil {
 			r = resNull
@@ -2956,7 +3966,12 @@ func encCorev1PersistentVolumeClaimStatus(s *state, v *corev1.PersistentVolumeCl
 		}
 	}
 	if v.ModifyVolumeStatus != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "modifyVolumeStatus:"...)
 		if v.ModifyVolumeStatus == nil {
 			r = resNull
@@ -2970,7 +3985,12 @@ func encCorev1PersistentVolumeClaimStatus(s *state, v *corev1.PersistentVolumeCl
 		}
 	}
 	if len(v.Phase) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "phase:"...)
 		r = s.strValue(string(v.Phase), ctx{ind: ind, mode: modeKey})
 		if s.prune("phase", r, top) {
@@ -2989,12 +4009,18 @@ func encCorev1PersistentVolumeClaimStatus(s *state, v *corev1.PersistentVolumeCl
 func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.ActiveDeadlineSeconds != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "activeDeadlineSeconds:"...)
 		if v.ActiveDeadlineSeconds == nil {
 			r = resNull
@@ -3008,7 +4034,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 		}
 	}
 	if v.Affinity != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "affinity:"...)
 		if v.Affinity == nil {
 			r = resNull
@@ -3022,7 +4053,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 		}
 	}
 	if v.AutomountServiceAccountToken != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "automountServiceAccountToken:"...)
 		if v.AutomountServiceAccountToken == nil {
 			r = resNull
@@ -3035,7 +4071,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "containers:"...)
 	if v.Containers == nil {
 		r = resNull
@@ -3056,7 +4097,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 		first = false
 	}
 	if v.DNSConfig != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "dnsConfig:"...)
 		if v.DNSConfig == nil {
 			r = resNull
@@ -3070,7 +4116,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 		}
 	}
 	if len(v.DNSPolicy) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "dnsPolicy:"...)
 		r = s.strValue(string(v.DNSPolicy), ctx{ind: ind, mode: modeKey})
 		if s.prune("dnsPolicy", r, top) {
@@ -3080,7 +4131,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 		}
 	}
 	if v.EnableServiceLinks != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "enableServiceLinks:"...)
 		if v.EnableServiceLinks == nil {
 			r = resNull
@@ -3094,7 +4150,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 		}
 	}
 	if len(v.EphemeralContainers) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "ephemeralContainers:"...)
 		if v.EphemeralContainers == nil {
 			r = resNull
@@ -3116,7 +4177,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 		}
 	}
 	if len(v.EvictionResponders) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "evictionResponders:"...)
 		if v.EvictionResponders == nil {
 			r = resNull
@@ -3138,7 +4204,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 		}
 	}
 	if len(v.HostAliases) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "hostAliases:"...)
 		if v.HostAliases == nil {
 			r = resNull
@@ -3160,7 +4231,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 		}
 	}
 	if v.HostIPC {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "hostIPC:"...)
 		r = s.boolValue(bool(v.HostIPC), ctx{ind: ind, mode: modeKey})
 		if s.prune("hostIPC", r, top) {
@@ -3170,7 +4246,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 		}
 	}
 	if v.HostNetwork {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "hostNetwork:"...)
 		r = s.boolValue(bool(v.HostNetwork), ctx{ind: ind, mode: modeKey})
 		if s.prune("hostNetwork", r, top) {
@@ -3180,7 +4261,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 		}
 	}
 	if v.HostPID {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "hostPID:"...)
 		r = s.boolValue(bool(v.HostPID), ctx{ind: ind, mode: modeKey})
 		if s.prune("hostPID", r, top) {
@@ -3190,7 +4276,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 		}
 	}
 	if v.HostUsers != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "hostUsers:"...)
 		if v.HostUsers == nil {
 			r = resNull
@@ -3204,7 +4295,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 		}
 	}
 	if len(v.Hostname) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "hostname:"...)
 		r = s.strValue(string(v.Hostname), ctx{ind: ind, mode: modeKey})
 		if s.prune("hostname", r, top) {
@@ -3214,7 +4310,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 		}
 	}
 	if v.HostnameOverride != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "hostnameOverride:"...)
 		if v.HostnameOverride == nil {
 			r = resNull
@@ -3228,7 +4329,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 		}
 	}
 	if len(v.ImagePullSecrets) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "imagePullSecrets:"...)
 		if v.ImagePullSecrets == nil {
 			r = resNull
@@ -3250,7 +4356,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 		}
 	}
 	if len(v.InitContainers) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "initContainers:"...)
 		if v.InitContainers == nil {
 			r = resNull
@@ -3272,7 +4383,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 		}
 	}
 	if len(v.NodeName) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "nodeName:"...)
 		r = s.strValue(string(v.NodeName), ctx{ind: ind, mode: modeKey})
 		if s.prune("nodeName", r, top) {
@@ -3282,7 +4398,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 		}
 	}
 	if len(v.NodeSelector) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "nodeSelector:"...)
 		r = encMap1(s, v.NodeSelector, ctx{ind: ind, mode: modeKey})
 		if s.prune("nodeSelector", r, top) {
@@ -3292,7 +4413,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 		}
 	}
 	if v.OS != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "os:"...)
 		if v.OS == nil {
 			r = resNull
@@ -3306,7 +4432,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 		}
 	}
 	if len(v.Overhead) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "overhead:"...)
 		r = encMap2(s, v.Overhead, ctx{ind: ind, mode: modeKey})
 		if s.prune("overhead", r, top) {
@@ -3316,7 +4447,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 		}
 	}
 	if v.PreemptionPolicy != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "preemptionPolicy:"...)
 		if v.PreemptionPolicy == nil {
 			r = resNull
@@ -3330,7 +4466,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 		}
 	}
 	if v.Priority != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "priority:"...)
 		if v.Priority == nil {
 			r = resNull
@@ -3344,7 +4485,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 		}
 	}
 	if len(v.PriorityClassName) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "priorityClassName:"...)
 		r = s.strValue(string(v.PriorityClassName), ctx{ind: ind, mode: modeKey})
 		if s.prune("priorityClassName", r, top) {
@@ -3354,7 +4500,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 		}
 	}
 	if len(v.ReadinessGates) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "readinessGates:"...)
 		if v.ReadinessGates == nil {
 			r = resNull
@@ -3376,7 +4527,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 		}
 	}
 	if len(v.ResourceClaims) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "resourceClaims:"...)
 		if v.ResourceClaims == nil {
 			r = resNull
@@ -3398,7 +4554,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 		}
 	}
 	if v.Resources != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "resources:"...)
 		if v.Resources == nil {
 			r = resNull
@@ -3412,7 +4573,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 		}
 	}
 	if len(v.RestartPolicy) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "restartPolicy:"...)
 		r = s.strValue(string(v.RestartPolicy), ctx{ind: ind, mode: modeKey})
 		if s.prune("restartPolicy", r, top) {
@@ -3422,7 +4588,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 		}
 	}
 	if v.RuntimeClassName != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "runtimeClassName:"...)
 		if v.RuntimeClassName == nil {
 			r = resNull
@@ -3436,7 +4607,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 		}
 	}
 	if len(v.SchedulerName) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "schedulerName:"...)
 		r = s.strValue(string(v.SchedulerName), ctx{ind: ind, mode: modeKey})
 		if s.prune("schedulerName", r, top) {
@@ -3446,7 +4622,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 		}
 	}
 	if len(v.SchedulingGates) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "schedulingGates:"...)
 		if v.SchedulingGates == nil {
 			r = resNull
@@ -3468,7 +4649,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 		}
 	}
 	if v.SchedulingGroup != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "schedulingGroup:"...)
 		if v.SchedulingGroup == nil {
 			r = resNull
@@ -3482,7 +4668,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 		}
 	}
 	if v.SecurityContext != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "securityContext:"...)
 		if v.SecurityContext == nil {
 			r = resNull
@@ -3496,7 +4687,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 		}
 	}
 	if len(v.DeprecatedServiceAccount) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "serviceAccount:"...)
 		r = s.strValue(string(v.DeprecatedServiceAccount), ctx{ind: ind, mode: modeKey})
 		if s.prune("serviceAccount", r, top) {
@@ -3506,7 +4702,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 		}
 	}
 	if len(v.ServiceAccountName) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "serviceAccountName:"...)
 		r = s.strValue(string(v.ServiceAccountName), ctx{ind: ind, mode: modeKey})
 		if s.prune("serviceAccountName", r, top) {
@@ -3516,7 +4717,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 		}
 	}
 	if v.SetHostnameAsFQDN != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "setHostnameAsFQDN:"...)
 		if v.SetHostnameAsFQDN == nil {
 			r = resNull
@@ -3530,7 +4736,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 		}
 	}
 	if v.ShareProcessNamespace != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "shareProcessNamespace:"...)
 		if v.ShareProcessNamespace == nil {
 			r = resNull
@@ -3544,7 +4755,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 		}
 	}
 	if len(v.Subdomain) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "subdomain:"...)
 		r = s.strValue(string(v.Subdomain), ctx{ind: ind, mode: modeKey})
 		if s.prune("subdomain", r, top) {
@@ -3554,7 +4770,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 		}
 	}
 	if v.TerminationGracePeriodSeconds != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "terminationGracePeriodSeconds:"...)
 		if v.TerminationGracePeriodSeconds == nil {
 			r = resNull
@@ -3568,7 +4789,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 		}
 	}
 	if len(v.Tolerations) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "tolerations:"...)
 		if v.Tolerations == nil {
 			r = resNull
@@ -3590,7 +4816,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 		}
 	}
 	if len(v.TopologySpreadConstraints) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "topologySpreadConstraints:"...)
 		if v.TopologySpreadConstraints == nil {
 			r = resNull
@@ -3612,7 +4843,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 		}
 	}
 	if len(v.Volumes) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "volumes:"...)
 		if v.Volumes == nil {
 			r = resNull
@@ -3643,12 +4879,18 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 func encCorev1PodStatus(s *state, v *corev1.PodStatus, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.AllocatedResources) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "allocatedResources:"...)
 		r = encMap2(s, v.AllocatedResources, ctx{ind: ind, mode: modeKey})
 		if s.prune("allocatedResources", r, top) {
@@ -3658,7 +4900,12 @@ func encCorev1PodStatus(s *state, v *corev1.PodStatus, c ctx) result {
 		}
 	}
 	if len(v.Conditions) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "conditions:"...)
 		if v.Conditions == nil {
 			r = resNull
@@ -3680,7 +4927,12 @@ func encCorev1PodStatus(s *state, v *corev1.PodStatus, c ctx) result {
 		}
 	}
 	if len(v.ContainerStatuses) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "containerStatuses:"...)
 		if v.ContainerStatuses == nil {
 			r = resNull
@@ -3702,7 +4954,12 @@ func encCorev1PodStatus(s *state, v *corev1.PodStatus, c ctx) result {
 		}
 	}
 	if len(v.EphemeralContainerStatuses) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "ephemeralContainerStatuses:"...)
 		if v.EphemeralContainerStatuses == nil {
 			r = resNull
@@ -3724,7 +4981,12 @@ func encCorev1PodStatus(s *state, v *corev1.PodStatus, c ctx) result {
 		}
 	}
 	if v.ExtendedResourceClaimStatus != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "extendedResourceClaimStatus:"...)
 		if v.ExtendedResourceClaimStatus == nil {
 			r = resNull
@@ -3738,7 +5000,12 @@ func encCorev1PodStatus(s *state, v *corev1.PodStatus, c ctx) result {
 		}
 	}
 	if len(v.HostIP) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "hostIP:"...)
 		r = s.strValue(string(v.HostIP), ctx{ind: ind, mode: modeKey})
 		if s.prune("hostIP", r, top) {
@@ -3748,7 +5015,12 @@ func encCorev1PodStatus(s *state, v *corev1.PodStatus, c ctx) result {
 		}
 	}
 	if len(v.HostIPs) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "hostIPs:"...)
 		if v.HostIPs == nil {
 			r = resNull
@@ -3770,7 +5042,12 @@ func encCorev1PodStatus(s *state, v *corev1.PodStatus, c ctx) result {
 		}
 	}
 	if len(v.InitContainerStatuses) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "initContainerStatuses:"...)
 		if v.InitContainerStatuses == nil {
 			r = resNull
@@ -3792,7 +5069,12 @@ func encCorev1PodStatus(s *state, v *corev1.PodStatus, c ctx) result {
 		}
 	}
 	if len(v.Message) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "message:"...)
 		r = s.strValue(string(v.Message), ctx{ind: ind, mode: modeKey})
 		if s.prune("message", r, top) {
@@ -3802,7 +5084,12 @@ func encCorev1PodStatus(s *state, v *corev1.PodStatus, c ctx) result {
 		}
 	}
 	if len(v.NodeAllocatableResourceClaimStatuses) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "nodeAllocatableResourceClaimStatuses:"...)
 		if v.NodeAllocatableResourceClaimStatuses == nil {
 			r = resNull
@@ -3824,7 +5111,12 @@ func encCorev1PodStatus(s *state, v *corev1.PodStatus, c ctx) result {
 		}
 	}
 	if len(v.NominatedNodeName) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "nominatedNodeName:"...)
 		r = s.strValue(string(v.NominatedNodeName), ctx{ind: ind, mode: modeKey})
 		if s.prune("nominatedNodeName", r, top) {
@@ -3834,7 +5126,12 @@ func encCorev1PodStatus(s *state, v *corev1.PodStatus, c ctx) result {
 		}
 	}
 	if v.ObservedGeneration != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "observedGeneration:"...)
 		r = s.intValue(int64(v.ObservedGeneration), ctx{ind: ind, mode: modeKey})
 		if s.prune("observedGeneration", r, top) {
@@ -3844,7 +5141,12 @@ func encCorev1PodStatus(s *state, v *corev1.PodStatus, c ctx) result {
 		}
 	}
 	if len(v.Phase) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "phase:"...)
 		r = s.strValue(string(v.Phase), ctx{ind: ind, mode: modeKey})
 		if s.prune("phase", r, top) {
@@ -3854,7 +5156,12 @@ func encCorev1PodStatus(s *state, v *corev1.PodStatus, c ctx) result {
 		}
 	}
 	if len(v.PodIP) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "podIP:"...)
 		r = s.strValue(string(v.PodIP), ctx{ind: ind, mode: modeKey})
 		if s.prune("podIP", r, top) {
@@ -3864,7 +5171,12 @@ func encCorev1PodStatus(s *state, v *corev1.PodStatus, c ctx) result {
 		}
 	}
 	if len(v.PodIPs) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "podIPs:"...)
 		if v.PodIPs == nil {
 			r = resNull
@@ -3886,7 +5198,12 @@ func encCorev1PodStatus(s *state, v *corev1.PodStatus, c ctx) result {
 		}
 	}
 	if len(v.QOSClass) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "qosClass:"...)
 		r = s.strValue(string(v.QOSClass), ctx{ind: ind, mode: modeKey})
 		if s.prune("qosClass", r, top) {
@@ -3896,7 +5213,12 @@ func encCorev1PodStatus(s *state, v *corev1.PodStatus, c ctx) result {
 		}
 	}
 	if len(v.Reason) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "reason:"...)
 		r = s.strValue(string(v.Reason), ctx{ind: ind, mode: modeKey})
 		if s.prune("reason", r, top) {
@@ -3906,7 +5228,12 @@ func encCorev1PodStatus(s *state, v *corev1.PodStatus, c ctx) result {
 		}
 	}
 	if len(v.Resize) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "resize:"...)
 		r = s.strValue(string(v.Resize), ctx{ind: ind, mode: modeKey})
 		if s.prune("resize", r, top) {
@@ -3916,7 +5243,12 @@ func encCorev1PodStatus(s *state, v *corev1.PodStatus, c ctx) result {
 		}
 	}
 	if len(v.ResourceClaimStatuses) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "resourceClaimStatuses:"...)
 		if v.ResourceClaimStatuses == nil {
 			r = resNull
@@ -3938,7 +5270,12 @@ func encCorev1PodStatus(s *state, v *corev1.PodStatus, c ctx) result {
 		}
 	}
 	if v.Resources != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "resources:"...)
 		if v.Resources == nil {
 			r = resNull
@@ -3952,7 +5289,12 @@ func encCorev1PodStatus(s *state, v *corev1.PodStatus, c ctx) result {
 		}
 	}
 	if v.StartTime != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "startTime:"...)
 		if v.StartTime == nil {
 			r = resNull
@@ -3966,7 +5308,12 @@ func encCorev1PodStatus(s *state, v *corev1.PodStatus, c ctx) result {
 		}
 	}
 	if len(v.VolumeHealth) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "volumeHealth:"...)
 		if v.VolumeHealth == nil {
 			r = resNull
@@ -3997,12 +5344,18 @@ func encCorev1PodStatus(s *state, v *corev1.PodStatus, c ctx) result {
 func encAppsv1DeploymentSpec(s *state, v *appsv1.DeploymentSpec, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.MinReadySeconds != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "minReadySeconds:"...)
 		r = s.intValue(int64(v.MinReadySeconds), ctx{ind: ind, mode: modeKey})
 		if s.prune("minReadySeconds", r, top) {
@@ -4012,7 +5365,12 @@ func encAppsv1DeploymentSpec(s *state, v *appsv1.DeploymentSpec, c ctx) result {
 		}
 	}
 	if v.Paused {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "paused:"...)
 		r = s.boolValue(bool(v.Paused), ctx{ind: ind, mode: modeKey})
 		if s.prune("paused", r, top) {
@@ -4022,7 +5380,12 @@ func encAppsv1DeploymentSpec(s *state, v *appsv1.DeploymentSpec, c ctx) result {
 		}
 	}
 	if v.ProgressDeadlineSeconds != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "progressDeadlineSeconds:"...)
 		if v.ProgressDeadlineSeconds == nil {
 			r = resNull
@@ -4036,7 +5399,12 @@ func encAppsv1DeploymentSpec(s *state, v *appsv1.DeploymentSpec, c ctx) result {
 		}
 	}
 	if v.Replicas != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "replicas:"...)
 		if v.Replicas == nil {
 			r = resNull
@@ -4050,7 +5418,12 @@ func encAppsv1DeploymentSpec(s *state, v *appsv1.DeploymentSpec, c ctx) result {
 		}
 	}
 	if v.RevisionHistoryLimit != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "revisionHistoryLimit:"...)
 		if v.RevisionHistoryLimit == nil {
 			r = resNull
@@ -4063,7 +5436,12 @@ func encAppsv1DeploymentSpec(s *state, v *appsv1.DeploymentSpec, c ctx) result {
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "selector:"...)
 	if v.Selector == nil {
 		r = resNull
@@ -4075,7 +5453,12 @@ func encAppsv1DeploymentSpec(s *state, v *appsv1.DeploymentSpec, c ctx) result {
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "strategy:"...)
 	r = encAppsv1DeploymentStrategy(s, &v.Strategy, ctx{ind: ind, mode: modeKey})
 	if s.prune("strategy", r, top) {
@@ -4083,7 +5466,12 @@ func encAppsv1DeploymentSpec(s *state, v *appsv1.DeploymentSpec, c ctx) result {
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "template:"...)
 	r = encCorev1PodTemplateSpec(s, &v.Template, ctx{ind: ind, mode: modeKey})
 	if s.prune("template", r, top) {
@@ -4101,12 +5489,18 @@ func encAppsv1DeploymentSpec(s *state, v *appsv1.DeploymentSpec, c ctx) result {
 func encAppsv1DeploymentStatus(s *state, v *appsv1.DeploymentStatus, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.AvailableReplicas != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "availableReplicas:"...)
 		r = s.intValue(int64(v.AvailableReplicas), ctx{ind: ind, mode: modeKey})
 		if s.prune("availableReplicas", r, top) {
@@ -4116,7 +5510,12 @@ func encAppsv1DeploymentStatus(s *state, v *appsv1.DeploymentStatus, c ctx) resu
 		}
 	}
 	if v.CollisionCount != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "collisionCount:"...)
 		if v.CollisionCount == nil {
 			r = resNull
@@ -4130,7 +5529,12 @@ func encAppsv1DeploymentStatus(s *state, v *appsv1.DeploymentStatus, c ctx) resu
 		}
 	}
 	if len(v.Conditions) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "conditions:"...)
 		if v.Conditions == nil {
 			r = resNull
@@ -4152,7 +5556,12 @@ func encAppsv1DeploymentStatus(s *state, v *appsv1.DeploymentStatus, c ctx) resu
 		}
 	}
 	if v.ObservedGeneration != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "observedGeneration:"...)
 		r = s.intValue(int64(v.ObservedGeneration), ctx{ind: ind, mode: modeKey})
 		if s.prune("observedGeneration", r, top) {
@@ -4162,7 +5571,12 @@ func encAppsv1DeploymentStatus(s *state, v *appsv1.DeploymentStatus, c ctx) resu
 		}
 	}
 	if v.ReadyReplicas != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "readyReplicas:"...)
 		r = s.intValue(int64(v.ReadyReplicas), ctx{ind: ind, mode: modeKey})
 		if s.prune("readyReplicas", r, top) {
@@ -4172,7 +5586,12 @@ func encAppsv1DeploymentStatus(s *state, v *appsv1.DeploymentStatus, c ctx) resu
 		}
 	}
 	if v.Replicas != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "replicas:"...)
 		r = s.intValue(int64(v.Replicas), ctx{ind: ind, mode: modeKey})
 		if s.prune("replicas", r, top) {
@@ -4182,7 +5601,12 @@ func encAppsv1DeploymentStatus(s *state, v *appsv1.DeploymentStatus, c ctx) resu
 		}
 	}
 	if v.TerminatingReplicas != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "terminatingReplicas:"...)
 		if v.TerminatingReplicas == nil {
 			r = resNull
@@ -4196,7 +5620,12 @@ func encAppsv1DeploymentStatus(s *state, v *appsv1.DeploymentStatus, c ctx) resu
 		}
 	}
 	if v.UnavailableReplicas != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "unavailableReplicas:"...)
 		r = s.intValue(int64(v.UnavailableReplicas), ctx{ind: ind, mode: modeKey})
 		if s.prune("unavailableReplicas", r, top) {
@@ -4206,7 +5635,12 @@ func encAppsv1DeploymentStatus(s *state, v *appsv1.DeploymentStatus, c ctx) resu
 		}
 	}
 	if v.UpdatedReplicas != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "updatedReplicas:"...)
 		r = s.intValue(int64(v.UpdatedReplicas), ctx{ind: ind, mode: modeKey})
 		if s.prune("updatedReplicas", r, top) {
@@ -4225,12 +5659,18 @@ func encAppsv1DeploymentStatus(s *state, v *appsv1.DeploymentStatus, c ctx) resu
 func encAppsv1StatefulSetSpec(s *state, v *appsv1.StatefulSetSpec, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.MinReadySeconds != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "minReadySeconds:"...)
 		r = s.intValue(int64(v.MinReadySeconds), ctx{ind: ind, mode: modeKey})
 		if s.prune("minReadySeconds", r, top) {
@@ -4240,7 +5680,12 @@ func encAppsv1StatefulSetSpec(s *state, v *appsv1.StatefulSetSpec, c ctx) result
 		}
 	}
 	if v.Ordinals != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "ordinals:"...)
 		if v.Ordinals == nil {
 			r = resNull
@@ -4254,7 +5699,12 @@ func encAppsv1StatefulSetSpec(s *state, v *appsv1.StatefulSetSpec, c ctx) result
 		}
 	}
 	if v.PersistentVolumeClaimRetentionPolicy != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "persistentVolumeClaimRetentionPolicy:"...)
 		if v.PersistentVolumeClaimRetentionPolicy == nil {
 			r = resNull
@@ -4268,7 +5718,12 @@ func encAppsv1StatefulSetSpec(s *state, v *appsv1.StatefulSetSpec, c ctx) result
 		}
 	}
 	if len(v.PodManagementPolicy) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "podManagementPolicy:"...)
 		r = s.strValue(string(v.PodManagementPolicy), ctx{ind: ind, mode: modeKey})
 		if s.prune("podManagementPolicy", r, top) {
@@ -4278,7 +5733,12 @@ func encAppsv1StatefulSetSpec(s *state, v *appsv1.StatefulSetSpec, c ctx) result
 		}
 	}
 	if v.Replicas != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "replicas:"...)
 		if v.Replicas == nil {
 			r = resNull
@@ -4292,7 +5752,12 @@ func encAppsv1StatefulSetSpec(s *state, v *appsv1.StatefulSetSpec, c ctx) result
 		}
 	}
 	if v.RevisionHistoryLimit != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "revisionHistoryLimit:"...)
 		if v.RevisionHistoryLimit == nil {
 			r = resNull
@@ -4305,7 +5770,12 @@ func encAppsv1StatefulSetSpec(s *state, v *appsv1.StatefulSetSpec, c ctx) result
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "selector:"...)
 	if v.Selector == nil {
 		r = resNull
@@ -4317,7 +5787,12 @@ func encAppsv1StatefulSetSpec(s *state, v *appsv1.StatefulSetSpec, c ctx) result
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "serviceName:"...)
 	r = s.strValue(string(v.ServiceName), ctx{ind: ind, mode: modeKey})
 	if s.prune("serviceName", r, top) {
@@ -4325,7 +5800,12 @@ func encAppsv1StatefulSetSpec(s *state, v *appsv1.StatefulSetSpec, c ctx) result
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "template:"...)
 	r = encCorev1PodTemplateSpec(s, &v.Template, ctx{ind: ind, mode: modeKey})
 	if s.prune("template", r, top) {
@@ -4333,7 +5813,12 @@ func encAppsv1StatefulSetSpec(s *state, v *appsv1.StatefulSetSpec, c ctx) result
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "updateStrategy:"...)
 	r = encAppsv1StatefulSetUpdateStrategy(s, &v.UpdateStrategy, ctx{ind: ind, mode: modeKey})
 	if s.prune("updateStrategy", r, top) {
@@ -4342,7 +5827,12 @@ func encAppsv1StatefulSetSpec(s *state, v *appsv1.StatefulSetSpec, c ctx) result
 		first = false
 	}
 	if len(v.VolumeClaimTemplates) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "volumeClaimTemplates:"...)
 		if v.VolumeClaimTemplates == nil {
 			r = resNull
@@ -4373,11 +5863,17 @@ func encAppsv1StatefulSetSpec(s *state, v *appsv1.StatefulSetSpec, c ctx) result
 func encAppsv1StatefulSetStatus(s *state, v *appsv1.StatefulSetStatus, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "availableReplicas:"...)
 	r = s.intValue(int64(v.AvailableReplicas), ctx{ind: ind, mode: modeKey})
 	if s.prune("availableReplicas", r, top) {
@@ -4386,7 +5882,12 @@ func encAppsv1StatefulSetStatus(s *state, v *appsv1.StatefulSetStatus, c ctx) re
 		first = false
 	}
 	if v.CollisionCount != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "collisionCount:"...)
 		if v.CollisionCount == nil {
 			r = resNull
@@ -4400,7 +5901,12 @@ func encAppsv1StatefulSetStatus(s *state, v *appsv1.StatefulSetStatus, c ctx) re
 		}
 	}
 	if len(v.Conditions) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "conditions:"...)
 		if v.Conditions == nil {
 			r = resNull
@@ -4422,7 +5928,12 @@ func encAppsv1StatefulSetStatus(s *state, v *appsv1.StatefulSetStatus, c ctx) re
 		}
 	}
 	if v.CurrentReplicas != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "currentReplicas:"...)
 		r = s.intValue(int64(v.CurrentReplicas), ctx{ind: ind, mode: modeKey})
 		if s.prune("currentReplicas", r, top) {
@@ -4432,7 +5943,12 @@ func encAppsv1StatefulSetStatus(s *state, v *appsv1.StatefulSetStatus, c ctx) re
 		}
 	}
 	if len(v.CurrentRevision) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "currentRevision:"...)
 		r = s.strValue(string(v.CurrentRevision), ctx{ind: ind, mode: modeKey})
 		if s.prune("currentRevision", r, top) {
@@ -4442,7 +5958,12 @@ func encAppsv1StatefulSetStatus(s *state, v *appsv1.StatefulSetStatus, c ctx) re
 		}
 	}
 	if v.ObservedGeneration != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "observedGeneration:"...)
 		r = s.intValue(int64(v.ObservedGeneration), ctx{ind: ind, mode: modeKey})
 		if s.prune("observedGeneration", r, top) {
@@ -4452,7 +5973,12 @@ func encAppsv1StatefulSetStatus(s *state, v *appsv1.StatefulSetStatus, c ctx) re
 		}
 	}
 	if v.ReadyReplicas != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "readyReplicas:"...)
 		r = s.intValue(int64(v.ReadyReplicas), ctx{ind: ind, mode: modeKey})
 		if s.prune("readyReplicas", r, top) {
@@ -4461,7 +5987,12 @@ func encAppsv1StatefulSetStatus(s *state, v *appsv1.StatefulSetStatus, c ctx) re
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "replicas:"...)
 	r = s.intValue(int64(v.Replicas), ctx{ind: ind, mode: modeKey})
 	if s.prune("replicas", r, top) {
@@ -4470,7 +6001,12 @@ func encAppsv1StatefulSetStatus(s *state, v *appsv1.StatefulSetStatus, c ctx) re
 		first = false
 	}
 	if len(v.UpdateRevision) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "updateRevision:"...)
 		r = s.strValue(string(v.UpdateRevision), ctx{ind: ind, mode: modeKey})
 		if s.prune("updateRevision", r, top) {
@@ -4480,7 +6016,12 @@ func encAppsv1StatefulSetStatus(s *state, v *appsv1.StatefulSetStatus, c ctx) re
 		}
 	}
 	if v.UpdatedReplicas != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "updatedReplicas:"...)
 		r = s.intValue(int64(v.UpdatedReplicas), ctx{ind: ind, mode: modeKey})
 		if s.prune("updatedReplicas", r, top) {
@@ -4499,12 +6040,18 @@ func encAppsv1StatefulSetStatus(s *state, v *appsv1.StatefulSetStatus, c ctx) re
 func encAppsv1DaemonSetSpec(s *state, v *appsv1.DaemonSetSpec, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.MinReadySeconds != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "minReadySeconds:"...)
 		r = s.intValue(int64(v.MinReadySeconds), ctx{ind: ind, mode: modeKey})
 		if s.prune("minReadySeconds", r, top) {
@@ -4514,7 +6061,12 @@ func encAppsv1DaemonSetSpec(s *state, v *appsv1.DaemonSetSpec, c ctx) result {
 		}
 	}
 	if v.RevisionHistoryLimit != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "revisionHistoryLimit:"...)
 		if v.RevisionHistoryLimit == nil {
 			r = resNull
@@ -4527,7 +6079,12 @@ func encAppsv1DaemonSetSpec(s *state, v *appsv1.DaemonSetSpec, c ctx) result {
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "selector:"...)
 	if v.Selector == nil {
 		r = resNull
@@ -4539,7 +6096,12 @@ func encAppsv1DaemonSetSpec(s *state, v *appsv1.DaemonSetSpec, c ctx) result {
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "template:"...)
 	r = encCorev1PodTemplateSpec(s, &v.Template, ctx{ind: ind, mode: modeKey})
 	if s.prune("template", r, top) {
@@ -4547,7 +6109,12 @@ func encAppsv1DaemonSetSpec(s *state, v *appsv1.DaemonSetSpec, c ctx) result {
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "updateStrategy:"...)
 	r = encAppsv1DaemonSetUpdateStrategy(s, &v.UpdateStrategy, ctx{ind: ind, mode: modeKey})
 	if s.prune("updateStrategy", r, top) {
@@ -4565,12 +6132,18 @@ func encAppsv1DaemonSetSpec(s *state, v *appsv1.DaemonSetSpec, c ctx) result {
 func encAppsv1DaemonSetStatus(s *state, v *appsv1.DaemonSetStatus, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.CollisionCount != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "collisionCount:"...)
 		if v.CollisionCount == nil {
 			r = resNull
@@ -4584,7 +6157,12 @@ func encAppsv1DaemonSetStatus(s *state, v *appsv1.DaemonSetStatus, c ctx) result
 		}
 	}
 	if len(v.Conditions) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "conditions:"...)
 		if v.Conditions == nil {
 			r = resNull
@@ -4605,7 +6183,12 @@ func encAppsv1DaemonSetStatus(s *state, v *appsv1.DaemonSetStatus, c ctx) result
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "currentNumberScheduled:"...)
 	r = s.intValue(int64(v.CurrentNumberScheduled), ctx{ind: ind, mode: modeKey})
 	if s.prune("currentNumberScheduled", r, top) {
@@ -4613,7 +6196,12 @@ func encAppsv1DaemonSetStatus(s *state, v *appsv1.DaemonSetStatus, c ctx) result
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "desiredNumberScheduled:"...)
 	r = s.intValue(int64(v.DesiredNumberScheduled), ctx{ind: ind, mode: modeKey})
 	if s.prune("desiredNumberScheduled", r, top) {
@@ -4622,7 +6210,12 @@ func encAppsv1DaemonSetStatus(s *state, v *appsv1.DaemonSetStatus, c ctx) result
 		first = false
 	}
 	if v.NumberAvailable != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "numberAvailable:"...)
 		r = s.intValue(int64(v.NumberAvailable), ctx{ind: ind, mode: modeKey})
 		if s.prune("numberAvailable", r, top) {
@@ -4631,7 +6224,12 @@ func encAppsv1DaemonSetStatus(s *state, v *appsv1.DaemonSetStatus, c ctx) result
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "numberMisscheduled:"...)
 	r = s.intValue(int64(v.NumberMisscheduled), ctx{ind: ind, mode: modeKey})
 	if s.prune("numberMisscheduled", r, top) {
@@ -4639,7 +6237,12 @@ func encAppsv1DaemonSetStatus(s *state, v *appsv1.DaemonSetStatus, c ctx) result
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "numberReady:"...)
 	r = s.intValue(int64(v.NumberReady), ctx{ind: ind, mode: modeKey})
 	if s.prune("numberReady", r, top) {
@@ -4648,7 +6251,12 @@ func encAppsv1DaemonSetStatus(s *state, v *appsv1.DaemonSetStatus, c ctx) result
 		first = false
 	}
 	if v.NumberUnavailable != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "numberUnavailable:"...)
 		r = s.intValue(int64(v.NumberUnavailable), ctx{ind: ind, mode: modeKey})
 		if s.prune("numberUnavailable", r, top) {
@@ -4658,7 +6266,12 @@ func encAppsv1DaemonSetStatus(s *state, v *appsv1.DaemonSetStatus, c ctx) result
 		}
 	}
 	if v.ObservedGeneration != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "observedGeneration:"...)
 		r = s.intValue(int64(v.ObservedGeneration), ctx{ind: ind, mode: modeKey})
 		if s.prune("observedGeneration", r, top) {
@@ -4668,7 +6281,12 @@ func encAppsv1DaemonSetStatus(s *state, v *appsv1.DaemonSetStatus, c ctx) result
 		}
 	}
 	if v.UpdatedNumberScheduled != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "updatedNumberScheduled:"...)
 		r = s.intValue(int64(v.UpdatedNumberScheduled), ctx{ind: ind, mode: modeKey})
 		if s.prune("updatedNumberScheduled", r, top) {
@@ -4687,12 +6305,18 @@ func encAppsv1DaemonSetStatus(s *state, v *appsv1.DaemonSetStatus, c ctx) result
 func encBatchv1JobSpec(s *state, v *batchv1.JobSpec, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.ActiveDeadlineSeconds != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "activeDeadlineSeconds:"...)
 		if v.ActiveDeadlineSeconds == nil {
 			r = resNull
@@ -4706,7 +6330,12 @@ func encBatchv1JobSpec(s *state, v *batchv1.JobSpec, c ctx) result {
 		}
 	}
 	if v.BackoffLimit != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "backoffLimit:"...)
 		if v.BackoffLimit == nil {
 			r = resNull
@@ -4720,7 +6349,12 @@ func encBatchv1JobSpec(s *state, v *batchv1.JobSpec, c ctx) result {
 		}
 	}
 	if v.BackoffLimitPerIndex != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "backoffLimitPerIndex:"...)
 		if v.BackoffLimitPerIndex == nil {
 			r = resNull
@@ -4734,7 +6368,12 @@ func encBatchv1JobSpec(s *state, v *batchv1.JobSpec, c ctx) result {
 		}
 	}
 	if v.CompletionMode != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "completionMode:"...)
 		if v.CompletionMode == nil {
 			r = resNull
@@ -4748,7 +6387,12 @@ func encBatchv1JobSpec(s *state, v *batchv1.JobSpec, c ctx) result {
 		}
 	}
 	if v.Completions != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "completions:"...)
 		if v.Completions == nil {
 			r = resNull
@@ -4762,7 +6406,12 @@ func encBatchv1JobSpec(s *state, v *batchv1.JobSpec, c ctx) result {
 		}
 	}
 	if v.ManagedBy != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "managedBy:"...)
 		if v.ManagedBy == nil {
 			r = resNull
@@ -4776,7 +6425,12 @@ func encBatchv1JobSpec(s *state, v *batchv1.JobSpec, c ctx) result {
 		}
 	}
 	if v.ManualSelector != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "manualSelector:"...)
 		if v.ManualSelector == nil {
 			r = resNull
@@ -4790,7 +6444,12 @@ func encBatchv1JobSpec(s *state, v *batchv1.JobSpec, c ctx) result {
 		}
 	}
 	if v.MaxFailedIndexes != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "maxFailedIndexes:"...)
 		if v.MaxFailedIndexes == nil {
 			r = resNull
@@ -4804,7 +6463,12 @@ func encBatchv1JobSpec(s *state, v *batchv1.JobSpec, c ctx) result {
 		}
 	}
 	if v.Parallelism != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "parallelism:"...)
 		if v.Parallelism == nil {
 			r = resNull
@@ -4818,7 +6482,12 @@ func encBatchv1JobSpec(s *state, v *batchv1.JobSpec, c ctx) result {
 		}
 	}
 	if v.PodFailurePolicy != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "podFailurePolicy:"...)
 		if v.PodFailurePolicy == nil {
 			r = resNull
@@ -4832,7 +6501,12 @@ func encBatchv1JobSpec(s *state, v *batchv1.JobSpec, c ctx) result {
 		}
 	}
 	if v.PodReplacementPolicy != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "podReplacementPolicy:"...)
 		if v.PodReplacementPolicy == nil {
 			r = resNull
@@ -4846,7 +6520,12 @@ func encBatchv1JobSpec(s *state, v *batchv1.JobSpec, c ctx) result {
 		}
 	}
 	if v.Scheduling != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "scheduling:"...)
 		if v.Scheduling == nil {
 			r = resNull
@@ -4860,7 +6539,12 @@ func encBatchv1JobSpec(s *state, v *batchv1.JobSpec, c ctx) result {
 		}
 	}
 	if v.Selector != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "selector:"...)
 		if v.Selector == nil {
 			r = resNull
@@ -4874,7 +6558,12 @@ func encBatchv1JobSpec(s *state, v *batchv1.JobSpec, c ctx) result {
 		}
 	}
 	if v.SuccessPolicy != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "successPolicy:"...)
 		if v.SuccessPolicy == nil {
 			r = resNull
@@ -4888,7 +6577,12 @@ func encBatchv1JobSpec(s *state, v *batchv1.JobSpec, c ctx) result {
 		}
 	}
 	if v.Suspend != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "suspend:"...)
 		if v.Suspend == nil {
 			r = resNull
@@ -4901,7 +6595,12 @@ func encBatchv1JobSpec(s *state, v *batchv1.JobSpec, c ctx) result {
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "template:"...)
 	r = encCorev1PodTemplateSpec(s, &v.Template, ctx{ind: ind, mode: modeKey})
 	if s.prune("template", r, top) {
@@ -4910,7 +6609,12 @@ func encBatchv1JobSpec(s *state, v *batchv1.JobSpec, c ctx) result {
 		first = false
 	}
 	if v.TTLSecondsAfterFinished != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "ttlSecondsAfterFinished:"...)
 		if v.TTLSecondsAfterFinished == nil {
 			r = resNull
@@ -4933,12 +6637,18 @@ func encBatchv1JobSpec(s *state, v *batchv1.JobSpec, c ctx) result {
 func encBatchv1JobStatus(s *state, v *batchv1.JobStatus, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.Active != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "active:"...)
 		r = s.intValue(int64(v.Active), ctx{ind: ind, mode: modeKey})
 		if s.prune("active", r, top) {
@@ -4948,7 +6658,12 @@ func encBatchv1JobStatus(s *state, v *batchv1.JobStatus, c ctx) result {
 		}
 	}
 	if len(v.CompletedIndexes) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "completedIndexes:"...)
 		r = s.strValue(string(v.CompletedIndexes), ctx{ind: ind, mode: modeKey})
 		if s.prune("completedIndexes", r, top) {
@@ -4958,7 +6673,12 @@ func encBatchv1JobStatus(s *state, v *batchv1.JobStatus, c ctx) result {
 		}
 	}
 	if v.CompletionTime != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "completionTime:"...)
 		if v.CompletionTime == nil {
 			r = resNull
@@ -4972,7 +6692,12 @@ func encBatchv1JobStatus(s *state, v *batchv1.JobStatus, c ctx) result {
 		}
 	}
 	if len(v.Conditions) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "conditions:"...)
 		if v.Conditions == nil {
 			r = resNull
@@ -4994,7 +6719,12 @@ func encBatchv1JobStatus(s *state, v *batchv1.JobStatus, c ctx) result {
 		}
 	}
 	if v.Failed != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "failed:"...)
 		r = s.intValue(int64(v.Failed), ctx{ind: ind, mode: modeKey})
 		if s.prune("failed", r, top) {
@@ -5004,7 +6734,12 @@ func encBatchv1JobStatus(s *state, v *batchv1.JobStatus, c ctx) result {
 		}
 	}
 	if v.FailedIndexes != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "failedIndexes:"...)
 		if v.FailedIndexes == nil {
 			r = resNull
@@ -5018,7 +6753,12 @@ func encBatchv1JobStatus(s *state, v *batchv1.JobStatus, c ctx) result {
 		}
 	}
 	if v.Ready != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "ready:"...)
 		if v.Ready == nil {
 			r = resNull
@@ -5032,7 +6772,12 @@ func encBatchv1JobStatus(s *state, v *batchv1.JobStatus, c ctx) result {
 		}
 	}
 	if v.StartTime != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "startTime:"...)
 		if v.StartTime == nil {
 			r = resNull
@@ -5046,7 +6791,12 @@ func encBatchv1JobStatus(s *state, v *batchv1.JobStatus, c ctx) result {
 		}
 	}
 	if v.Succeeded != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "succeeded:"...)
 		r = s.intValue(int64(v.Succeeded), ctx{ind: ind, mode: modeKey})
 		if s.prune("succeeded", r, top) {
@@ -5056,7 +6806,12 @@ func encBatchv1JobStatus(s *state, v *batchv1.JobStatus, c ctx) result {
 		}
 	}
 	if v.Terminating != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "terminating:"...)
 		if v.Terminating == nil {
 			r = resNull
@@ -5070,7 +6825,12 @@ func encBatchv1JobStatus(s *state, v *batchv1.JobStatus, c ctx) result {
 		}
 	}
 	if v.UncountedTerminatedPods != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "uncountedTerminatedPods:"...)
 		if v.UncountedTerminatedPods == nil {
 			r = resNull
@@ -5093,12 +6853,18 @@ func encBatchv1JobStatus(s *state, v *batchv1.JobStatus, c ctx) result {
 func encBatchv1CronJobSpec(s *state, v *batchv1.CronJobSpec, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.ConcurrencyPolicy) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "concurrencyPolicy:"...)
 		r = s.strValue(string(v.ConcurrencyPolicy), ctx{ind: ind, mode: modeKey})
 		if s.prune("concurrencyPolicy", r, top) {
@@ -5108,7 +6874,12 @@ func encBatchv1CronJobSpec(s *state, v *batchv1.CronJobSpec, c ctx) result {
 		}
 	}
 	if v.FailedJobsHistoryLimit != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "failedJobsHistoryLimit:"...)
 		if v.FailedJobsHistoryLimit == nil {
 			r = resNull
@@ -5121,7 +6892,12 @@ func encBatchv1CronJobSpec(s *state, v *batchv1.CronJobSpec, c ctx) result {
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "jobTemplate:"...)
 	r = encBatchv1JobTemplateSpec(s, &v.JobTemplate, ctx{ind: ind, mode: modeKey})
 	if s.prune("jobTemplate", r, top) {
@@ -5129,7 +6905,12 @@ func encBatchv1CronJobSpec(s *state, v *batchv1.CronJobSpec, c ctx) result {
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "schedule:"...)
 	r = s.strValue(string(v.Schedule), ctx{ind: ind, mode: modeKey})
 	if s.prune("schedule", r, top) {
@@ -5138,7 +6919,12 @@ func encBatchv1CronJobSpec(s *state, v *batchv1.CronJobSpec, c ctx) result {
 		first = false
 	}
 	if v.StartingDeadlineSeconds != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "startingDeadlineSeconds:"...)
 		if v.StartingDeadlineSeconds == nil {
 			r = resNull
@@ -5152,7 +6938,12 @@ func encBatchv1CronJobSpec(s *state, v *batchv1.CronJobSpec, c ctx) result {
 		}
 	}
 	if v.SuccessfulJobsHistoryLimit != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "successfulJobsHistoryLimit:"...)
 		if v.SuccessfulJobsHistoryLimit == nil {
 			r = resNull
@@ -5166,7 +6957,12 @@ func encBatchv1CronJobSpec(s *state, v *batchv1.CronJobSpec, c ctx) result {
 		}
 	}
 	if v.Suspend != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "suspend:"...)
 		if v.Suspend == nil {
 			r = resNull
@@ -5180,7 +6976,12 @@ func encBatchv1CronJobSpec(s *state, v *batchv1.CronJobSpec, c ctx) result {
 		}
 	}
 	if v.TimeZone != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "timeZone:"...)
 		if v.TimeZone == nil {
 			r = resNull
@@ -5203,12 +7004,18 @@ func encBatchv1CronJobSpec(s *state, v *batchv1.CronJobSpec, c ctx) result {
 func encBatchv1CronJobStatus(s *state, v *batchv1.CronJobStatus, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.Active) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "active:"...)
 		if v.Active == nil {
 			r = resNull
@@ -5230,7 +7037,12 @@ func encBatchv1CronJobStatus(s *state, v *batchv1.CronJobStatus, c ctx) result {
 		}
 	}
 	if v.LastScheduleTime != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "lastScheduleTime:"...)
 		if v.LastScheduleTime == nil {
 			r = resNull
@@ -5244,7 +7056,12 @@ func encBatchv1CronJobStatus(s *state, v *batchv1.CronJobStatus, c ctx) result {
 		}
 	}
 	if v.LastSuccessfulTime != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "lastSuccessfulTime:"...)
 		if v.LastSuccessfulTime == nil {
 			r = resNull
@@ -5267,12 +7084,18 @@ func encBatchv1CronJobStatus(s *state, v *batchv1.CronJobStatus, c ctx) result {
 func encPolicyv1PodDisruptionBudgetSpec(s *state, v *policyv1.PodDisruptionBudgetSpec, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.MaxUnavailable != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "maxUnavailable:"...)
 		if v.MaxUnavailable == nil {
 			r = resNull
@@ -5286,7 +7109,12 @@ func encPolicyv1PodDisruptionBudgetSpec(s *state, v *policyv1.PodDisruptionBudge
 		}
 	}
 	if v.MinAvailable != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "minAvailable:"...)
 		if v.MinAvailable == nil {
 			r = resNull
@@ -5300,7 +7128,12 @@ func encPolicyv1PodDisruptionBudgetSpec(s *state, v *policyv1.PodDisruptionBudge
 		}
 	}
 	if v.Selector != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "selector:"...)
 		if v.Selector == nil {
 			r = resNull
@@ -5314,7 +7147,12 @@ func encPolicyv1PodDisruptionBudgetSpec(s *state, v *policyv1.PodDisruptionBudge
 		}
 	}
 	if v.UnhealthyPodEvictionPolicy != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "unhealthyPodEvictionPolicy:"...)
 		if v.UnhealthyPodEvictionPolicy == nil {
 			r = resNull
@@ -5337,12 +7175,18 @@ func encPolicyv1PodDisruptionBudgetSpec(s *state, v *policyv1.PodDisruptionBudge
 func encPolicyv1PodDisruptionBudgetStatus(s *state, v *policyv1.PodDisruptionBudgetStatus, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.Conditions) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "conditions:"...)
 		if v.Conditions == nil {
 			r = resNull
@@ -5363,7 +7207,12 @@ func encPolicyv1PodDisruptionBudgetStatus(s *state, v *policyv1.PodDisruptionBud
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "currentHealthy:"...)
 	r = s.intValue(int64(v.CurrentHealthy), ctx{ind: ind, mode: modeKey})
 	if s.prune("currentHealthy", r, top) {
@@ -5371,7 +7220,12 @@ func encPolicyv1PodDisruptionBudgetStatus(s *state, v *policyv1.PodDisruptionBud
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "desiredHealthy:"...)
 	r = s.intValue(int64(v.DesiredHealthy), ctx{ind: ind, mode: modeKey})
 	if s.prune("desiredHealthy", r, top) {
@@ -5380,7 +7234,12 @@ func encPolicyv1PodDisruptionBudgetStatus(s *state, v *policyv1.PodDisruptionBud
 		first = false
 	}
 	if len(v.DisruptedPods) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "disruptedPods:"...)
 		r = encMap4(s, v.DisruptedPods, ctx{ind: ind, mode: modeKey})
 		if s.prune("disruptedPods", r, top) {
@@ -5389,7 +7248,12 @@ func encPolicyv1PodDisruptionBudgetStatus(s *state, v *policyv1.PodDisruptionBud
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "disruptionsAllowed:"...)
 	r = s.intValue(int64(v.DisruptionsAllowed), ctx{ind: ind, mode: modeKey})
 	if s.prune("disruptionsAllowed", r, top) {
@@ -5397,7 +7261,12 @@ func encPolicyv1PodDisruptionBudgetStatus(s *state, v *policyv1.PodDisruptionBud
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "expectedPods:"...)
 	r = s.intValue(int64(v.ExpectedPods), ctx{ind: ind, mode: modeKey})
 	if s.prune("expectedPods", r, top) {
@@ -5406,7 +7275,12 @@ func encPolicyv1PodDisruptionBudgetStatus(s *state, v *policyv1.PodDisruptionBud
 		first = false
 	}
 	if v.ObservedGeneration != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "observedGeneration:"...)
 		r = s.intValue(int64(v.ObservedGeneration), ctx{ind: ind, mode: modeKey})
 		if s.prune("observedGeneration", r, top) {
@@ -5425,12 +7299,18 @@ func encPolicyv1PodDisruptionBudgetStatus(s *state, v *policyv1.PodDisruptionBud
 func encNetworkingv1NetworkPolicySpec(s *state, v *networkingv1.NetworkPolicySpec, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.Egress) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "egress:"...)
 		if v.Egress == nil {
 			r = resNull
@@ -5452,7 +7332,12 @@ func encNetworkingv1NetworkPolicySpec(s *state, v *networkingv1.NetworkPolicySpe
 		}
 	}
 	if len(v.Ingress) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "ingress:"...)
 		if v.Ingress == nil {
 			r = resNull
@@ -5473,7 +7358,12 @@ func encNetworkingv1NetworkPolicySpec(s *state, v *networkingv1.NetworkPolicySpe
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "podSelector:"...)
 	r = encMetav1LabelSelector(s, &v.PodSelector, ctx{ind: ind, mode: modeKey})
 	if s.prune("podSelector", r, top) {
@@ -5482,7 +7372,12 @@ func encNetworkingv1NetworkPolicySpec(s *state, v *networkingv1.NetworkPolicySpe
 		first = false
 	}
 	if len(v.PolicyTypes) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "policyTypes:"...)
 		if v.PolicyTypes == nil {
 			r = resNull
@@ -5513,12 +7408,18 @@ func encNetworkingv1NetworkPolicySpec(s *state, v *networkingv1.NetworkPolicySpe
 func encRbacv1PolicyRule(s *state, v *rbacv1.PolicyRule, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.APIGroups) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "apiGroups:"...)
 		if v.APIGroups == nil {
 			r = resNull
@@ -5540,7 +7441,12 @@ func encRbacv1PolicyRule(s *state, v *rbacv1.PolicyRule, c ctx) result {
 		}
 	}
 	if len(v.NonResourceURLs) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "nonResourceURLs:"...)
 		if v.NonResourceURLs == nil {
 			r = resNull
@@ -5562,7 +7468,12 @@ func encRbacv1PolicyRule(s *state, v *rbacv1.PolicyRule, c ctx) result {
 		}
 	}
 	if len(v.ResourceNames) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "resourceNames:"...)
 		if v.ResourceNames == nil {
 			r = resNull
@@ -5584,7 +7495,12 @@ func encRbacv1PolicyRule(s *state, v *rbacv1.PolicyRule, c ctx) result {
 		}
 	}
 	if len(v.Resources) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "resources:"...)
 		if v.Resources == nil {
 			r = resNull
@@ -5605,7 +7521,12 @@ func encRbacv1PolicyRule(s *state, v *rbacv1.PolicyRule, c ctx) result {
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "verbs:"...)
 	if v.Verbs == nil {
 		r = resNull
@@ -5635,11 +7556,17 @@ func encRbacv1PolicyRule(s *state, v *rbacv1.PolicyRule, c ctx) result {
 func encRbacv1RoleRef(s *state, v *rbacv1.RoleRef, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "apiGroup:"...)
 	r = s.strValue(string(v.APIGroup), ctx{ind: ind, mode: modeKey})
 	if s.prune("apiGroup", r, top) {
@@ -5647,7 +7574,12 @@ func encRbacv1RoleRef(s *state, v *rbacv1.RoleRef, c ctx) result {
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "kind:"...)
 	r = s.strValue(string(v.Kind), ctx{ind: ind, mode: modeKey})
 	if s.prune("kind", r, top) {
@@ -5655,7 +7587,12 @@ func encRbacv1RoleRef(s *state, v *rbacv1.RoleRef, c ctx) result {
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "name:"...)
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
 	if s.prune("name", r, top) {
@@ -5673,12 +7610,18 @@ func encRbacv1RoleRef(s *state, v *rbacv1.RoleRef, c ctx) result {
 func encRbacv1Subject(s *state, v *rbacv1.Subject, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.APIGroup) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "apiGroup:"...)
 		r = s.strValue(string(v.APIGroup), ctx{ind: ind, mode: modeKey})
 		if s.prune("apiGroup", r, top) {
@@ -5687,7 +7630,12 @@ func encRbacv1Subject(s *state, v *rbacv1.Subject, c ctx) result {
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "kind:"...)
 	r = s.strValue(string(v.Kind), ctx{ind: ind, mode: modeKey})
 	if s.prune("kind", r, top) {
@@ -5695,7 +7643,12 @@ func encRbacv1Subject(s *state, v *rbacv1.Subject, c ctx) result {
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "name:"...)
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
 	if s.prune("name", r, top) {
@@ -5704,7 +7657,12 @@ func encRbacv1Subject(s *state, v *rbacv1.Subject, c ctx) result {
 		first = false
 	}
 	if len(v.Namespace) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "namespace:"...)
 		r = s.strValue(string(v.Namespace), ctx{ind: ind, mode: modeKey})
 		if s.prune("namespace", r, top) {
@@ -5723,12 +7681,18 @@ func encRbacv1Subject(s *state, v *rbacv1.Subject, c ctx) result {
 func encRbacv1AggregationRule(s *state, v *rbacv1.AggregationRule, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.ClusterRoleSelectors) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "clusterRoleSelectors:"...)
 		if v.ClusterRoleSelectors == nil {
 			r = resNull
@@ -5759,12 +7723,18 @@ func encRbacv1AggregationRule(s *state, v *rbacv1.AggregationRule, c ctx) result
 func encAutoscalingv2HorizontalPodAutoscalerSpec(s *state, v *autoscalingv2.HorizontalPodAutoscalerSpec, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.Behavior != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "behavior:"...)
 		if v.Behavior == nil {
 			r = resNull
@@ -5777,7 +7747,12 @@ func encAutoscalingv2HorizontalPodAutoscalerSpec(s *state, v *autoscalingv2.Hori
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "maxReplicas:"...)
 	r = s.intValue(int64(v.MaxReplicas), ctx{ind: ind, mode: modeKey})
 	if s.prune("maxReplicas", r, top) {
@@ -5786,7 +7761,12 @@ func encAutoscalingv2HorizontalPodAutoscalerSpec(s *state, v *autoscalingv2.Hori
 		first = false
 	}
 	if len(v.Metrics) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "metrics:"...)
 		if v.Metrics == nil {
 			r = resNull
@@ -5808,7 +7788,12 @@ func encAutoscalingv2HorizontalPodAutoscalerSpec(s *state, v *autoscalingv2.Hori
 		}
 	}
 	if v.MinReplicas != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "minReplicas:"...)
 		if v.MinReplicas == nil {
 			r = resNull
@@ -5821,7 +7806,12 @@ func encAutoscalingv2HorizontalPodAutoscalerSpec(s *state, v *autoscalingv2.Hori
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "scaleTargetRef:"...)
 	r = encAutoscalingv2CrossVersionObjectReference(s, &v.ScaleTargetRef, ctx{ind: ind, mode: modeKey})
 	if s.prune("scaleTargetRef", r, top) {
@@ -5839,12 +7829,18 @@ func encAutoscalingv2HorizontalPodAutoscalerSpec(s *state, v *autoscalingv2.Hori
 func encAutoscalingv2HorizontalPodAutoscalerStatus(s *state, v *autoscalingv2.HorizontalPodAutoscalerStatus, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.Conditions) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "conditions:"...)
 		if v.Conditions == nil {
 			r = resNull
@@ -5865,7 +7861,12 @@ func encAutoscalingv2HorizontalPodAutoscalerStatus(s *state, v *autoscalingv2.Ho
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "currentMetrics:"...)
 	if v.CurrentMetrics == nil {
 		r = resNull
@@ -5886,7 +7887,12 @@ func encAutoscalingv2HorizontalPodAutoscalerStatus(s *state, v *autoscalingv2.Ho
 		first = false
 	}
 	if v.CurrentReplicas != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "currentReplicas:"...)
 		r = s.intValue(int64(v.CurrentReplicas), ctx{ind: ind, mode: modeKey})
 		if s.prune("currentReplicas", r, top) {
@@ -5895,7 +7901,12 @@ func encAutoscalingv2HorizontalPodAutoscalerStatus(s *state, v *autoscalingv2.Ho
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "desiredReplicas:"...)
 	r = s.intValue(int64(v.DesiredReplicas), ctx{ind: ind, mode: modeKey})
 	if s.prune("desiredReplicas", r, top) {
@@ -5904,7 +7915,12 @@ func encAutoscalingv2HorizontalPodAutoscalerStatus(s *state, v *autoscalingv2.Ho
 		first = false
 	}
 	if v.LastScaleTime != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "lastScaleTime:"...)
 		if v.LastScaleTime == nil {
 			r = resNull
@@ -5918,7 +7934,12 @@ func encAutoscalingv2HorizontalPodAutoscalerStatus(s *state, v *autoscalingv2.Ho
 		}
 	}
 	if v.ObservedGeneration != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "observedGeneration:"...)
 		if v.ObservedGeneration == nil {
 			r = resNull
@@ -5941,12 +7962,18 @@ func encAutoscalingv2HorizontalPodAutoscalerStatus(s *state, v *autoscalingv2.Ho
 func encCorev1TopologySelectorTerm(s *state, v *corev1.TopologySelectorTerm, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.MatchLabelExpressions) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "matchLabelExpressions:"...)
 		if v.MatchLabelExpressions == nil {
 			r = resNull
@@ -5977,12 +8004,18 @@ func encCorev1TopologySelectorTerm(s *state, v *corev1.TopologySelectorTerm, c c
 func encMetav1ManagedFieldsEntry(s *state, v *metav1.ManagedFieldsEntry, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.APIVersion) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "apiVersion:"...)
 		r = s.strValue(string(v.APIVersion), ctx{ind: ind, mode: modeKey})
 		if s.prune("apiVersion", r, top) {
@@ -5992,7 +8025,12 @@ func encMetav1ManagedFieldsEntry(s *state, v *metav1.ManagedFieldsEntry, c ctx) 
 		}
 	}
 	if len(v.FieldsType) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "fieldsType:"...)
 		r = s.strValue(string(v.FieldsType), ctx{ind: ind, mode: modeKey})
 		if s.prune("fieldsType", r, top) {
@@ -6002,7 +8040,12 @@ func encMetav1ManagedFieldsEntry(s *state, v *metav1.ManagedFieldsEntry, c ctx) 
 		}
 	}
 	if v.FieldsV1 != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "fieldsV1:"...)
 		r = fallback3.enc(s, reflect.ValueOf(&v.FieldsV1).Elem(), ctx{ind: ind, mode: modeKey})
 		if s.prune("fieldsV1", r, top) {
@@ -6012,7 +8055,12 @@ func encMetav1ManagedFieldsEntry(s *state, v *metav1.ManagedFieldsEntry, c ctx) 
 		}
 	}
 	if len(v.Manager) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "manager:"...)
 		r = s.strValue(string(v.Manager), ctx{ind: ind, mode: modeKey})
 		if s.prune("manager", r, top) {
@@ -6022,7 +8070,12 @@ func encMetav1ManagedFieldsEntry(s *state, v *metav1.ManagedFieldsEntry, c ctx) 
 		}
 	}
 	if len(v.Operation) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "operation:"...)
 		r = s.strValue(string(v.Operation), ctx{ind: ind, mode: modeKey})
 		if s.prune("operation", r, top) {
@@ -6032,7 +8085,12 @@ func encMetav1ManagedFieldsEntry(s *state, v *metav1.ManagedFieldsEntry, c ctx) 
 		}
 	}
 	if len(v.Subresource) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "subresource:"...)
 		r = s.strValue(string(v.Subresource), ctx{ind: ind, mode: modeKey})
 		if s.prune("subresource", r, top) {
@@ -6042,7 +8100,12 @@ func encMetav1ManagedFieldsEntry(s *state, v *metav1.ManagedFieldsEntry, c ctx) 
 		}
 	}
 	if v.Time != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "time:"...)
 		if v.Time == nil {
 			r = resNull
@@ -6065,11 +8128,17 @@ func encMetav1ManagedFieldsEntry(s *state, v *metav1.ManagedFieldsEntry, c ctx) 
 func encMetav1OwnerReference(s *state, v *metav1.OwnerReference, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "apiVersion:"...)
 	r = s.strValue(string(v.APIVersion), ctx{ind: ind, mode: modeKey})
 	if s.prune("apiVersion", r, top) {
@@ -6078,7 +8147,12 @@ func encMetav1OwnerReference(s *state, v *metav1.OwnerReference, c ctx) result {
 		first = false
 	}
 	if v.BlockOwnerDeletion != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "blockOwnerDeletion:"...)
 		if v.BlockOwnerDeletion == nil {
 			r = resNull
@@ -6092,7 +8166,12 @@ func encMetav1OwnerReference(s *state, v *metav1.OwnerReference, c ctx) result {
 		}
 	}
 	if v.Controller != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "controller:"...)
 		if v.Controller == nil {
 			r = resNull
@@ -6105,7 +8184,12 @@ func encMetav1OwnerReference(s *state, v *metav1.OwnerReference, c ctx) result {
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "kind:"...)
 	r = s.strValue(string(v.Kind), ctx{ind: ind, mode: modeKey})
 	if s.prune("kind", r, top) {
@@ -6113,7 +8197,12 @@ func encMetav1OwnerReference(s *state, v *metav1.OwnerReference, c ctx) result {
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "name:"...)
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
 	if s.prune("name", r, top) {
@@ -6121,7 +8210,12 @@ func encMetav1OwnerReference(s *state, v *metav1.OwnerReference, c ctx) result {
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "uid:"...)
 	r = s.strValue(string(v.UID), ctx{ind: ind, mode: modeKey})
 	if s.prune("uid", r, top) {
@@ -6139,11 +8233,17 @@ func encMetav1OwnerReference(s *state, v *metav1.OwnerReference, c ctx) result {
 func encCorev1NamespaceCondition(s *state, v *corev1.NamespaceCondition, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "lastTransitionTime:"...)
 	r = s.metaTime(&v.LastTransitionTime, ctx{ind: ind, mode: modeKey})
 	if s.prune("lastTransitionTime", r, top) {
@@ -6152,7 +8252,12 @@ func encCorev1NamespaceCondition(s *state, v *corev1.NamespaceCondition, c ctx) 
 		first = false
 	}
 	if len(v.Message) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "message:"...)
 		r = s.strValue(string(v.Message), ctx{ind: ind, mode: modeKey})
 		if s.prune("message", r, top) {
@@ -6162,7 +8267,12 @@ func encCorev1NamespaceCondition(s *state, v *corev1.NamespaceCondition, c ctx) 
 		}
 	}
 	if len(v.Reason) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "reason:"...)
 		r = s.strValue(string(v.Reason), ctx{ind: ind, mode: modeKey})
 		if s.prune("reason", r, top) {
@@ -6171,7 +8281,12 @@ func encCorev1NamespaceCondition(s *state, v *corev1.NamespaceCondition, c ctx) 
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "status:"...)
 	r = s.strValue(string(v.Status), ctx{ind: ind, mode: modeKey})
 	if s.prune("status", r, top) {
@@ -6179,7 +8294,12 @@ func encCorev1NamespaceCondition(s *state, v *corev1.NamespaceCondition, c ctx) 
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "type:"...)
 	r = s.strValue(string(v.Type), ctx{ind: ind, mode: modeKey})
 	if s.prune("type", r, top) {
@@ -6197,12 +8317,18 @@ func encCorev1NamespaceCondition(s *state, v *corev1.NamespaceCondition, c ctx) 
 func encCorev1ServicePort(s *state, v *corev1.ServicePort, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.AppProtocol != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "appProtocol:"...)
 		if v.AppProtocol == nil {
 			r = resNull
@@ -6216,7 +8342,12 @@ func encCorev1ServicePort(s *state, v *corev1.ServicePort, c ctx) result {
 		}
 	}
 	if len(v.Name) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "name:"...)
 		r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
 		if s.prune("name", r, top) {
@@ -6226,7 +8357,12 @@ func encCorev1ServicePort(s *state, v *corev1.ServicePort, c ctx) result {
 		}
 	}
 	if v.NodePort != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "nodePort:"...)
 		r = s.intValue(int64(v.NodePort), ctx{ind: ind, mode: modeKey})
 		if s.prune("nodePort", r, top) {
@@ -6235,7 +8371,12 @@ func encCorev1ServicePort(s *state, v *corev1.ServicePort, c ctx) result {
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "port:"...)
 	r = s.intValue(int64(v.Port), ctx{ind: ind, mode: modeKey})
 	if s.prune("port", r, top) {
@@ -6244,7 +8385,12 @@ func encCorev1ServicePort(s *state, v *corev1.ServicePort, c ctx) result {
 		first = false
 	}
 	if len(v.Protocol) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "protocol:"...)
 		r = s.strValue(string(v.Protocol), ctx{ind: ind, mode: modeKey})
 		if s.prune("protocol", r, top) {
@@ -6253,7 +8399,12 @@ func encCorev1ServicePort(s *state, v *corev1.ServicePort, c ctx) result {
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "targetPort:"...)
 	r = s.intOrString(&v.TargetPort, ctx{ind: ind, mode: modeKey})
 	if s.prune("targetPort", r, top) {
@@ -6271,12 +8422,18 @@ func encCorev1ServicePort(s *state, v *corev1.ServicePort, c ctx) result {
 func encCorev1SessionAffinityConfig(s *state, v *corev1.SessionAffinityConfig, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.ClientIP != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "clientIP:"...)
 		if v.ClientIP == nil {
 			r = resNull
@@ -6299,11 +8456,17 @@ func encCorev1SessionAffinityConfig(s *state, v *corev1.SessionAffinityConfig, c
 func encMetav1Condition(s *state, v *metav1.Condition, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "lastTransitionTime:"...)
 	r = s.metaTime(&v.LastTransitionTime, ctx{ind: ind, mode: modeKey})
 	if s.prune("lastTransitionTime", r, top) {
@@ -6311,7 +8474,12 @@ func encMetav1Condition(s *state, v *metav1.Condition, c ctx) result {
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "message:"...)
 	r = s.strValue(string(v.Message), ctx{ind: ind, mode: modeKey})
 	if s.prune("message", r, top) {
@@ -6320,7 +8488,12 @@ func encMetav1Condition(s *state, v *metav1.Condition, c ctx) result {
 		first = false
 	}
 	if v.ObservedGeneration != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "observedGeneration:"...)
 		r = s.intValue(int64(v.ObservedGeneration), ctx{ind: ind, mode: modeKey})
 		if s.prune("observedGeneration", r, top) {
@@ -6329,7 +8502,12 @@ func encMetav1Condition(s *state, v *metav1.Condition, c ctx) result {
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "reason:"...)
 	r = s.strValue(string(v.Reason), ctx{ind: ind, mode: modeKey})
 	if s.prune("reason", r, top) {
@@ -6337,7 +8515,12 @@ func encMetav1Condition(s *state, v *metav1.Condition, c ctx) result {
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "status:"...)
 	r = s.strValue(string(v.Status), ctx{ind: ind, mode: modeKey})
 	if s.prune("status", r, top) {
@@ -6345,7 +8528,12 @@ func encMetav1Condition(s *state, v *metav1.Condition, c ctx) result {
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "type:"...)
 	r = s.strValue(string(v.Type), ctx{ind: ind, mode: modeKey})
 	if s.prune("type", r, top) {
@@ -6363,12 +8551,18 @@ func encMetav1Condition(s *state, v *metav1.Condition, c ctx) result {
 func encCorev1LoadBalancerStatus(s *state, v *corev1.LoadBalancerStatus, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.Ingress) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "ingress:"...)
 		if v.Ingress == nil {
 			r = resNull
@@ -6433,10 +8627,15 @@ func encMap2(s *state, m corev1.ResourceList, c ctx) result {
 	}
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	for i := range entries {
 		e := &entries[i]
 		pos := len(s.buf)
-		ind := s.entryPrefix(c, first)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		vm := s.key(e.k, ind)
 		s.buf = append(s.buf, ':')
 		var r result
@@ -6457,12 +8656,18 @@ func encMap2(s *state, m corev1.ResourceList, c ctx) result {
 func encCorev1ScopeSelector(s *state, v *corev1.ScopeSelector, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.MatchExpressions) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "matchExpressions:"...)
 		if v.MatchExpressions == nil {
 			r = resNull
@@ -6493,12 +8698,18 @@ func encCorev1ScopeSelector(s *state, v *corev1.ScopeSelector, c ctx) result {
 func encCorev1LimitRangeItem(s *state, v *corev1.LimitRangeItem, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.Default) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "default:"...)
 		r = encMap2(s, v.Default, ctx{ind: ind, mode: modeKey})
 		if s.prune("default", r, top) {
@@ -6508,7 +8719,12 @@ func encCorev1LimitRangeItem(s *state, v *corev1.LimitRangeItem, c ctx) result {
 		}
 	}
 	if len(v.DefaultRequest) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "defaultRequest:"...)
 		r = encMap2(s, v.DefaultRequest, ctx{ind: ind, mode: modeKey})
 		if s.prune("defaultRequest", r, top) {
@@ -6518,7 +8734,12 @@ func encCorev1LimitRangeItem(s *state, v *corev1.LimitRangeItem, c ctx) result {
 		}
 	}
 	if len(v.Max) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "max:"...)
 		r = encMap2(s, v.Max, ctx{ind: ind, mode: modeKey})
 		if s.prune("max", r, top) {
@@ -6528,7 +8749,12 @@ func encCorev1LimitRangeItem(s *state, v *corev1.LimitRangeItem, c ctx) result {
 		}
 	}
 	if len(v.MaxLimitRequestRatio) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "maxLimitRequestRatio:"...)
 		r = encMap2(s, v.MaxLimitRequestRatio, ctx{ind: ind, mode: modeKey})
 		if s.prune("maxLimitRequestRatio", r, top) {
@@ -6538,7 +8764,12 @@ func encCorev1LimitRangeItem(s *state, v *corev1.LimitRangeItem, c ctx) result {
 		}
 	}
 	if len(v.Min) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "min:"...)
 		r = encMap2(s, v.Min, ctx{ind: ind, mode: modeKey})
 		if s.prune("min", r, top) {
@@ -6547,7 +8778,12 @@ func encCorev1LimitRangeItem(s *state, v *corev1.LimitRangeItem, c ctx) result {
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "type:"...)
 	r = s.strValue(string(v.Type), ctx{ind: ind, mode: modeKey})
 	if s.prune("type", r, top) {
@@ -6565,11 +8801,17 @@ func encCorev1LimitRangeItem(s *state, v *corev1.LimitRangeItem, c ctx) result {
 func encCorev1TypedLocalObjectReference(s *state, v *corev1.TypedLocalObjectReference, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "apiGroup:"...)
 	if v.APIGroup == nil {
 		r = resNull
@@ -6581,7 +8823,12 @@ func encCorev1TypedLocalObjectReference(s *state, v *corev1.TypedLocalObjectRefe
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "kind:"...)
 	r = s.strValue(string(v.Kind), ctx{ind: ind, mode: modeKey})
 	if s.prune("kind", r, top) {
@@ -6589,7 +8836,12 @@ func encCorev1TypedLocalObjectReference(s *state, v *corev1.TypedLocalObjectRefe
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "name:"...)
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
 	if s.prune("name", r, top) {
@@ -6607,11 +8859,17 @@ func encCorev1TypedLocalObjectReference(s *state, v *corev1.TypedLocalObjectRefe
 func encCorev1TypedObjectReference(s *state, v *corev1.TypedObjectReference, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "apiGroup:"...)
 	if v.APIGroup == nil {
 		r = resNull
@@ -6623,7 +8881,12 @@ func encCorev1TypedObjectReference(s *state, v *corev1.TypedObjectReference, c c
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "kind:"...)
 	r = s.strValue(string(v.Kind), ctx{ind: ind, mode: modeKey})
 	if s.prune("kind", r, top) {
@@ -6631,7 +8894,12 @@ func encCorev1TypedObjectReference(s *state, v *corev1.TypedObjectReference, c c
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "name:"...)
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
 	if s.prune("name", r, top) {
@@ -6640,7 +8908,12 @@ func encCorev1TypedObjectReference(s *state, v *corev1.TypedObjectReference, c c
 		first = false
 	}
 	if v.Namespace != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "namespace:"...)
 		if v.Namespace == nil {
 			r = resNull
@@ -6663,12 +8936,18 @@ func encCorev1TypedObjectReference(s *state, v *corev1.TypedObjectReference, c c
 func encCorev1VolumeResourceRequirements(s *state, v *corev1.VolumeResourceRequirements, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.Limits) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "limits:"...)
 		r = encMap2(s, v.Limits, ctx{ind: ind, mode: modeKey})
 		if s.prune("limits", r, top) {
@@ -6678,7 +8957,12 @@ func encCorev1VolumeResourceRequirements(s *state, v *corev1.VolumeResourceRequi
 		}
 	}
 	if len(v.Requests) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "requests:"...)
 		r = encMap2(s, v.Requests, ctx{ind: ind, mode: modeKey})
 		if s.prune("requests", r, top) {
@@ -6697,12 +8981,18 @@ func encCorev1VolumeResourceRequirements(s *state, v *corev1.VolumeResourceRequi
 func encMetav1LabelSelector(s *state, v *metav1.LabelSelector, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.MatchExpressions) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "matchExpressions:"...)
 		if v.MatchExpressions == nil {
 			r = resNull
@@ -6724,7 +9014,12 @@ func encMetav1LabelSelector(s *state, v *metav1.LabelSelector, c ctx) result {
 		}
 	}
 	if len(v.MatchLabels) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "matchLabels:"...)
 		r = encMap1(s, v.MatchLabels, ctx{ind: ind, mode: modeKey})
 		if s.prune("matchLabels", r, top) {
@@ -6777,10 +9072,15 @@ func encMap3(s *state, m map[corev1.ResourceName]corev1.ClaimResourceStatus, c c
 	}
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	for i := range entries {
 		e := &entries[i]
 		pos := len(s.buf)
-		ind := s.entryPrefix(c, first)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		vm := s.key(e.k, ind)
 		s.buf = append(s.buf, ':')
 		var r result
@@ -6801,11 +9101,17 @@ func encMap3(s *state, m map[corev1.ResourceName]corev1.ClaimResourceStatus, c c
 func encCorev1PersistentVolumeClaimCondition(s *state, v *corev1.PersistentVolumeClaimCondition, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "lastProbeTime:"...)
 	r = s.metaTime(&v.LastProbeTime, ctx{ind: ind, mode: modeKey})
 	if s.prune("lastProbeTime", r, top) {
@@ -6813,7 +9119,12 @@ func encCorev1PersistentVolumeClaimCondition(s *state, v *corev1.PersistentVolum
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "lastTransitionTime:"...)
 	r = s.metaTime(&v.LastTransitionTime, ctx{ind: ind, mode: modeKey})
 	if s.prune("lastTransitionTime", r, top) {
@@ -6822,7 +9133,12 @@ func encCorev1PersistentVolumeClaimCondition(s *state, v *corev1.PersistentVolum
 		first = false
 	}
 	if len(v.Message) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "message:"...)
 		r = s.strValue(string(v.Message), ctx{ind: ind, mode: modeKey})
 		if s.prune("message", r, top) {
@@ -6832,7 +9148,12 @@ func encCorev1PersistentVolumeClaimCondition(s *state, v *corev1.PersistentVolum
 		}
 	}
 	if len(v.Reason) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "reason:"...)
 		r = s.strValue(string(v.Reason), ctx{ind: ind, mode: modeKey})
 		if s.prune("reason", r, top) {
@@ -6841,7 +9162,12 @@ func encCorev1PersistentVolumeClaimCondition(s *state, v *corev1.PersistentVolum
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "status:"...)
 	r = s.strValue(string(v.Status), ctx{ind: ind, mode: modeKey})
 	if s.prune("status", r, top) {
@@ -6849,7 +9175,12 @@ func encCorev1PersistentVolumeClaimCondition(s *state, v *corev1.PersistentVolum
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "type:"...)
 	r = s.strValue(string(v.Type), ctx{ind: ind, mode: modeKey})
 	if s.prune("type", r, top) {
@@ -6867,12 +9198,18 @@ func encCorev1PersistentVolumeClaimCondition(s *state, v *corev1.PersistentVolum
 func encCorev1VolumeHealthStatus(s *state, v *corev1.VolumeHealthStatus, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.HealthConditions) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "healthConditions:"...)
 		if v.HealthConditions == nil {
 			r = resNull
@@ -6893,7 +9230,12 @@ func encCorev1VolumeHealthStatus(s *state, v *corev1.VolumeHealthStatus, c ctx) 
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "lastTransitionTime:"...)
 	r = s.metaTime(&v.LastTransitionTime, ctx{ind: ind, mode: modeKey})
 	if s.prune("lastTransitionTime", r, top) {
@@ -6911,11 +9253,17 @@ func encCorev1VolumeHealthStatus(s *state, v *corev1.VolumeHealthStatus, c ctx) 
 func encCorev1ModifyVolumeStatus(s *state, v *corev1.ModifyVolumeStatus, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "status:"...)
 	r = s.strValue(string(v.Status), ctx{ind: ind, mode: modeKey})
 	if s.prune("status", r, top) {
@@ -6924,7 +9272,12 @@ func encCorev1ModifyVolumeStatus(s *state, v *corev1.ModifyVolumeStatus, c ctx) 
 		first = false
 	}
 	if len(v.TargetVolumeAttributesClassName) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "targetVolumeAttributesClassName:"...)
 		r = s.strValue(string(v.TargetVolumeAttributesClassName), ctx{ind: ind, mode: modeKey})
 		if s.prune("targetVolumeAttributesClassName", r, top) {
@@ -6943,12 +9296,18 @@ func encCorev1ModifyVolumeStatus(s *state, v *corev1.ModifyVolumeStatus, c ctx) 
 func encCorev1Affinity(s *state, v *corev1.Affinity, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.NodeAffinity != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "nodeAffinity:"...)
 		if v.NodeAffinity == nil {
 			r = resNull
@@ -6962,7 +9321,12 @@ func encCorev1Affinity(s *state, v *corev1.Affinity, c ctx) result {
 		}
 	}
 	if v.PodAffinity != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "podAffinity:"...)
 		if v.PodAffinity == nil {
 			r = resNull
@@ -6976,7 +9340,12 @@ func encCorev1Affinity(s *state, v *corev1.Affinity, c ctx) result {
 		}
 	}
 	if v.PodAntiAffinity != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "podAntiAffinity:"...)
 		if v.PodAntiAffinity == nil {
 			r = resNull
@@ -6999,12 +9368,18 @@ func encCorev1Affinity(s *state, v *corev1.Affinity, c ctx) result {
 func encCorev1Container(s *state, v *corev1.Container, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.Args) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "args:"...)
 		if v.Args == nil {
 			r = resNull
@@ -7026,7 +9401,12 @@ func encCorev1Container(s *state, v *corev1.Container, c ctx) result {
 		}
 	}
 	if len(v.Command) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "command:"...)
 		if v.Command == nil {
 			r = resNull
@@ -7048,7 +9428,12 @@ func encCorev1Container(s *state, v *corev1.Container, c ctx) result {
 		}
 	}
 	if len(v.Env) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "env:"...)
 		if v.Env == nil {
 			r = resNull
@@ -7070,7 +9455,12 @@ func encCorev1Container(s *state, v *corev1.Container, c ctx) result {
 		}
 	}
 	if len(v.EnvFrom) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "envFrom:"...)
 		if v.EnvFrom == nil {
 			r = resNull
@@ -7092,7 +9482,12 @@ func encCorev1Container(s *state, v *corev1.Container, c ctx) result {
 		}
 	}
 	if len(v.Image) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "image:"...)
 		r = s.strValue(string(v.Image), ctx{ind: ind, mode: modeKey})
 		if s.prune("image", r, top) {
@@ -7102,7 +9497,12 @@ func encCorev1Container(s *state, v *corev1.Container, c ctx) result {
 		}
 	}
 	if len(v.ImagePullPolicy) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "imagePullPolicy:"...)
 		r = s.strValue(string(v.ImagePullPolicy), ctx{ind: ind, mode: modeKey})
 		if s.prune("imagePullPolicy", r, top) {
@@ -7112,7 +9512,12 @@ func encCorev1Container(s *state, v *corev1.Container, c ctx) result {
 		}
 	}
 	if v.Lifecycle != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "lifecycle:"...)
 		if v.Lifecycle == nil {
 			r = resNull
@@ -7126,7 +9531,12 @@ func encCorev1Container(s *state, v *corev1.Container, c ctx) result {
 		}
 	}
 	if v.LivenessProbe != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "livenessProbe:"...)
 		if v.LivenessProbe == nil {
 			r = resNull
@@ -7139,7 +9549,12 @@ func encCorev1Container(s *state, v *corev1.Container, c ctx) result {
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "name:"...)
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
 	if s.prune("name", r, top) {
@@ -7148,7 +9563,12 @@ func encCorev1Container(s *state, v *corev1.Container, c ctx) result {
 		first = false
 	}
 	if len(v.Ports) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "ports:"...)
 		if v.Ports == nil {
 			r = resNull
@@ -7170,7 +9590,12 @@ func encCorev1Container(s *state, v *corev1.Container, c ctx) result {
 		}
 	}
 	if v.ReadinessProbe != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "readinessProbe:"...)
 		if v.ReadinessProbe == nil {
 			r = resNull
@@ -7184,7 +9609,12 @@ func encCorev1Container(s *state, v *corev1.Container, c ctx) result {
 		}
 	}
 	if len(v.ResizePolicy) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "resizePolicy:"...)
 		if v.ResizePolicy == nil {
 			r = resNull
@@ -7205,7 +9635,12 @@ func encCorev1Container(s *state, v *corev1.Container, c ctx) result {
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "resources:"...)
 	r = encCorev1ResourceRequirements(s, &v.Resources, ctx{ind: ind, mode: modeKey})
 	if s.prune("resources", r, top) {
@@ -7214,7 +9649,12 @@ func encCorev1Container(s *state, v *corev1.Container, c ctx) result {
 		first = false
 	}
 	if v.RestartPolicy != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "restartPolicy:"...)
 		if v.RestartPolicy == nil {
 			r = resNull
@@ -7228,7 +9668,12 @@ func encCorev1Container(s *state, v *corev1.Container, c ctx) result {
 		}
 	}
 	if len(v.RestartPolicyRules) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "restartPolicyRules:"...)
 		if v.RestartPolicyRules == nil {
 			r = resNull
@@ -7250,7 +9695,12 @@ func encCorev1Container(s *state, v *corev1.Container, c ctx) result {
 		}
 	}
 	if v.SecurityContext != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "securityContext:"...)
 		if v.SecurityContext == nil {
 			r = resNull
@@ -7264,7 +9714,12 @@ func encCorev1Container(s *state, v *corev1.Container, c ctx) result {
 		}
 	}
 	if v.StartupProbe != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "startupProbe:"...)
 		if v.StartupProbe == nil {
 			r = resNull
@@ -7278,7 +9733,12 @@ func encCorev1Container(s *state, v *corev1.Container, c ctx) result {
 		}
 	}
 	if v.Stdin {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "stdin:"...)
 		r = s.boolValue(bool(v.Stdin), ctx{ind: ind, mode: modeKey})
 		if s.prune("stdin", r, top) {
@@ -7288,7 +9748,12 @@ func encCorev1Container(s *state, v *corev1.Container, c ctx) result {
 		}
 	}
 	if v.StdinOnce {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "stdinOnce:"...)
 		r = s.boolValue(bool(v.StdinOnce), ctx{ind: ind, mode: modeKey})
 		if s.prune("stdinOnce", r, top) {
@@ -7298,7 +9763,12 @@ func encCorev1Container(s *state, v *corev1.Container, c ctx) result {
 		}
 	}
 	if len(v.TerminationMessagePath) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "terminationMessagePath:"...)
 		r = s.strValue(string(v.TerminationMessagePath), ctx{ind: ind, mode: modeKey})
 		if s.prune("terminationMessagePath", r, top) {
@@ -7308,7 +9778,12 @@ func encCorev1Container(s *state, v *corev1.Container, c ctx) result {
 		}
 	}
 	if len(v.TerminationMessagePolicy) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "terminationMessagePolicy:"...)
 		r = s.strValue(string(v.TerminationMessagePolicy), ctx{ind: ind, mode: modeKey})
 		if s.prune("terminationMessagePolicy", r, top) {
@@ -7318,7 +9793,12 @@ func encCorev1Container(s *state, v *corev1.Container, c ctx) result {
 		}
 	}
 	if v.TTY {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "tty:"...)
 		r = s.boolValue(bool(v.TTY), ctx{ind: ind, mode: modeKey})
 		if s.prune("tty", r, top) {
@@ -7328,7 +9808,12 @@ func encCorev1Container(s *state, v *corev1.Container, c ctx) result {
 		}
 	}
 	if len(v.VolumeDevices) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "volumeDevices:"...)
 		if v.VolumeDevices == nil {
 			r = resNull
@@ -7350,7 +9835,12 @@ func encCorev1Container(s *state, v *corev1.Container, c ctx) result {
 		}
 	}
 	if len(v.VolumeMounts) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "volumeMounts:"...)
 		if v.VolumeMounts == nil {
 			r = resNull
@@ -7372,7 +9862,12 @@ func encCorev1Container(s *state, v *corev1.Container, c ctx) result {
 		}
 	}
 	if len(v.WorkingDir) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "workingDir:"...)
 		r = s.strValue(string(v.WorkingDir), ctx{ind: ind, mode: modeKey})
 		if s.prune("workingDir", r, top) {
@@ -7391,12 +9886,18 @@ func encCorev1Container(s *state, v *corev1.Container, c ctx) result {
 func encCorev1PodDNSConfig(s *state, v *corev1.PodDNSConfig, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.Nameservers) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "nameservers:"...)
 		if v.Nameservers == nil {
 			r = resNull
@@ -7418,7 +9919,12 @@ func encCorev1PodDNSConfig(s *state, v *corev1.PodDNSConfig, c ctx) result {
 		}
 	}
 	if len(v.Options) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "options:"...)
 		if v.Options == nil {
 			r = resNull
@@ -7440,7 +9946,12 @@ func encCorev1PodDNSConfig(s *state, v *corev1.PodDNSConfig, c ctx) result {
 		}
 	}
 	if len(v.Searches) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "searches:"...)
 		if v.Searches == nil {
 			r = resNull
@@ -7471,12 +9982,18 @@ func encCorev1PodDNSConfig(s *state, v *corev1.PodDNSConfig, c ctx) result {
 func encCorev1EphemeralContainer(s *state, v *corev1.EphemeralContainer, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.EphemeralContainerCommon.Args) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "args:"...)
 		if v.EphemeralContainerCommon.Args == nil {
 			r = resNull
@@ -7498,7 +10015,12 @@ func encCorev1EphemeralContainer(s *state, v *corev1.EphemeralContainer, c ctx) 
 		}
 	}
 	if len(v.EphemeralContainerCommon.Command) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "command:"...)
 		if v.EphemeralContainerCommon.Command == nil {
 			r = resNull
@@ -7520,7 +10042,12 @@ func encCorev1EphemeralContainer(s *state, v *corev1.EphemeralContainer, c ctx) 
 		}
 	}
 	if len(v.EphemeralContainerCommon.Env) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "env:"...)
 		if v.EphemeralContainerCommon.Env == nil {
 			r = resNull
@@ -7542,7 +10069,12 @@ func encCorev1EphemeralContainer(s *state, v *corev1.EphemeralContainer, c ctx) 
 		}
 	}
 	if len(v.EphemeralContainerCommon.EnvFrom) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "envFrom:"...)
 		if v.EphemeralContainerCommon.EnvFrom == nil {
 			r = resNull
@@ -7564,7 +10096,12 @@ func encCorev1EphemeralContainer(s *state, v *corev1.EphemeralContainer, c ctx) 
 		}
 	}
 	if len(v.EphemeralContainerCommon.Image) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "image:"...)
 		r = s.strValue(string(v.EphemeralContainerCommon.Image), ctx{ind: ind, mode: modeKey})
 		if s.prune("image", r, top) {
@@ -7574,7 +10111,12 @@ func encCorev1EphemeralContainer(s *state, v *corev1.EphemeralContainer, c ctx) 
 		}
 	}
 	if len(v.EphemeralContainerCommon.ImagePullPolicy) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "imagePullPolicy:"...)
 		r = s.strValue(string(v.EphemeralContainerCommon.ImagePullPolicy), ctx{ind: ind, mode: modeKey})
 		if s.prune("imagePullPolicy", r, top) {
@@ -7584,7 +10126,12 @@ func encCorev1EphemeralContainer(s *state, v *corev1.EphemeralContainer, c ctx) 
 		}
 	}
 	if v.EphemeralContainerCommon.Lifecycle != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "lifecycle:"...)
 		if v.EphemeralContainerCommon.Lifecycle == nil {
 			r = resNull
@@ -7598,7 +10145,12 @@ func encCorev1EphemeralContainer(s *state, v *corev1.EphemeralContainer, c ctx) 
 		}
 	}
 	if v.EphemeralContainerCommon.LivenessProbe != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "livenessProbe:"...)
 		if v.EphemeralContainerCommon.LivenessProbe == nil {
 			r = resNull
@@ -7611,7 +10163,12 @@ func encCorev1EphemeralContainer(s *state, v *corev1.EphemeralContainer, c ctx) 
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "name:"...)
 	r = s.strValue(string(v.EphemeralContainerCommon.Name), ctx{ind: ind, mode: modeKey})
 	if s.prune("name", r, top) {
@@ -7620,7 +10177,12 @@ func encCorev1EphemeralContainer(s *state, v *corev1.EphemeralContainer, c ctx) 
 		first = false
 	}
 	if len(v.EphemeralContainerCommon.Ports) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "ports:"...)
 		if v.EphemeralContainerCommon.Ports == nil {
 			r = resNull
@@ -7642,7 +10204,12 @@ func encCorev1EphemeralContainer(s *state, v *corev1.EphemeralContainer, c ctx) 
 		}
 	}
 	if v.EphemeralContainerCommon.ReadinessProbe != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "readinessProbe:"...)
 		if v.EphemeralContainerCommon.ReadinessProbe == nil {
 			r = resNull
@@ -7656,7 +10223,12 @@ func encCorev1EphemeralContainer(s *state, v *corev1.EphemeralContainer, c ctx) 
 		}
 	}
 	if len(v.EphemeralContainerCommon.ResizePolicy) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "resizePolicy:"...)
 		if v.EphemeralContainerCommon.ResizePolicy == nil {
 			r = resNull
@@ -7677,7 +10249,12 @@ func encCorev1EphemeralContainer(s *state, v *corev1.EphemeralContainer, c ctx) 
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "resources:"...)
 	r = encCorev1ResourceRequirements(s, &v.EphemeralContainerCommon.Resources, ctx{ind: ind, mode: modeKey})
 	if s.prune("resources", r, top) {
@@ -7686,7 +10263,12 @@ func encCorev1EphemeralContainer(s *state, v *corev1.EphemeralContainer, c ctx) 
 		first = false
 	}
 	if v.EphemeralContainerCommon.RestartPolicy != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "restartPolicy:"...)
 		if v.EphemeralContainerCommon.RestartPolicy == nil {
 			r = resNull
@@ -7700,7 +10282,12 @@ func encCorev1EphemeralContainer(s *state, v *corev1.EphemeralContainer, c ctx) 
 		}
 	}
 	if len(v.EphemeralContainerCommon.RestartPolicyRules) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "restartPolicyRules:"...)
 		if v.EphemeralContainerCommon.RestartPolicyRules == nil {
 			r = resNull
@@ -7722,7 +10309,12 @@ func encCorev1EphemeralContainer(s *state, v *corev1.EphemeralContainer, c ctx) 
 		}
 	}
 	if v.EphemeralContainerCommon.SecurityContext != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "securityContext:"...)
 		if v.EphemeralContainerCommon.SecurityContext == nil {
 			r = resNull
@@ -7736,7 +10328,12 @@ func encCorev1EphemeralContainer(s *state, v *corev1.EphemeralContainer, c ctx) 
 		}
 	}
 	if v.EphemeralContainerCommon.StartupProbe != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "startupProbe:"...)
 		if v.EphemeralContainerCommon.StartupProbe == nil {
 			r = resNull
@@ -7750,7 +10347,12 @@ func encCorev1EphemeralContainer(s *state, v *corev1.EphemeralContainer, c ctx) 
 		}
 	}
 	if v.EphemeralContainerCommon.Stdin {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "stdin:"...)
 		r = s.boolValue(bool(v.EphemeralContainerCommon.Stdin), ctx{ind: ind, mode: modeKey})
 		if s.prune("stdin", r, top) {
@@ -7760,7 +10362,12 @@ func encCorev1EphemeralContainer(s *state, v *corev1.EphemeralContainer, c ctx) 
 		}
 	}
 	if v.EphemeralContainerCommon.StdinOnce {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "stdinOnce:"...)
 		r = s.boolValue(bool(v.EphemeralContainerCommon.StdinOnce), ctx{ind: ind, mode: modeKey})
 		if s.prune("stdinOnce", r, top) {
@@ -7770,7 +10377,12 @@ func encCorev1EphemeralContainer(s *state, v *corev1.EphemeralContainer, c ctx) 
 		}
 	}
 	if len(v.TargetContainerName) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "targetContainerName:"...)
 		r = s.strValue(string(v.TargetContainerName), ctx{ind: ind, mode: modeKey})
 		if s.prune("targetContainerName", r, top) {
@@ -7780,7 +10392,12 @@ func encCorev1EphemeralContainer(s *state, v *corev1.EphemeralContainer, c ctx) 
 		}
 	}
 	if len(v.EphemeralContainerCommon.TerminationMessagePath) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "terminationMessagePath:"...)
 		r = s.strValue(string(v.EphemeralContainerCommon.TerminationMessagePath), ctx{ind: ind, mode: modeKey})
 		if s.prune("terminationMessagePath", r, top) {
@@ -7790,7 +10407,12 @@ func encCorev1EphemeralContainer(s *state, v *corev1.EphemeralContainer, c ctx) 
 		}
 	}
 	if len(v.EphemeralContainerCommon.TerminationMessagePolicy) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "terminationMessagePolicy:"...)
 		r = s.strValue(string(v.EphemeralContainerCommon.TerminationMessagePolicy), ctx{ind: ind, mode: modeKey})
 		if s.prune("terminationMessagePolicy", r, top) {
@@ -7800,7 +10422,12 @@ func encCorev1EphemeralContainer(s *state, v *corev1.EphemeralContainer, c ctx) 
 		}
 	}
 	if v.EphemeralContainerCommon.TTY {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "tty:"...)
 		r = s.boolValue(bool(v.EphemeralContainerCommon.TTY), ctx{ind: ind, mode: modeKey})
 		if s.prune("tty", r, top) {
@@ -7810,7 +10437,12 @@ func encCorev1EphemeralContainer(s *state, v *corev1.EphemeralContainer, c ctx) 
 		}
 	}
 	if len(v.EphemeralContainerCommon.VolumeDevices) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "volumeDevices:"...)
 		if v.EphemeralContainerCommon.VolumeDevices == nil {
 			r = resNull
@@ -7832,7 +10464,12 @@ func encCorev1EphemeralContainer(s *state, v *corev1.EphemeralContainer, c ctx) 
 		}
 	}
 	if len(v.EphemeralContainerCommon.VolumeMounts) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "volumeMounts:"...)
 		if v.EphemeralContainerCommon.VolumeMounts == nil {
 			r = resNull
@@ -7854,7 +10491,12 @@ func encCorev1EphemeralContainer(s *state, v *corev1.EphemeralContainer, c ctx) 
 		}
 	}
 	if len(v.EphemeralContainerCommon.WorkingDir) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "workingDir:"...)
 		r = s.strValue(string(v.EphemeralContainerCommon.WorkingDir), ctx{ind: ind, mode: modeKey})
 		if s.prune("workingDir", r, top) {
@@ -7873,11 +10515,17 @@ func encCorev1EphemeralContainer(s *state, v *corev1.EphemeralContainer, c ctx) 
 func encCorev1EvictionResponder(s *state, v *corev1.EvictionResponder, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "name:"...)
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
 	if s.prune("name", r, top) {
@@ -7885,7 +10533,12 @@ func encCorev1EvictionResponder(s *state, v *corev1.EvictionResponder, c ctx) re
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "priority:"...)
 	if v.Priority == nil {
 		r = resNull
@@ -7907,12 +10560,18 @@ func encCorev1EvictionResponder(s *state, v *corev1.EvictionResponder, c ctx) re
 func encCorev1HostAlias(s *state, v *corev1.HostAlias, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.Hostnames) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "hostnames:"...)
 		if v.Hostnames == nil {
 			r = resNull
@@ -7933,7 +10592,12 @@ func encCorev1HostAlias(s *state, v *corev1.HostAlias, c ctx) result {
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "ip:"...)
 	r = s.strValue(string(v.IP), ctx{ind: ind, mode: modeKey})
 	if s.prune("ip", r, top) {
@@ -7951,11 +10615,17 @@ func encCorev1HostAlias(s *state, v *corev1.HostAlias, c ctx) result {
 func encCorev1PodOS(s *state, v *corev1.PodOS, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "name:"...)
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
 	if s.prune("name", r, top) {
@@ -7973,11 +10643,17 @@ func encCorev1PodOS(s *state, v *corev1.PodOS, c ctx) result {
 func encCorev1PodReadinessGate(s *state, v *corev1.PodReadinessGate, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "conditionType:"...)
 	r = s.strValue(string(v.ConditionType), ctx{ind: ind, mode: modeKey})
 	if s.prune("conditionType", r, top) {
@@ -7995,11 +10671,17 @@ func encCorev1PodReadinessGate(s *state, v *corev1.PodReadinessGate, c ctx) resu
 func encCorev1PodResourceClaim(s *state, v *corev1.PodResourceClaim, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "name:"...)
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
 	if s.prune("name", r, top) {
@@ -8008,7 +10690,12 @@ func encCorev1PodResourceClaim(s *state, v *corev1.PodResourceClaim, c ctx) resu
 		first = false
 	}
 	if v.ResourceClaimName != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "resourceClaimName:"...)
 		if v.ResourceClaimName == nil {
 			r = resNull
@@ -8022,7 +10709,12 @@ func encCorev1PodResourceClaim(s *state, v *corev1.PodResourceClaim, c ctx) resu
 		}
 	}
 	if v.ResourceClaimTemplateName != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "resourceClaimTemplateName:"...)
 		if v.ResourceClaimTemplateName == nil {
 			r = resNull
@@ -8045,12 +10737,18 @@ func encCorev1PodResourceClaim(s *state, v *corev1.PodResourceClaim, c ctx) resu
 func encCorev1ResourceRequirements(s *state, v *corev1.ResourceRequirements, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.Claims) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "claims:"...)
 		if v.Claims == nil {
 			r = resNull
@@ -8072,7 +10770,12 @@ func encCorev1ResourceRequirements(s *state, v *corev1.ResourceRequirements, c c
 		}
 	}
 	if len(v.Limits) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "limits:"...)
 		r = encMap2(s, v.Limits, ctx{ind: ind, mode: modeKey})
 		if s.prune("limits", r, top) {
@@ -8082,7 +10785,12 @@ func encCorev1ResourceRequirements(s *state, v *corev1.ResourceRequirements, c c
 		}
 	}
 	if len(v.Requests) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "requests:"...)
 		r = encMap2(s, v.Requests, ctx{ind: ind, mode: modeKey})
 		if s.prune("requests", r, top) {
@@ -8101,11 +10809,17 @@ func encCorev1ResourceRequirements(s *state, v *corev1.ResourceRequirements, c c
 func encCorev1PodSchedulingGate(s *state, v *corev1.PodSchedulingGate, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "name:"...)
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
 	if s.prune("name", r, top) {
@@ -8123,12 +10837,18 @@ func encCorev1PodSchedulingGate(s *state, v *corev1.PodSchedulingGate, c ctx) re
 func encCorev1PodSchedulingGroup(s *state, v *corev1.PodSchedulingGroup, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.PodGroupName != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "podGroupName:"...)
 		if v.PodGroupName == nil {
 			r = resNull
@@ -8151,12 +10871,18 @@ func encCorev1PodSchedulingGroup(s *state, v *corev1.PodSchedulingGroup, c ctx) 
 func encCorev1PodSecurityContext(s *state, v *corev1.PodSecurityContext, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.AppArmorProfile != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "appArmorProfile:"...)
 		if v.AppArmorProfile == nil {
 			r = resNull
@@ -8170,7 +10896,12 @@ func encCorev1PodSecurityContext(s *state, v *corev1.PodSecurityContext, c ctx) 
 		}
 	}
 	if v.FSGroup != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "fsGroup:"...)
 		if v.FSGroup == nil {
 			r = resNull
@@ -8184,7 +10915,12 @@ func encCorev1PodSecurityContext(s *state, v *corev1.PodSecurityContext, c ctx) 
 		}
 	}
 	if v.FSGroupChangePolicy != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "fsGroupChangePolicy:"...)
 		if v.FSGroupChangePolicy == nil {
 			r = resNull
@@ -8198,7 +10934,12 @@ func encCorev1PodSecurityContext(s *state, v *corev1.PodSecurityContext, c ctx) 
 		}
 	}
 	if v.RunAsGroup != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "runAsGroup:"...)
 		if v.RunAsGroup == nil {
 			r = resNull
@@ -8212,7 +10953,12 @@ func encCorev1PodSecurityContext(s *state, v *corev1.PodSecurityContext, c ctx) 
 		}
 	}
 	if v.RunAsNonRoot != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "runAsNonRoot:"...)
 		if v.RunAsNonRoot == nil {
 			r = resNull
@@ -8226,7 +10972,12 @@ func encCorev1PodSecurityContext(s *state, v *corev1.PodSecurityContext, c ctx) 
 		}
 	}
 	if v.RunAsUser != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "runAsUser:"...)
 		if v.RunAsUser == nil {
 			r = resNull
@@ -8240,7 +10991,12 @@ func encCorev1PodSecurityContext(s *state, v *corev1.PodSecurityContext, c ctx) 
 		}
 	}
 	if v.SELinuxChangePolicy != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "seLinuxChangePolicy:"...)
 		if v.SELinuxChangePolicy == nil {
 			r = resNull
@@ -8254,7 +11010,12 @@ func encCorev1PodSecurityContext(s *state, v *corev1.PodSecurityContext, c ctx) 
 		}
 	}
 	if v.SELinuxOptions != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "seLinuxOptions:"...)
 		if v.SELinuxOptions == nil {
 			r = resNull
@@ -8268,7 +11029,12 @@ func encCorev1PodSecurityContext(s *state, v *corev1.PodSecurityContext, c ctx) 
 		}
 	}
 	if v.SeccompProfile != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "seccompProfile:"...)
 		if v.SeccompProfile == nil {
 			r = resNull
@@ -8282,7 +11048,12 @@ func encCorev1PodSecurityContext(s *state, v *corev1.PodSecurityContext, c ctx) 
 		}
 	}
 	if len(v.SupplementalGroups) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "supplementalGroups:"...)
 		if v.SupplementalGroups == nil {
 			r = resNull
@@ -8304,7 +11075,12 @@ func encCorev1PodSecurityContext(s *state, v *corev1.PodSecurityContext, c ctx) 
 		}
 	}
 	if v.SupplementalGroupsPolicy != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "supplementalGroupsPolicy:"...)
 		if v.SupplementalGroupsPolicy == nil {
 			r = resNull
@@ -8318,7 +11094,12 @@ func encCorev1PodSecurityContext(s *state, v *corev1.PodSecurityContext, c ctx) 
 		}
 	}
 	if len(v.Sysctls) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "sysctls:"...)
 		if v.Sysctls == nil {
 			r = resNull
@@ -8340,7 +11121,12 @@ func encCorev1PodSecurityContext(s *state, v *corev1.PodSecurityContext, c ctx) 
 		}
 	}
 	if v.WindowsOptions != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "windowsOptions:"...)
 		if v.WindowsOptions == nil {
 			r = resNull
@@ -8363,12 +11149,18 @@ func encCorev1PodSecurityContext(s *state, v *corev1.PodSecurityContext, c ctx) 
 func encCorev1Toleration(s *state, v *corev1.Toleration, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.Effect) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "effect:"...)
 		r = s.strValue(string(v.Effect), ctx{ind: ind, mode: modeKey})
 		if s.prune("effect", r, top) {
@@ -8378,7 +11170,12 @@ func encCorev1Toleration(s *state, v *corev1.Toleration, c ctx) result {
 		}
 	}
 	if len(v.Key) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "key:"...)
 		r = s.strValue(string(v.Key), ctx{ind: ind, mode: modeKey})
 		if s.prune("key", r, top) {
@@ -8388,7 +11185,12 @@ func encCorev1Toleration(s *state, v *corev1.Toleration, c ctx) result {
 		}
 	}
 	if len(v.Operator) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "operator:"...)
 		r = s.strValue(string(v.Operator), ctx{ind: ind, mode: modeKey})
 		if s.prune("operator", r, top) {
@@ -8398,7 +11200,12 @@ func encCorev1Toleration(s *state, v *corev1.Toleration, c ctx) result {
 		}
 	}
 	if v.TolerationSeconds != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "tolerationSeconds:"...)
 		if v.TolerationSeconds == nil {
 			r = resNull
@@ -8412,7 +11219,12 @@ func encCorev1Toleration(s *state, v *corev1.Toleration, c ctx) result {
 		}
 	}
 	if len(v.Value) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "value:"...)
 		r = s.strValue(string(v.Value), ctx{ind: ind, mode: modeKey})
 		if s.prune("value", r, top) {
@@ -8431,12 +11243,18 @@ func encCorev1Toleration(s *state, v *corev1.Toleration, c ctx) result {
 func encCorev1TopologySpreadConstraint(s *state, v *corev1.TopologySpreadConstraint, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.LabelSelector != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "labelSelector:"...)
 		if v.LabelSelector == nil {
 			r = resNull
@@ -8450,7 +11268,12 @@ func encCorev1TopologySpreadConstraint(s *state, v *corev1.TopologySpreadConstra
 		}
 	}
 	if len(v.MatchLabelKeys) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "matchLabelKeys:"...)
 		if v.MatchLabelKeys == nil {
 			r = resNull
@@ -8471,7 +11294,12 @@ func encCorev1TopologySpreadConstraint(s *state, v *corev1.TopologySpreadConstra
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "maxSkew:"...)
 	r = s.intValue(int64(v.MaxSkew), ctx{ind: ind, mode: modeKey})
 	if s.prune("maxSkew", r, top) {
@@ -8480,7 +11308,12 @@ func encCorev1TopologySpreadConstraint(s *state, v *corev1.TopologySpreadConstra
 		first = false
 	}
 	if v.MinDomains != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "minDomains:"...)
 		if v.MinDomains == nil {
 			r = resNull
@@ -8494,7 +11327,12 @@ func encCorev1TopologySpreadConstraint(s *state, v *corev1.TopologySpreadConstra
 		}
 	}
 	if v.NodeAffinityPolicy != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "nodeAffinityPolicy:"...)
 		if v.NodeAffinityPolicy == nil {
 			r = resNull
@@ -8508,7 +11346,12 @@ func encCorev1TopologySpreadConstraint(s *state, v *corev1.TopologySpreadConstra
 		}
 	}
 	if v.NodeTaintsPolicy != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "nodeTaintsPolicy:"...)
 		if v.NodeTaintsPolicy == nil {
 			r = resNull
@@ -8521,7 +11364,12 @@ func encCorev1TopologySpreadConstraint(s *state, v *corev1.TopologySpreadConstra
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "topologyKey:"...)
 	r = s.strValue(string(v.TopologyKey), ctx{ind: ind, mode: modeKey})
 	if s.prune("topologyKey", r, top) {
@@ -8529,7 +11377,12 @@ func encCorev1TopologySpreadConstraint(s *state, v *corev1.TopologySpreadConstra
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "whenUnsatisfiable:"...)
 	r = s.strValue(string(v.WhenUnsatisfiable), ctx{ind: ind, mode: modeKey})
 	if s.prune("whenUnsatisfiable", r, top) {
@@ -8547,12 +11400,18 @@ func encCorev1TopologySpreadConstraint(s *state, v *corev1.TopologySpreadConstra
 func encCorev1Volume(s *state, v *corev1.Volume, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.VolumeSource.AWSElasticBlockStore != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "awsElasticBlockStore:"...)
 		if v.VolumeSource.AWSElasticBlockStore == nil {
 			r = resNull
@@ -8566,7 +11425,12 @@ func encCorev1Volume(s *state, v *corev1.Volume, c ctx) result {
 		}
 	}
 	if v.VolumeSource.AzureDisk != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "azureDisk:"...)
 		if v.VolumeSource.AzureDisk == nil {
 			r = resNull
@@ -8580,7 +11444,12 @@ func encCorev1Volume(s *state, v *corev1.Volume, c ctx) result {
 		}
 	}
 	if v.VolumeSource.AzureFile != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "azureFile:"...)
 		if v.VolumeSource.AzureFile == nil {
 			r = resNull
@@ -8594,7 +11463,12 @@ func encCorev1Volume(s *state, v *corev1.Volume, c ctx) result {
 		}
 	}
 	if v.VolumeSource.CephFS != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "cephfs:"...)
 		if v.VolumeSource.CephFS == nil {
 			r = resNull
@@ -8608,7 +11482,12 @@ func encCorev1Volume(s *state, v *corev1.Volume, c ctx) result {
 		}
 	}
 	if v.VolumeSource.Cinder != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "cinder:"...)
 		if v.VolumeSource.Cinder == nil {
 			r = resNull
@@ -8622,7 +11501,12 @@ func encCorev1Volume(s *state, v *corev1.Volume, c ctx) result {
 		}
 	}
 	if v.VolumeSource.ConfigMap != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "configMap:"...)
 		if v.VolumeSource.ConfigMap == nil {
 			r = resNull
@@ -8636,7 +11520,12 @@ func encCorev1Volume(s *state, v *corev1.Volume, c ctx) result {
 		}
 	}
 	if v.VolumeSource.CSI != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "csi:"...)
 		if v.VolumeSource.CSI == nil {
 			r = resNull
@@ -8650,7 +11539,12 @@ func encCorev1Volume(s *state, v *corev1.Volume, c ctx) result {
 		}
 	}
 	if v.VolumeSource.DownwardAPI != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "downwardAPI:"...)
 		if v.VolumeSource.DownwardAPI == nil {
 			r = resNull
@@ -8664,7 +11558,12 @@ func encCorev1Volume(s *state, v *corev1.Volume, c ctx) result {
 		}
 	}
 	if v.VolumeSource.EmptyDir != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "emptyDir:"...)
 		if v.VolumeSource.EmptyDir == nil {
 			r = resNull
@@ -8678,7 +11577,12 @@ func encCorev1Volume(s *state, v *corev1.Volume, c ctx) result {
 		}
 	}
 	if v.VolumeSource.Ephemeral != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "ephemeral:"...)
 		if v.VolumeSource.Ephemeral == nil {
 			r = resNull
@@ -8692,7 +11596,12 @@ func encCorev1Volume(s *state, v *corev1.Volume, c ctx) result {
 		}
 	}
 	if v.VolumeSource.FC != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "fc:"...)
 		if v.VolumeSource.FC == nil {
 			r = resNull
@@ -8706,7 +11615,12 @@ func encCorev1Volume(s *state, v *corev1.Volume, c ctx) result {
 		}
 	}
 	if v.VolumeSource.FlexVolume != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "flexVolume:"...)
 		if v.VolumeSource.FlexVolume == nil {
 			r = resNull
@@ -8720,7 +11634,12 @@ func encCorev1Volume(s *state, v *corev1.Volume, c ctx) result {
 		}
 	}
 	if v.VolumeSource.Flocker != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "flocker:"...)
 		if v.VolumeSource.Flocker == nil {
 			r = resNull
@@ -8734,7 +11653,12 @@ func encCorev1Volume(s *state, v *corev1.Volume, c ctx) result {
 		}
 	}
 	if v.VolumeSource.GCEPersistentDisk != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "gcePersistentDisk:"...)
 		if v.VolumeSource.GCEPersistentDisk == nil {
 			r = resNull
@@ -8748,7 +11672,12 @@ func encCorev1Volume(s *state, v *corev1.Volume, c ctx) result {
 		}
 	}
 	if v.VolumeSource.GitRepo != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "gitRepo:"...)
 		if v.VolumeSource.GitRepo == nil {
 			r = resNull
@@ -8762,7 +11691,12 @@ func encCorev1Volume(s *state, v *corev1.Volume, c ctx) result {
 		}
 	}
 	if v.VolumeSource.Glusterfs != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "glusterfs:"...)
 		if v.VolumeSource.Glusterfs == nil {
 			r = resNull
@@ -8776,7 +11710,12 @@ func encCorev1Volume(s *state, v *corev1.Volume, c ctx) result {
 		}
 	}
 	if v.VolumeSource.HostPath != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "hostPath:"...)
 		if v.VolumeSource.HostPath == nil {
 			r = resNull
@@ -8790,7 +11729,12 @@ func encCorev1Volume(s *state, v *corev1.Volume, c ctx) result {
 		}
 	}
 	if v.VolumeSource.Image != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "image:"...)
 		if v.VolumeSource.Image == nil {
 			r = resNull
@@ -8804,7 +11748,12 @@ func encCorev1Volume(s *state, v *corev1.Volume, c ctx) result {
 		}
 	}
 	if v.VolumeSource.ISCSI != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "iscsi:"...)
 		if v.VolumeSource.ISCSI == nil {
 			r = resNull
@@ -8817,7 +11766,12 @@ func encCorev1Volume(s *state, v *corev1.Volume, c ctx) result {
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "name:"...)
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
 	if s.prune("name", r, top) {
@@ -8826,7 +11780,12 @@ func encCorev1Volume(s *state, v *corev1.Volume, c ctx) result {
 		first = false
 	}
 	if v.VolumeSource.NFS != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "nfs:"...)
 		if v.VolumeSource.NFS == nil {
 			r = resNull
@@ -8840,7 +11799,12 @@ func encCorev1Volume(s *state, v *corev1.Volume, c ctx) result {
 		}
 	}
 	if v.VolumeSource.PersistentVolumeClaim != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "persistentVolumeClaim:"...)
 		if v.VolumeSource.PersistentVolumeClaim == nil {
 			r = resNull
@@ -8854,7 +11818,12 @@ func encCorev1Volume(s *state, v *corev1.Volume, c ctx) result {
 		}
 	}
 	if v.VolumeSource.PhotonPersistentDisk != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "photonPersistentDisk:"...)
 		if v.VolumeSource.PhotonPersistentDisk == nil {
 			r = resNull
@@ -8868,7 +11837,12 @@ func encCorev1Volume(s *state, v *corev1.Volume, c ctx) result {
 		}
 	}
 	if v.VolumeSource.PortworxVolume != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "portworxVolume:"...)
 		if v.VolumeSource.PortworxVolume == nil {
 			r = resNull
@@ -8882,7 +11856,12 @@ func encCorev1Volume(s *state, v *corev1.Volume, c ctx) result {
 		}
 	}
 	if v.VolumeSource.Projected != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "projected:"...)
 		if v.VolumeSource.Projected == nil {
 			r = resNull
@@ -8896,7 +11875,12 @@ func encCorev1Volume(s *state, v *corev1.Volume, c ctx) result {
 		}
 	}
 	if v.VolumeSource.Quobyte != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "quobyte:"...)
 		if v.VolumeSource.Quobyte == nil {
 			r = resNull
@@ -8910,7 +11894,12 @@ func encCorev1Volume(s *state, v *corev1.Volume, c ctx) result {
 		}
 	}
 	if v.VolumeSource.RBD != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "rbd:"...)
 		if v.VolumeSource.RBD == nil {
 			r = resNull
@@ -8924,7 +11913,12 @@ func encCorev1Volume(s *state, v *corev1.Volume, c ctx) result {
 		}
 	}
 	if v.VolumeSource.ScaleIO != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "scaleIO:"...)
 		if v.VolumeSource.ScaleIO == nil {
 			r = resNull
@@ -8938,7 +11932,12 @@ func encCorev1Volume(s *state, v *corev1.Volume, c ctx) result {
 		}
 	}
 	if v.VolumeSource.Secret != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "secret:"...)
 		if v.VolumeSource.Secret == nil {
 			r = resNull
@@ -8952,7 +11951,12 @@ func encCorev1Volume(s *state, v *corev1.Volume, c ctx) result {
 		}
 	}
 	if v.VolumeSource.StorageOS != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "storageos:"...)
 		if v.VolumeSource.StorageOS == nil {
 			r = resNull
@@ -8966,7 +11970,12 @@ func encCorev1Volume(s *state, v *corev1.Volume, c ctx) result {
 		}
 	}
 	if v.VolumeSource.VsphereVolume != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "vsphereVolume:"...)
 		if v.VolumeSource.VsphereVolume == nil {
 			r = resNull
@@ -8989,11 +11998,17 @@ func encCorev1Volume(s *state, v *corev1.Volume, c ctx) result {
 func encCorev1PodCondition(s *state, v *corev1.PodCondition, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "lastProbeTime:"...)
 	r = s.metaTime(&v.LastProbeTime, ctx{ind: ind, mode: modeKey})
 	if s.prune("lastProbeTime", r, top) {
@@ -9001,7 +12016,12 @@ func encCorev1PodCondition(s *state, v *corev1.PodCondition, c ctx) result {
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "lastTransitionTime:"...)
 	r = s.metaTime(&v.LastTransitionTime, ctx{ind: ind, mode: modeKey})
 	if s.prune("lastTransitionTime", r, top) {
@@ -9010,7 +12030,12 @@ func encCorev1PodCondition(s *state, v *corev1.PodCondition, c ctx) result {
 		first = false
 	}
 	if len(v.Message) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "message:"...)
 		r = s.strValue(string(v.Message), ctx{ind: ind, mode: modeKey})
 		if s.prune("message", r, top) {
@@ -9020,7 +12045,12 @@ func encCorev1PodCondition(s *state, v *corev1.PodCondition, c ctx) result {
 		}
 	}
 	if v.ObservedGeneration != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "observedGeneration:"...)
 		r = s.intValue(int64(v.ObservedGeneration), ctx{ind: ind, mode: modeKey})
 		if s.prune("observedGeneration", r, top) {
@@ -9030,7 +12060,12 @@ func encCorev1PodCondition(s *state, v *corev1.PodCondition, c ctx) result {
 		}
 	}
 	if len(v.Reason) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "reason:"...)
 		r = s.strValue(string(v.Reason), ctx{ind: ind, mode: modeKey})
 		if s.prune("reason", r, top) {
@@ -9039,7 +12074,12 @@ func encCorev1PodCondition(s *state, v *corev1.PodCondition, c ctx) result {
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "status:"...)
 	r = s.strValue(string(v.Status), ctx{ind: ind, mode: modeKey})
 	if s.prune("status", r, top) {
@@ -9047,7 +12087,12 @@ func encCorev1PodCondition(s *state, v *corev1.PodCondition, c ctx) result {
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "type:"...)
 	r = s.strValue(string(v.Type), ctx{ind: ind, mode: modeKey})
 	if s.prune("type", r, top) {
@@ -9065,12 +12110,18 @@ func encCorev1PodCondition(s *state, v *corev1.PodCondition, c ctx) result {
 func encCorev1ContainerStatus(s *state, v *corev1.ContainerStatus, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.AllocatedResources) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "allocatedResources:"...)
 		r = encMap2(s, v.AllocatedResources, ctx{ind: ind, mode: modeKey})
 		if s.prune("allocatedResources", r, top) {
@@ -9080,7 +12131,12 @@ func encCorev1ContainerStatus(s *state, v *corev1.ContainerStatus, c ctx) result
 		}
 	}
 	if len(v.AllocatedResourcesStatus) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "allocatedResourcesStatus:"...)
 		if v.AllocatedResourcesStatus == nil {
 			r = resNull
@@ -9102,7 +12158,12 @@ func encCorev1ContainerStatus(s *state, v *corev1.ContainerStatus, c ctx) result
 		}
 	}
 	if len(v.ContainerID) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "containerID:"...)
 		r = s.strValue(string(v.ContainerID), ctx{ind: ind, mode: modeKey})
 		if s.prune("containerID", r, top) {
@@ -9111,7 +12172,12 @@ func encCorev1ContainerStatus(s *state, v *corev1.ContainerStatus, c ctx) result
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "image:"...)
 	r = s.strValue(string(v.Image), ctx{ind: ind, mode: modeKey})
 	if s.prune("image", r, top) {
@@ -9119,7 +12185,12 @@ func encCorev1ContainerStatus(s *state, v *corev1.ContainerStatus, c ctx) result
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "imageID:"...)
 	r = s.strValue(string(v.ImageID), ctx{ind: ind, mode: modeKey})
 	if s.prune("imageID", r, top) {
@@ -9127,7 +12198,12 @@ func encCorev1ContainerStatus(s *state, v *corev1.ContainerStatus, c ctx) result
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "lastState:"...)
 	r = encCorev1ContainerState(s, &v.LastTerminationState, ctx{ind: ind, mode: modeKey})
 	if s.prune("lastState", r, top) {
@@ -9135,7 +12211,12 @@ func encCorev1ContainerStatus(s *state, v *corev1.ContainerStatus, c ctx) result
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "name:"...)
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
 	if s.prune("name", r, top) {
@@ -9143,7 +12224,12 @@ func encCorev1ContainerStatus(s *state, v *corev1.ContainerStatus, c ctx) result
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "ready:"...)
 	r = s.boolValue(bool(v.Ready), ctx{ind: ind, mode: modeKey})
 	if s.prune("ready", r, top) {
@@ -9152,7 +12238,12 @@ func encCorev1ContainerStatus(s *state, v *corev1.ContainerStatus, c ctx) result
 		first = false
 	}
 	if v.Resources != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "resources:"...)
 		if v.Resources == nil {
 			r = resNull
@@ -9165,7 +12256,12 @@ func encCorev1ContainerStatus(s *state, v *corev1.ContainerStatus, c ctx) result
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "restartCount:"...)
 	r = s.intValue(int64(v.RestartCount), ctx{ind: ind, mode: modeKey})
 	if s.prune("restartCount", r, top) {
@@ -9174,7 +12270,12 @@ func encCorev1ContainerStatus(s *state, v *corev1.ContainerStatus, c ctx) result
 		first = false
 	}
 	if v.Started != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "started:"...)
 		if v.Started == nil {
 			r = resNull
@@ -9187,7 +12288,12 @@ func encCorev1ContainerStatus(s *state, v *corev1.ContainerStatus, c ctx) result
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "state:"...)
 	r = encCorev1ContainerState(s, &v.State, ctx{ind: ind, mode: modeKey})
 	if s.prune("state", r, top) {
@@ -9196,7 +12302,12 @@ func encCorev1ContainerStatus(s *state, v *corev1.ContainerStatus, c ctx) result
 		first = false
 	}
 	if v.StopSignal != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "stopSignal:"...)
 		if v.StopSignal == nil {
 			r = resNull
@@ -9210,7 +12321,12 @@ func encCorev1ContainerStatus(s *state, v *corev1.ContainerStatus, c ctx) result
 		}
 	}
 	if v.User != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "user:"...)
 		if v.User == nil {
 			r = resNull
@@ -9224,7 +12340,12 @@ func encCorev1ContainerStatus(s *state, v *corev1.ContainerStatus, c ctx) result
 		}
 	}
 	if len(v.VolumeMounts) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "volumeMounts:"...)
 		if v.VolumeMounts == nil {
 			r = resNull
@@ -9255,11 +12376,17 @@ func encCorev1ContainerStatus(s *state, v *corev1.ContainerStatus, c ctx) result
 func encCorev1PodExtendedResourceClaimStatus(s *state, v *corev1.PodExtendedResourceClaimStatus, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "requestMappings:"...)
 	if v.RequestMappings == nil {
 		r = resNull
@@ -9279,7 +12406,12 @@ func encCorev1PodExtendedResourceClaimStatus(s *state, v *corev1.PodExtendedReso
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "resourceClaimName:"...)
 	r = s.strValue(string(v.ResourceClaimName), ctx{ind: ind, mode: modeKey})
 	if s.prune("resourceClaimName", r, top) {
@@ -9297,11 +12429,17 @@ func encCorev1PodExtendedResourceClaimStatus(s *state, v *corev1.PodExtendedReso
 func encCorev1HostIP(s *state, v *corev1.HostIP, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "ip:"...)
 	r = s.strValue(string(v.IP), ctx{ind: ind, mode: modeKey})
 	if s.prune("ip", r, top) {
@@ -9319,12 +12457,18 @@ func encCorev1HostIP(s *state, v *corev1.HostIP, c ctx) result {
 func encCorev1NodeAllocatableResourceClaimStatus(s *state, v *corev1.NodeAllocatableResourceClaimStatus, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.Containers) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "containers:"...)
 		if v.Containers == nil {
 			r = resNull
@@ -9346,7 +12490,12 @@ func encCorev1NodeAllocatableResourceClaimStatus(s *state, v *corev1.NodeAllocat
 		}
 	}
 	if len(v.Mapping) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "mapping:"...)
 		if v.Mapping == nil {
 			r = resNull
@@ -9368,7 +12517,12 @@ func encCorev1NodeAllocatableResourceClaimStatus(s *state, v *corev1.NodeAllocat
 		}
 	}
 	if len(v.Overhead) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "overhead:"...)
 		if v.Overhead == nil {
 			r = resNull
@@ -9389,7 +12543,12 @@ func encCorev1NodeAllocatableResourceClaimStatus(s *state, v *corev1.NodeAllocat
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "resourceClaimName:"...)
 	r = s.strValue(string(v.ResourceClaimName), ctx{ind: ind, mode: modeKey})
 	if s.prune("resourceClaimName", r, top) {
@@ -9407,11 +12566,17 @@ func encCorev1NodeAllocatableResourceClaimStatus(s *state, v *corev1.NodeAllocat
 func encCorev1PodIP(s *state, v *corev1.PodIP, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "ip:"...)
 	r = s.strValue(string(v.IP), ctx{ind: ind, mode: modeKey})
 	if s.prune("ip", r, top) {
@@ -9429,11 +12594,17 @@ func encCorev1PodIP(s *state, v *corev1.PodIP, c ctx) result {
 func encCorev1PodResourceClaimStatus(s *state, v *corev1.PodResourceClaimStatus, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "name:"...)
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
 	if s.prune("name", r, top) {
@@ -9442,7 +12613,12 @@ func encCorev1PodResourceClaimStatus(s *state, v *corev1.PodResourceClaimStatus,
 		first = false
 	}
 	if v.ResourceClaimName != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "resourceClaimName:"...)
 		if v.ResourceClaimName == nil {
 			r = resNull
@@ -9465,12 +12641,18 @@ func encCorev1PodResourceClaimStatus(s *state, v *corev1.PodResourceClaimStatus,
 func encCorev1PodVolumeHealth(s *state, v *corev1.PodVolumeHealth, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.HealthConditions) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "healthConditions:"...)
 		if v.HealthConditions == nil {
 			r = resNull
@@ -9491,7 +12673,12 @@ func encCorev1PodVolumeHealth(s *state, v *corev1.PodVolumeHealth, c ctx) result
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "lastTransitionTime:"...)
 	r = s.metaTime(&v.LastTransitionTime, ctx{ind: ind, mode: modeKey})
 	if s.prune("lastTransitionTime", r, top) {
@@ -9499,7 +12686,12 @@ func encCorev1PodVolumeHealth(s *state, v *corev1.PodVolumeHealth, c ctx) result
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "name:"...)
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
 	if s.prune("name", r, top) {
@@ -9517,12 +12709,18 @@ func encCorev1PodVolumeHealth(s *state, v *corev1.PodVolumeHealth, c ctx) result
 func encAppsv1DeploymentStrategy(s *state, v *appsv1.DeploymentStrategy, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.RollingUpdate != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "rollingUpdate:"...)
 		if v.RollingUpdate == nil {
 			r = resNull
@@ -9536,7 +12734,12 @@ func encAppsv1DeploymentStrategy(s *state, v *appsv1.DeploymentStrategy, c ctx) 
 		}
 	}
 	if len(v.Type) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "type:"...)
 		r = s.strValue(string(v.Type), ctx{ind: ind, mode: modeKey})
 		if s.prune("type", r, top) {
@@ -9555,11 +12758,17 @@ func encAppsv1DeploymentStrategy(s *state, v *appsv1.DeploymentStrategy, c ctx) 
 func encCorev1PodTemplateSpec(s *state, v *corev1.PodTemplateSpec, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "metadata:"...)
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
 	if s.prune("metadata", r, top) {
@@ -9567,7 +12776,12 @@ func encCorev1PodTemplateSpec(s *state, v *corev1.PodTemplateSpec, c ctx) result
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "spec:"...)
 	r = encCorev1PodSpec(s, &v.Spec, ctx{ind: ind, mode: modeKey})
 	if s.prune("spec", r, top) {
@@ -9585,11 +12799,17 @@ func encCorev1PodTemplateSpec(s *state, v *corev1.PodTemplateSpec, c ctx) result
 func encAppsv1DeploymentCondition(s *state, v *appsv1.DeploymentCondition, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "lastTransitionTime:"...)
 	r = s.metaTime(&v.LastTransitionTime, ctx{ind: ind, mode: modeKey})
 	if s.prune("lastTransitionTime", r, top) {
@@ -9597,7 +12817,12 @@ func encAppsv1DeploymentCondition(s *state, v *appsv1.DeploymentCondition, c ctx
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "lastUpdateTime:"...)
 	r = s.metaTime(&v.LastUpdateTime, ctx{ind: ind, mode: modeKey})
 	if s.prune("lastUpdateTime", r, top) {
@@ -9606,7 +12831,12 @@ func encAppsv1DeploymentCondition(s *state, v *appsv1.DeploymentCondition, c ctx
 		first = false
 	}
 	if len(v.Message) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "message:"...)
 		r = s.strValue(string(v.Message), ctx{ind: ind, mode: modeKey})
 		if s.prune("message", r, top) {
@@ -9616,7 +12846,12 @@ func encAppsv1DeploymentCondition(s *state, v *appsv1.DeploymentCondition, c ctx
 		}
 	}
 	if len(v.Reason) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "reason:"...)
 		r = s.strValue(string(v.Reason), ctx{ind: ind, mode: modeKey})
 		if s.prune("reason", r, top) {
@@ -9625,7 +12860,12 @@ func encAppsv1DeploymentCondition(s *state, v *appsv1.DeploymentCondition, c ctx
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "status:"...)
 	r = s.strValue(string(v.Status), ctx{ind: ind, mode: modeKey})
 	if s.prune("status", r, top) {
@@ -9633,7 +12873,12 @@ func encAppsv1DeploymentCondition(s *state, v *appsv1.DeploymentCondition, c ctx
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "type:"...)
 	r = s.strValue(string(v.Type), ctx{ind: ind, mode: modeKey})
 	if s.prune("type", r, top) {
@@ -9651,11 +12896,17 @@ func encAppsv1DeploymentCondition(s *state, v *appsv1.DeploymentCondition, c ctx
 func encAppsv1StatefulSetOrdinals(s *state, v *appsv1.StatefulSetOrdinals, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "start:"...)
 	r = s.intValue(int64(v.Start), ctx{ind: ind, mode: modeKey})
 	if s.prune("start", r, top) {
@@ -9673,12 +12924,18 @@ func encAppsv1StatefulSetOrdinals(s *state, v *appsv1.StatefulSetOrdinals, c ctx
 func encAppsv1StatefulSetPersistentVolumeClaimRetentionPolicy(s *state, v *appsv1.StatefulSetPersistentVolumeClaimRetentionPolicy, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.WhenDeleted) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "whenDeleted:"...)
 		r = s.strValue(string(v.WhenDeleted), ctx{ind: ind, mode: modeKey})
 		if s.prune("whenDeleted", r, top) {
@@ -9688,7 +12945,12 @@ func encAppsv1StatefulSetPersistentVolumeClaimRetentionPolicy(s *state, v *appsv
 		}
 	}
 	if len(v.WhenScaled) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "whenScaled:"...)
 		r = s.strValue(string(v.WhenScaled), ctx{ind: ind, mode: modeKey})
 		if s.prune("whenScaled", r, top) {
@@ -9707,12 +12969,18 @@ func encAppsv1StatefulSetPersistentVolumeClaimRetentionPolicy(s *state, v *appsv
 func encAppsv1StatefulSetUpdateStrategy(s *state, v *appsv1.StatefulSetUpdateStrategy, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.RollingUpdate != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "rollingUpdate:"...)
 		if v.RollingUpdate == nil {
 			r = resNull
@@ -9726,7 +12994,12 @@ func encAppsv1StatefulSetUpdateStrategy(s *state, v *appsv1.StatefulSetUpdateStr
 		}
 	}
 	if len(v.Type) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "type:"...)
 		r = s.strValue(string(v.Type), ctx{ind: ind, mode: modeKey})
 		if s.prune("type", r, top) {
@@ -9745,11 +13018,17 @@ func encAppsv1StatefulSetUpdateStrategy(s *state, v *appsv1.StatefulSetUpdateStr
 func encAppsv1StatefulSetCondition(s *state, v *appsv1.StatefulSetCondition, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "lastTransitionTime:"...)
 	r = s.metaTime(&v.LastTransitionTime, ctx{ind: ind, mode: modeKey})
 	if s.prune("lastTransitionTime", r, top) {
@@ -9758,7 +13037,12 @@ func encAppsv1StatefulSetCondition(s *state, v *appsv1.StatefulSetCondition, c c
 		first = false
 	}
 	if len(v.Message) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "message:"...)
 		r = s.strValue(string(v.Message), ctx{ind: ind, mode: modeKey})
 		if s.prune("message", r, top) {
@@ -9768,7 +13052,12 @@ func encAppsv1StatefulSetCondition(s *state, v *appsv1.StatefulSetCondition, c c
 		}
 	}
 	if len(v.Reason) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "reason:"...)
 		r = s.strValue(string(v.Reason), ctx{ind: ind, mode: modeKey})
 		if s.prune("reason", r, top) {
@@ -9777,7 +13066,12 @@ func encAppsv1StatefulSetCondition(s *state, v *appsv1.StatefulSetCondition, c c
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "status:"...)
 	r = s.strValue(string(v.Status), ctx{ind: ind, mode: modeKey})
 	if s.prune("status", r, top) {
@@ -9785,7 +13079,12 @@ func encAppsv1StatefulSetCondition(s *state, v *appsv1.StatefulSetCondition, c c
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "type:"...)
 	r = s.strValue(string(v.Type), ctx{ind: ind, mode: modeKey})
 	if s.prune("type", r, top) {
@@ -9803,12 +13102,18 @@ func encAppsv1StatefulSetCondition(s *state, v *appsv1.StatefulSetCondition, c c
 func encAppsv1DaemonSetUpdateStrategy(s *state, v *appsv1.DaemonSetUpdateStrategy, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.RollingUpdate != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "rollingUpdate:"...)
 		if v.RollingUpdate == nil {
 			r = resNull
@@ -9822,7 +13127,12 @@ func encAppsv1DaemonSetUpdateStrategy(s *state, v *appsv1.DaemonSetUpdateStrateg
 		}
 	}
 	if len(v.Type) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "type:"...)
 		r = s.strValue(string(v.Type), ctx{ind: ind, mode: modeKey})
 		if s.prune("type", r, top) {
@@ -9841,11 +13151,17 @@ func encAppsv1DaemonSetUpdateStrategy(s *state, v *appsv1.DaemonSetUpdateStrateg
 func encAppsv1DaemonSetCondition(s *state, v *appsv1.DaemonSetCondition, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "lastTransitionTime:"...)
 	r = s.metaTime(&v.LastTransitionTime, ctx{ind: ind, mode: modeKey})
 	if s.prune("lastTransitionTime", r, top) {
@@ -9854,7 +13170,12 @@ func encAppsv1DaemonSetCondition(s *state, v *appsv1.DaemonSetCondition, c ctx) 
 		first = false
 	}
 	if len(v.Message) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "message:"...)
 		r = s.strValue(string(v.Message), ctx{ind: ind, mode: modeKey})
 		if s.prune("message", r, top) {
@@ -9864,7 +13185,12 @@ func encAppsv1DaemonSetCondition(s *state, v *appsv1.DaemonSetCondition, c ctx) 
 		}
 	}
 	if len(v.Reason) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "reason:"...)
 		r = s.strValue(string(v.Reason), ctx{ind: ind, mode: modeKey})
 		if s.prune("reason", r, top) {
@@ -9873,7 +13199,12 @@ func encAppsv1DaemonSetCondition(s *state, v *appsv1.DaemonSetCondition, c ctx) 
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "status:"...)
 	r = s.strValue(string(v.Status), ctx{ind: ind, mode: modeKey})
 	if s.prune("status", r, top) {
@@ -9881,7 +13212,12 @@ func encAppsv1DaemonSetCondition(s *state, v *appsv1.DaemonSetCondition, c ctx) 
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "type:"...)
 	r = s.strValue(string(v.Type), ctx{ind: ind, mode: modeKey})
 	if s.prune("type", r, top) {
@@ -9899,11 +13235,17 @@ func encAppsv1DaemonSetCondition(s *state, v *appsv1.DaemonSetCondition, c ctx) 
 func encBatchv1PodFailurePolicy(s *state, v *batchv1.PodFailurePolicy, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "rules:"...)
 	if v.Rules == nil {
 		r = resNull
@@ -9933,12 +13275,18 @@ func encBatchv1PodFailurePolicy(s *state, v *batchv1.PodFailurePolicy, c ctx) re
 func encBatchv1JobSchedulingConfiguration(s *state, v *batchv1.JobSchedulingConfiguration, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.DisruptionMode != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "disruptionMode:"...)
 		if v.DisruptionMode == nil {
 			r = resNull
@@ -9952,7 +13300,12 @@ func encBatchv1JobSchedulingConfiguration(s *state, v *batchv1.JobSchedulingConf
 		}
 	}
 	if len(v.ResourceClaims) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "resourceClaims:"...)
 		if v.ResourceClaims == nil {
 			r = resNull
@@ -9974,7 +13327,12 @@ func encBatchv1JobSchedulingConfiguration(s *state, v *batchv1.JobSchedulingConf
 		}
 	}
 	if v.SchedulingConstraints != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "schedulingConstraints:"...)
 		if v.SchedulingConstraints == nil {
 			r = resNull
@@ -9988,7 +13346,12 @@ func encBatchv1JobSchedulingConfiguration(s *state, v *batchv1.JobSchedulingConf
 		}
 	}
 	if v.SchedulingPolicy != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "schedulingPolicy:"...)
 		if v.SchedulingPolicy == nil {
 			r = resNull
@@ -10011,11 +13374,17 @@ func encBatchv1JobSchedulingConfiguration(s *state, v *batchv1.JobSchedulingConf
 func encBatchv1SuccessPolicy(s *state, v *batchv1.SuccessPolicy, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "rules:"...)
 	if v.Rules == nil {
 		r = resNull
@@ -10045,11 +13414,17 @@ func encBatchv1SuccessPolicy(s *state, v *batchv1.SuccessPolicy, c ctx) result {
 func encBatchv1JobCondition(s *state, v *batchv1.JobCondition, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "lastProbeTime:"...)
 	r = s.metaTime(&v.LastProbeTime, ctx{ind: ind, mode: modeKey})
 	if s.prune("lastProbeTime", r, top) {
@@ -10057,7 +13432,12 @@ func encBatchv1JobCondition(s *state, v *batchv1.JobCondition, c ctx) result {
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "lastTransitionTime:"...)
 	r = s.metaTime(&v.LastTransitionTime, ctx{ind: ind, mode: modeKey})
 	if s.prune("lastTransitionTime", r, top) {
@@ -10066,7 +13446,12 @@ func encBatchv1JobCondition(s *state, v *batchv1.JobCondition, c ctx) result {
 		first = false
 	}
 	if len(v.Message) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "message:"...)
 		r = s.strValue(string(v.Message), ctx{ind: ind, mode: modeKey})
 		if s.prune("message", r, top) {
@@ -10076,7 +13461,12 @@ func encBatchv1JobCondition(s *state, v *batchv1.JobCondition, c ctx) result {
 		}
 	}
 	if len(v.Reason) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "reason:"...)
 		r = s.strValue(string(v.Reason), ctx{ind: ind, mode: modeKey})
 		if s.prune("reason", r, top) {
@@ -10085,7 +13475,12 @@ func encBatchv1JobCondition(s *state, v *batchv1.JobCondition, c ctx) result {
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "status:"...)
 	r = s.strValue(string(v.Status), ctx{ind: ind, mode: modeKey})
 	if s.prune("status", r, top) {
@@ -10093,7 +13488,12 @@ func encBatchv1JobCondition(s *state, v *batchv1.JobCondition, c ctx) result {
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "type:"...)
 	r = s.strValue(string(v.Type), ctx{ind: ind, mode: modeKey})
 	if s.prune("type", r, top) {
@@ -10111,12 +13511,18 @@ func encBatchv1JobCondition(s *state, v *batchv1.JobCondition, c ctx) result {
 func encBatchv1UncountedTerminatedPods(s *state, v *batchv1.UncountedTerminatedPods, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.Failed) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "failed:"...)
 		if v.Failed == nil {
 			r = resNull
@@ -10138,7 +13544,12 @@ func encBatchv1UncountedTerminatedPods(s *state, v *batchv1.UncountedTerminatedP
 		}
 	}
 	if len(v.Succeeded) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "succeeded:"...)
 		if v.Succeeded == nil {
 			r = resNull
@@ -10169,11 +13580,17 @@ func encBatchv1UncountedTerminatedPods(s *state, v *batchv1.UncountedTerminatedP
 func encBatchv1JobTemplateSpec(s *state, v *batchv1.JobTemplateSpec, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "metadata:"...)
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
 	if s.prune("metadata", r, top) {
@@ -10181,7 +13598,12 @@ func encBatchv1JobTemplateSpec(s *state, v *batchv1.JobTemplateSpec, c ctx) resu
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "spec:"...)
 	r = encBatchv1JobSpec(s, &v.Spec, ctx{ind: ind, mode: modeKey})
 	if s.prune("spec", r, top) {
@@ -10233,10 +13655,15 @@ func encMap4(s *state, m map[string]metav1.Time, c ctx) result {
 	}
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	for i := range entries {
 		e := &entries[i]
 		pos := len(s.buf)
-		ind := s.entryPrefix(c, first)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		vm := s.key(e.k, ind)
 		s.buf = append(s.buf, ':')
 		var r result
@@ -10257,12 +13684,18 @@ func encMap4(s *state, m map[string]metav1.Time, c ctx) result {
 func encNetworkingv1NetworkPolicyEgressRule(s *state, v *networkingv1.NetworkPolicyEgressRule, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.Ports) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "ports:"...)
 		if v.Ports == nil {
 			r = resNull
@@ -10284,7 +13717,12 @@ func encNetworkingv1NetworkPolicyEgressRule(s *state, v *networkingv1.NetworkPol
 		}
 	}
 	if len(v.To) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "to:"...)
 		if v.To == nil {
 			r = resNull
@@ -10315,12 +13753,18 @@ func encNetworkingv1NetworkPolicyEgressRule(s *state, v *networkingv1.NetworkPol
 func encNetworkingv1NetworkPolicyIngressRule(s *state, v *networkingv1.NetworkPolicyIngressRule, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.From) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "from:"...)
 		if v.From == nil {
 			r = resNull
@@ -10342,7 +13786,12 @@ func encNetworkingv1NetworkPolicyIngressRule(s *state, v *networkingv1.NetworkPo
 		}
 	}
 	if len(v.Ports) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "ports:"...)
 		if v.Ports == nil {
 			r = resNull
@@ -10373,12 +13822,18 @@ func encNetworkingv1NetworkPolicyIngressRule(s *state, v *networkingv1.NetworkPo
 func encAutoscalingv2HorizontalPodAutoscalerBehavior(s *state, v *autoscalingv2.HorizontalPodAutoscalerBehavior, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.ScaleDown != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "scaleDown:"...)
 		if v.ScaleDown == nil {
 			r = resNull
@@ -10392,7 +13847,12 @@ func encAutoscalingv2HorizontalPodAutoscalerBehavior(s *state, v *autoscalingv2.
 		}
 	}
 	if v.ScaleUp != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "scaleUp:"...)
 		if v.ScaleUp == nil {
 			r = resNull
@@ -10415,12 +13875,18 @@ func encAutoscalingv2HorizontalPodAutoscalerBehavior(s *state, v *autoscalingv2.
 func encAutoscalingv2MetricSpec(s *state, v *autoscalingv2.MetricSpec, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.ContainerResource != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "containerResource:"...)
 		if v.ContainerResource == nil {
 			r = resNull
@@ -10434,7 +13900,12 @@ func encAutoscalingv2MetricSpec(s *state, v *autoscalingv2.MetricSpec, c ctx) re
 		}
 	}
 	if v.External != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "external:"...)
 		if v.External == nil {
 			r = resNull
@@ -10448,7 +13919,12 @@ func encAutoscalingv2MetricSpec(s *state, v *autoscalingv2.MetricSpec, c ctx) re
 		}
 	}
 	if v.Object != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "object:"...)
 		if v.Object == nil {
 			r = resNull
@@ -10462,7 +13938,12 @@ func encAutoscalingv2MetricSpec(s *state, v *autoscalingv2.MetricSpec, c ctx) re
 		}
 	}
 	if v.Pods != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "pods:"...)
 		if v.Pods == nil {
 			r = resNull
@@ -10476,7 +13957,12 @@ func encAutoscalingv2MetricSpec(s *state, v *autoscalingv2.MetricSpec, c ctx) re
 		}
 	}
 	if v.Resource != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "resource:"...)
 		if v.Resource == nil {
 			r = resNull
@@ -10489,7 +13975,12 @@ func encAutoscalingv2MetricSpec(s *state, v *autoscalingv2.MetricSpec, c ctx) re
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "type:"...)
 	r = s.strValue(string(v.Type), ctx{ind: ind, mode: modeKey})
 	if s.prune("type", r, top) {
@@ -10507,12 +13998,18 @@ func encAutoscalingv2MetricSpec(s *state, v *autoscalingv2.MetricSpec, c ctx) re
 func encAutoscalingv2CrossVersionObjectReference(s *state, v *autoscalingv2.CrossVersionObjectReference, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.APIVersion) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "apiVersion:"...)
 		r = s.strValue(string(v.APIVersion), ctx{ind: ind, mode: modeKey})
 		if s.prune("apiVersion", r, top) {
@@ -10521,7 +14018,12 @@ func encAutoscalingv2CrossVersionObjectReference(s *state, v *autoscalingv2.Cros
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "kind:"...)
 	r = s.strValue(string(v.Kind), ctx{ind: ind, mode: modeKey})
 	if s.prune("kind", r, top) {
@@ -10529,7 +14031,12 @@ func encAutoscalingv2CrossVersionObjectReference(s *state, v *autoscalingv2.Cros
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "name:"...)
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
 	if s.prune("name", r, top) {
@@ -10547,11 +14054,17 @@ func encAutoscalingv2CrossVersionObjectReference(s *state, v *autoscalingv2.Cros
 func encAutoscalingv2HorizontalPodAutoscalerCondition(s *state, v *autoscalingv2.HorizontalPodAutoscalerCondition, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "lastTransitionTime:"...)
 	r = s.metaTime(&v.LastTransitionTime, ctx{ind: ind, mode: modeKey})
 	if s.prune("lastTransitionTime", r, top) {
@@ -10560,7 +14073,12 @@ func encAutoscalingv2HorizontalPodAutoscalerCondition(s *state, v *autoscalingv2
 		first = false
 	}
 	if len(v.Message) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "message:"...)
 		r = s.strValue(string(v.Message), ctx{ind: ind, mode: modeKey})
 		if s.prune("message", r, top) {
@@ -10570,7 +14088,12 @@ func encAutoscalingv2HorizontalPodAutoscalerCondition(s *state, v *autoscalingv2
 		}
 	}
 	if v.ObservedGeneration != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "observedGeneration:"...)
 		if v.ObservedGeneration == nil {
 			r = resNull
@@ -10584,7 +14107,12 @@ func encAutoscalingv2HorizontalPodAutoscalerCondition(s *state, v *autoscalingv2
 		}
 	}
 	if len(v.Reason) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "reason:"...)
 		r = s.strValue(string(v.Reason), ctx{ind: ind, mode: modeKey})
 		if s.prune("reason", r, top) {
@@ -10593,7 +14121,12 @@ func encAutoscalingv2HorizontalPodAutoscalerCondition(s *state, v *autoscalingv2
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "status:"...)
 	r = s.strValue(string(v.Status), ctx{ind: ind, mode: modeKey})
 	if s.prune("status", r, top) {
@@ -10601,7 +14134,12 @@ func encAutoscalingv2HorizontalPodAutoscalerCondition(s *state, v *autoscalingv2
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "type:"...)
 	r = s.strValue(string(v.Type), ctx{ind: ind, mode: modeKey})
 	if s.prune("type", r, top) {
@@ -10619,12 +14157,18 @@ func encAutoscalingv2HorizontalPodAutoscalerCondition(s *state, v *autoscalingv2
 func encAutoscalingv2MetricStatus(s *state, v *autoscalingv2.MetricStatus, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.ContainerResource != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "containerResource:"...)
 		if v.ContainerResource == nil {
 			r = resNull
@@ -10638,7 +14182,12 @@ func encAutoscalingv2MetricStatus(s *state, v *autoscalingv2.MetricStatus, c ctx
 		}
 	}
 	if v.External != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "external:"...)
 		if v.External == nil {
 			r = resNull
@@ -10652,7 +14201,12 @@ func encAutoscalingv2MetricStatus(s *state, v *autoscalingv2.MetricStatus, c ctx
 		}
 	}
 	if v.Object != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "object:"...)
 		if v.Object == nil {
 			r = resNull
@@ -10666,7 +14220,12 @@ func encAutoscalingv2MetricStatus(s *state, v *autoscalingv2.MetricStatus, c ctx
 		}
 	}
 	if v.Pods != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "pods:"...)
 		if v.Pods == nil {
 			r = resNull
@@ -10680,7 +14239,12 @@ func encAutoscalingv2MetricStatus(s *state, v *autoscalingv2.MetricStatus, c ctx
 		}
 	}
 	if v.Resource != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "resource:"...)
 		if v.Resource == nil {
 			r = resNull
@@ -10693,7 +14257,12 @@ func encAutoscalingv2MetricStatus(s *state, v *autoscalingv2.MetricStatus, c ctx
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "type:"...)
 	r = s.strValue(string(v.Type), ctx{ind: ind, mode: modeKey})
 	if s.prune("type", r, top) {
@@ -10711,11 +14280,17 @@ func encAutoscalingv2MetricStatus(s *state, v *autoscalingv2.MetricStatus, c ctx
 func encCorev1TopologySelectorLabelRequirement(s *state, v *corev1.TopologySelectorLabelRequirement, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "key:"...)
 	r = s.strValue(string(v.Key), ctx{ind: ind, mode: modeKey})
 	if s.prune("key", r, top) {
@@ -10723,7 +14298,12 @@ func encCorev1TopologySelectorLabelRequirement(s *state, v *corev1.TopologySelec
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "values:"...)
 	if v.Values == nil {
 		r = resNull
@@ -10753,12 +14333,18 @@ func encCorev1TopologySelectorLabelRequirement(s *state, v *corev1.TopologySelec
 func encCorev1ClientIPConfig(s *state, v *corev1.ClientIPConfig, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.TimeoutSeconds != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "timeoutSeconds:"...)
 		if v.TimeoutSeconds == nil {
 			r = resNull
@@ -10781,12 +14367,18 @@ func encCorev1ClientIPConfig(s *state, v *corev1.ClientIPConfig, c ctx) result {
 func encCorev1LoadBalancerIngress(s *state, v *corev1.LoadBalancerIngress, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.Hostname) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "hostname:"...)
 		r = s.strValue(string(v.Hostname), ctx{ind: ind, mode: modeKey})
 		if s.prune("hostname", r, top) {
@@ -10796,7 +14388,12 @@ func encCorev1LoadBalancerIngress(s *state, v *corev1.LoadBalancerIngress, c ctx
 		}
 	}
 	if len(v.IP) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "ip:"...)
 		r = s.strValue(string(v.IP), ctx{ind: ind, mode: modeKey})
 		if s.prune("ip", r, top) {
@@ -10806,7 +14403,12 @@ func encCorev1LoadBalancerIngress(s *state, v *corev1.LoadBalancerIngress, c ctx
 		}
 	}
 	if v.IPMode != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "ipMode:"...)
 		if v.IPMode == nil {
 			r = resNull
@@ -10820,7 +14422,12 @@ func encCorev1LoadBalancerIngress(s *state, v *corev1.LoadBalancerIngress, c ctx
 		}
 	}
 	if len(v.Ports) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "ports:"...)
 		if v.Ports == nil {
 			r = resNull
@@ -10851,11 +14458,17 @@ func encCorev1LoadBalancerIngress(s *state, v *corev1.LoadBalancerIngress, c ctx
 func encCorev1ScopedResourceSelectorRequirement(s *state, v *corev1.ScopedResourceSelectorRequirement, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "operator:"...)
 	r = s.strValue(string(v.Operator), ctx{ind: ind, mode: modeKey})
 	if s.prune("operator", r, top) {
@@ -10863,7 +14476,12 @@ func encCorev1ScopedResourceSelectorRequirement(s *state, v *corev1.ScopedResour
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "scopeName:"...)
 	r = s.strValue(string(v.ScopeName), ctx{ind: ind, mode: modeKey})
 	if s.prune("scopeName", r, top) {
@@ -10872,7 +14490,12 @@ func encCorev1ScopedResourceSelectorRequirement(s *state, v *corev1.ScopedResour
 		first = false
 	}
 	if len(v.Values) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "values:"...)
 		if v.Values == nil {
 			r = resNull
@@ -10903,11 +14526,17 @@ func encCorev1ScopedResourceSelectorRequirement(s *state, v *corev1.ScopedResour
 func encMetav1LabelSelectorRequirement(s *state, v *metav1.LabelSelectorRequirement, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "key:"...)
 	r = s.strValue(string(v.Key), ctx{ind: ind, mode: modeKey})
 	if s.prune("key", r, top) {
@@ -10915,7 +14544,12 @@ func encMetav1LabelSelectorRequirement(s *state, v *metav1.LabelSelectorRequirem
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "operator:"...)
 	r = s.strValue(string(v.Operator), ctx{ind: ind, mode: modeKey})
 	if s.prune("operator", r, top) {
@@ -10924,7 +14558,12 @@ func encMetav1LabelSelectorRequirement(s *state, v *metav1.LabelSelectorRequirem
 		first = false
 	}
 	if len(v.Values) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "values:"...)
 		if v.Values == nil {
 			r = resNull
@@ -10955,12 +14594,18 @@ func encMetav1LabelSelectorRequirement(s *state, v *metav1.LabelSelectorRequirem
 func encCorev1VolumeHealthCondition(s *state, v *corev1.VolumeHealthCondition, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.Message) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "message:"...)
 		r = s.strValue(string(v.Message), ctx{ind: ind, mode: modeKey})
 		if s.prune("message", r, top) {
@@ -10969,7 +14614,12 @@ func encCorev1VolumeHealthCondition(s *state, v *corev1.VolumeHealthCondition, c
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "reason:"...)
 	r = s.strValue(string(v.Reason), ctx{ind: ind, mode: modeKey})
 	if s.prune("reason", r, top) {
@@ -10977,7 +14627,12 @@ func encCorev1VolumeHealthCondition(s *state, v *corev1.VolumeHealthCondition, c
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "status:"...)
 	r = s.strValue(string(v.Status), ctx{ind: ind, mode: modeKey})
 	if s.prune("status", r, top) {
@@ -10995,12 +14650,18 @@ func encCorev1VolumeHealthCondition(s *state, v *corev1.VolumeHealthCondition, c
 func encCorev1NodeAffinity(s *state, v *corev1.NodeAffinity, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.PreferredDuringSchedulingIgnoredDuringExecution) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "preferredDuringSchedulingIgnoredDuringExecution:"...)
 		if v.PreferredDuringSchedulingIgnoredDuringExecution == nil {
 			r = resNull
@@ -11022,7 +14683,12 @@ func encCorev1NodeAffinity(s *state, v *corev1.NodeAffinity, c ctx) result {
 		}
 	}
 	if v.RequiredDuringSchedulingIgnoredDuringExecution != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "requiredDuringSchedulingIgnoredDuringExecution:"...)
 		if v.RequiredDuringSchedulingIgnoredDuringExecution == nil {
 			r = resNull
@@ -11045,12 +14711,18 @@ func encCorev1NodeAffinity(s *state, v *corev1.NodeAffinity, c ctx) result {
 func encCorev1PodAffinity(s *state, v *corev1.PodAffinity, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.PreferredDuringSchedulingIgnoredDuringExecution) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "preferredDuringSchedulingIgnoredDuringExecution:"...)
 		if v.PreferredDuringSchedulingIgnoredDuringExecution == nil {
 			r = resNull
@@ -11072,7 +14744,12 @@ func encCorev1PodAffinity(s *state, v *corev1.PodAffinity, c ctx) result {
 		}
 	}
 	if len(v.RequiredDuringSchedulingIgnoredDuringExecution) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "requiredDuringSchedulingIgnoredDuringExecution:"...)
 		if v.RequiredDuringSchedulingIgnoredDuringExecution == nil {
 			r = resNull
@@ -11103,12 +14780,18 @@ func encCorev1PodAffinity(s *state, v *corev1.PodAffinity, c ctx) result {
 func encCorev1PodAntiAffinity(s *state, v *corev1.PodAntiAffinity, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.PreferredDuringSchedulingIgnoredDuringExecution) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "preferredDuringSchedulingIgnoredDuringExecution:"...)
 		if v.PreferredDuringSchedulingIgnoredDuringExecution == nil {
 			r = resNull
@@ -11130,7 +14813,12 @@ func encCorev1PodAntiAffinity(s *state, v *corev1.PodAntiAffinity, c ctx) result
 		}
 	}
 	if len(v.RequiredDuringSchedulingIgnoredDuringExecution) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "requiredDuringSchedulingIgnoredDuringExecution:"...)
 		if v.RequiredDuringSchedulingIgnoredDuringExecution == nil {
 			r = resNull
@@ -11161,11 +14849,17 @@ func encCorev1PodAntiAffinity(s *state, v *corev1.PodAntiAffinity, c ctx) result
 func encCorev1EnvVar(s *state, v *corev1.EnvVar, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "name:"...)
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
 	if s.prune("name", r, top) {
@@ -11174,7 +14868,12 @@ func encCorev1EnvVar(s *state, v *corev1.EnvVar, c ctx) result {
 		first = false
 	}
 	if len(v.Value) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "value:"...)
 		r = s.strValue(string(v.Value), ctx{ind: ind, mode: modeKey})
 		if s.prune("value", r, top) {
@@ -11184,7 +14883,12 @@ func encCorev1EnvVar(s *state, v *corev1.EnvVar, c ctx) result {
 		}
 	}
 	if v.ValueFrom != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "valueFrom:"...)
 		if v.ValueFrom == nil {
 			r = resNull
@@ -11207,12 +14911,18 @@ func encCorev1EnvVar(s *state, v *corev1.EnvVar, c ctx) result {
 func encCorev1EnvFromSource(s *state, v *corev1.EnvFromSource, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.ConfigMapRef != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "configMapRef:"...)
 		if v.ConfigMapRef == nil {
 			r = resNull
@@ -11226,7 +14936,12 @@ func encCorev1EnvFromSource(s *state, v *corev1.EnvFromSource, c ctx) result {
 		}
 	}
 	if len(v.Prefix) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "prefix:"...)
 		r = s.strValue(string(v.Prefix), ctx{ind: ind, mode: modeKey})
 		if s.prune("prefix", r, top) {
@@ -11236,7 +14951,12 @@ func encCorev1EnvFromSource(s *state, v *corev1.EnvFromSource, c ctx) result {
 		}
 	}
 	if v.SecretRef != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "secretRef:"...)
 		if v.SecretRef == nil {
 			r = resNull
@@ -11259,12 +14979,18 @@ func encCorev1EnvFromSource(s *state, v *corev1.EnvFromSource, c ctx) result {
 func encCorev1Lifecycle(s *state, v *corev1.Lifecycle, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.PostStart != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "postStart:"...)
 		if v.PostStart == nil {
 			r = resNull
@@ -11278,7 +15004,12 @@ func encCorev1Lifecycle(s *state, v *corev1.Lifecycle, c ctx) result {
 		}
 	}
 	if v.PreStop != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "preStop:"...)
 		if v.PreStop == nil {
 			r = resNull
@@ -11292,7 +15023,12 @@ func encCorev1Lifecycle(s *state, v *corev1.Lifecycle, c ctx) result {
 		}
 	}
 	if v.StopSignal != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "stopSignal:"...)
 		if v.StopSignal == nil {
 			r = resNull
@@ -11315,12 +15051,18 @@ func encCorev1Lifecycle(s *state, v *corev1.Lifecycle, c ctx) result {
 func encCorev1Probe(s *state, v *corev1.Probe, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.ProbeHandler.Exec != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "exec:"...)
 		if v.ProbeHandler.Exec == nil {
 			r = resNull
@@ -11334,7 +15076,12 @@ func encCorev1Probe(s *state, v *corev1.Probe, c ctx) result {
 		}
 	}
 	if v.FailureThreshold != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "failureThreshold:"...)
 		r = s.intValue(int64(v.FailureThreshold), ctx{ind: ind, mode: modeKey})
 		if s.prune("failureThreshold", r, top) {
@@ -11344,7 +15091,12 @@ func encCorev1Probe(s *state, v *corev1.Probe, c ctx) result {
 		}
 	}
 	if v.ProbeHandler.GRPC != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "grpc:"...)
 		if v.ProbeHandler.GRPC == nil {
 			r = resNull
@@ -11358,7 +15110,12 @@ func encCorev1Probe(s *state, v *corev1.Probe, c ctx) result {
 		}
 	}
 	if v.ProbeHandler.HTTPGet != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "httpGet:"...)
 		if v.ProbeHandler.HTTPGet == nil {
 			r = resNull
@@ -11372,7 +15129,12 @@ func encCorev1Probe(s *state, v *corev1.Probe, c ctx) result {
 		}
 	}
 	if v.InitialDelaySeconds != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "initialDelaySeconds:"...)
 		r = s.intValue(int64(v.InitialDelaySeconds), ctx{ind: ind, mode: modeKey})
 		if s.prune("initialDelaySeconds", r, top) {
@@ -11382,7 +15144,12 @@ func encCorev1Probe(s *state, v *corev1.Probe, c ctx) result {
 		}
 	}
 	if v.PeriodSeconds != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "periodSeconds:"...)
 		r = s.intValue(int64(v.PeriodSeconds), ctx{ind: ind, mode: modeKey})
 		if s.prune("periodSeconds", r, top) {
@@ -11392,7 +15159,12 @@ func encCorev1Probe(s *state, v *corev1.Probe, c ctx) result {
 		}
 	}
 	if v.SuccessThreshold != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "successThreshold:"...)
 		r = s.intValue(int64(v.SuccessThreshold), ctx{ind: ind, mode: modeKey})
 		if s.prune("successThreshold", r, top) {
@@ -11402,7 +15174,12 @@ func encCorev1Probe(s *state, v *corev1.Probe, c ctx) result {
 		}
 	}
 	if v.ProbeHandler.TCPSocket != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "tcpSocket:"...)
 		if v.ProbeHandler.TCPSocket == nil {
 			r = resNull
@@ -11416,7 +15193,12 @@ func encCorev1Probe(s *state, v *corev1.Probe, c ctx) result {
 		}
 	}
 	if v.TerminationGracePeriodSeconds != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "terminationGracePeriodSeconds:"...)
 		if v.TerminationGracePeriodSeconds == nil {
 			r = resNull
@@ -11430,7 +15212,12 @@ func encCorev1Probe(s *state, v *corev1.Probe, c ctx) result {
 		}
 	}
 	if v.TimeoutSeconds != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "timeoutSeconds:"...)
 		r = s.intValue(int64(v.TimeoutSeconds), ctx{ind: ind, mode: modeKey})
 		if s.prune("timeoutSeconds", r, top) {
@@ -11449,11 +15236,17 @@ func encCorev1Probe(s *state, v *corev1.Probe, c ctx) result {
 func encCorev1ContainerPort(s *state, v *corev1.ContainerPort, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "containerPort:"...)
 	r = s.intValue(int64(v.ContainerPort), ctx{ind: ind, mode: modeKey})
 	if s.prune("containerPort", r, top) {
@@ -11462,7 +15255,12 @@ func encCorev1ContainerPort(s *state, v *corev1.ContainerPort, c ctx) result {
 		first = false
 	}
 	if len(v.HostIP) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "hostIP:"...)
 		r = s.strValue(string(v.HostIP), ctx{ind: ind, mode: modeKey})
 		if s.prune("hostIP", r, top) {
@@ -11472,7 +15270,12 @@ func encCorev1ContainerPort(s *state, v *corev1.ContainerPort, c ctx) result {
 		}
 	}
 	if v.HostPort != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "hostPort:"...)
 		r = s.intValue(int64(v.HostPort), ctx{ind: ind, mode: modeKey})
 		if s.prune("hostPort", r, top) {
@@ -11482,7 +15285,12 @@ func encCorev1ContainerPort(s *state, v *corev1.ContainerPort, c ctx) result {
 		}
 	}
 	if len(v.Name) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "name:"...)
 		r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
 		if s.prune("name", r, top) {
@@ -11492,7 +15300,12 @@ func encCorev1ContainerPort(s *state, v *corev1.ContainerPort, c ctx) result {
 		}
 	}
 	if len(v.Protocol) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "protocol:"...)
 		r = s.strValue(string(v.Protocol), ctx{ind: ind, mode: modeKey})
 		if s.prune("protocol", r, top) {
@@ -11511,11 +15324,17 @@ func encCorev1ContainerPort(s *state, v *corev1.ContainerPort, c ctx) result {
 func encCorev1ContainerResizePolicy(s *state, v *corev1.ContainerResizePolicy, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "resourceName:"...)
 	r = s.strValue(string(v.ResourceName), ctx{ind: ind, mode: modeKey})
 	if s.prune("resourceName", r, top) {
@@ -11523,7 +15342,12 @@ func encCorev1ContainerResizePolicy(s *state, v *corev1.ContainerResizePolicy, c
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "restartPolicy:"...)
 	r = s.strValue(string(v.RestartPolicy), ctx{ind: ind, mode: modeKey})
 	if s.prune("restartPolicy", r, top) {
@@ -11541,12 +15365,18 @@ func encCorev1ContainerResizePolicy(s *state, v *corev1.ContainerResizePolicy, c
 func encCorev1ContainerRestartRule(s *state, v *corev1.ContainerRestartRule, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.Action) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "action:"...)
 		r = s.strValue(string(v.Action), ctx{ind: ind, mode: modeKey})
 		if s.prune("action", r, top) {
@@ -11556,7 +15386,12 @@ func encCorev1ContainerRestartRule(s *state, v *corev1.ContainerRestartRule, c c
 		}
 	}
 	if v.ExitCodes != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "exitCodes:"...)
 		if v.ExitCodes == nil {
 			r = resNull
@@ -11579,12 +15414,18 @@ func encCorev1ContainerRestartRule(s *state, v *corev1.ContainerRestartRule, c c
 func encCorev1SecurityContext(s *state, v *corev1.SecurityContext, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.AllowPrivilegeEscalation != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "allowPrivilegeEscalation:"...)
 		if v.AllowPrivilegeEscalation == nil {
 			r = resNull
@@ -11598,7 +15439,12 @@ func encCorev1SecurityContext(s *state, v *corev1.SecurityContext, c ctx) result
 		}
 	}
 	if v.AppArmorProfile != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "appArmorProfile:"...)
 		if v.AppArmorProfile == nil {
 			r = resNull
@@ -11612,7 +15458,12 @@ func encCorev1SecurityContext(s *state, v *corev1.SecurityContext, c ctx) result
 		}
 	}
 	if v.Capabilities != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "capabilities:"...)
 		if v.Capabilities == nil {
 			r = resNull
@@ -11626,7 +15477,12 @@ func encCorev1SecurityContext(s *state, v *corev1.SecurityContext, c ctx) result
 		}
 	}
 	if v.Privileged != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "privileged:"...)
 		if v.Privileged == nil {
 			r = resNull
@@ -11640,7 +15496,12 @@ func encCorev1SecurityContext(s *state, v *corev1.SecurityContext, c ctx) result
 		}
 	}
 	if v.ProcMount != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "procMount:"...)
 		if v.ProcMount == nil {
 			r = resNull
@@ -11654,7 +15515,12 @@ func encCorev1SecurityContext(s *state, v *corev1.SecurityContext, c ctx) result
 		}
 	}
 	if v.ReadOnlyRootFilesystem != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "readOnlyRootFilesystem:"...)
 		if v.ReadOnlyRootFilesystem == nil {
 			r = resNull
@@ -11668,7 +15534,12 @@ func encCorev1SecurityContext(s *state, v *corev1.SecurityContext, c ctx) result
 		}
 	}
 	if v.RunAsGroup != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "runAsGroup:"...)
 		if v.RunAsGroup == nil {
 			r = resNull
@@ -11682,7 +15553,12 @@ func encCorev1SecurityContext(s *state, v *corev1.SecurityContext, c ctx) result
 		}
 	}
 	if v.RunAsNonRoot != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "runAsNonRoot:"...)
 		if v.RunAsNonRoot == nil {
 			r = resNull
@@ -11696,7 +15572,12 @@ func encCorev1SecurityContext(s *state, v *corev1.SecurityContext, c ctx) result
 		}
 	}
 	if v.RunAsUser != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "runAsUser:"...)
 		if v.RunAsUser == nil {
 			r = resNull
@@ -11710,7 +15591,12 @@ func encCorev1SecurityContext(s *state, v *corev1.SecurityContext, c ctx) result
 		}
 	}
 	if v.SELinuxOptions != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "seLinuxOptions:"...)
 		if v.SELinuxOptions == nil {
 			r = resNull
@@ -11724,7 +15610,12 @@ func encCorev1SecurityContext(s *state, v *corev1.SecurityContext, c ctx) result
 		}
 	}
 	if v.SeccompProfile != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "seccompProfile:"...)
 		if v.SeccompProfile == nil {
 			r = resNull
@@ -11738,7 +15629,12 @@ func encCorev1SecurityContext(s *state, v *corev1.SecurityContext, c ctx) result
 		}
 	}
 	if v.WindowsOptions != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "windowsOptions:"...)
 		if v.WindowsOptions == nil {
 			r = resNull
@@ -11761,11 +15657,17 @@ func encCorev1SecurityContext(s *state, v *corev1.SecurityContext, c ctx) result
 func encCorev1VolumeDevice(s *state, v *corev1.VolumeDevice, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "devicePath:"...)
 	r = s.strValue(string(v.DevicePath), ctx{ind: ind, mode: modeKey})
 	if s.prune("devicePath", r, top) {
@@ -11773,7 +15675,12 @@ func encCorev1VolumeDevice(s *state, v *corev1.VolumeDevice, c ctx) result {
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "name:"...)
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
 	if s.prune("name", r, top) {
@@ -11791,12 +15698,18 @@ func encCorev1VolumeDevice(s *state, v *corev1.VolumeDevice, c ctx) result {
 func encCorev1VolumeMount(s *state, v *corev1.VolumeMount, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.BindMountOptions) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "bindMountOptions:"...)
 		if v.BindMountOptions == nil {
 			r = resNull
@@ -11817,7 +15730,12 @@ func encCorev1VolumeMount(s *state, v *corev1.VolumeMount, c ctx) result {
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "mountPath:"...)
 	r = s.strValue(string(v.MountPath), ctx{ind: ind, mode: modeKey})
 	if s.prune("mountPath", r, top) {
@@ -11826,7 +15744,12 @@ func encCorev1VolumeMount(s *state, v *corev1.VolumeMount, c ctx) result {
 		first = false
 	}
 	if v.MountPropagation != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "mountPropagation:"...)
 		if v.MountPropagation == nil {
 			r = resNull
@@ -11839,7 +15762,12 @@ func encCorev1VolumeMount(s *state, v *corev1.VolumeMount, c ctx) result {
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "name:"...)
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
 	if s.prune("name", r, top) {
@@ -11848,7 +15776,12 @@ func encCorev1VolumeMount(s *state, v *corev1.VolumeMount, c ctx) result {
 		first = false
 	}
 	if v.ReadOnly {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "readOnly:"...)
 		r = s.boolValue(bool(v.ReadOnly), ctx{ind: ind, mode: modeKey})
 		if s.prune("readOnly", r, top) {
@@ -11858,7 +15791,12 @@ func encCorev1VolumeMount(s *state, v *corev1.VolumeMount, c ctx) result {
 		}
 	}
 	if v.RecursiveReadOnly != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "recursiveReadOnly:"...)
 		if v.RecursiveReadOnly == nil {
 			r = resNull
@@ -11872,7 +15810,12 @@ func encCorev1VolumeMount(s *state, v *corev1.VolumeMount, c ctx) result {
 		}
 	}
 	if len(v.SubPath) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "subPath:"...)
 		r = s.strValue(string(v.SubPath), ctx{ind: ind, mode: modeKey})
 		if s.prune("subPath", r, top) {
@@ -11882,7 +15825,12 @@ func encCorev1VolumeMount(s *state, v *corev1.VolumeMount, c ctx) result {
 		}
 	}
 	if len(v.SubPathExpr) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "subPathExpr:"...)
 		r = s.strValue(string(v.SubPathExpr), ctx{ind: ind, mode: modeKey})
 		if s.prune("subPathExpr", r, top) {
@@ -11901,12 +15849,18 @@ func encCorev1VolumeMount(s *state, v *corev1.VolumeMount, c ctx) result {
 func encCorev1PodDNSConfigOption(s *state, v *corev1.PodDNSConfigOption, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.Name) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "name:"...)
 		r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
 		if s.prune("name", r, top) {
@@ -11916,7 +15870,12 @@ func encCorev1PodDNSConfigOption(s *state, v *corev1.PodDNSConfigOption, c ctx) 
 		}
 	}
 	if v.Value != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "value:"...)
 		if v.Value == nil {
 			r = resNull
@@ -11939,11 +15898,17 @@ func encCorev1PodDNSConfigOption(s *state, v *corev1.PodDNSConfigOption, c ctx) 
 func encCorev1ResourceClaim(s *state, v *corev1.ResourceClaim, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "name:"...)
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
 	if s.prune("name", r, top) {
@@ -11952,7 +15917,12 @@ func encCorev1ResourceClaim(s *state, v *corev1.ResourceClaim, c ctx) result {
 		first = false
 	}
 	if len(v.Request) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "request:"...)
 		r = s.strValue(string(v.Request), ctx{ind: ind, mode: modeKey})
 		if s.prune("request", r, top) {
@@ -11971,12 +15941,18 @@ func encCorev1ResourceClaim(s *state, v *corev1.ResourceClaim, c ctx) result {
 func encCorev1AppArmorProfile(s *state, v *corev1.AppArmorProfile, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.LocalhostProfile != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "localhostProfile:"...)
 		if v.LocalhostProfile == nil {
 			r = resNull
@@ -11989,7 +15965,12 @@ func encCorev1AppArmorProfile(s *state, v *corev1.AppArmorProfile, c ctx) result
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "type:"...)
 	r = s.strValue(string(v.Type), ctx{ind: ind, mode: modeKey})
 	if s.prune("type", r, top) {
@@ -12007,12 +15988,18 @@ func encCorev1AppArmorProfile(s *state, v *corev1.AppArmorProfile, c ctx) result
 func encCorev1SELinuxOptions(s *state, v *corev1.SELinuxOptions, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.Level) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "level:"...)
 		r = s.strValue(string(v.Level), ctx{ind: ind, mode: modeKey})
 		if s.prune("level", r, top) {
@@ -12022,7 +16009,12 @@ func encCorev1SELinuxOptions(s *state, v *corev1.SELinuxOptions, c ctx) result {
 		}
 	}
 	if len(v.Role) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "role:"...)
 		r = s.strValue(string(v.Role), ctx{ind: ind, mode: modeKey})
 		if s.prune("role", r, top) {
@@ -12032,7 +16024,12 @@ func encCorev1SELinuxOptions(s *state, v *corev1.SELinuxOptions, c ctx) result {
 		}
 	}
 	if len(v.Type) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "type:"...)
 		r = s.strValue(string(v.Type), ctx{ind: ind, mode: modeKey})
 		if s.prune("type", r, top) {
@@ -12042,7 +16039,12 @@ func encCorev1SELinuxOptions(s *state, v *corev1.SELinuxOptions, c ctx) result {
 		}
 	}
 	if len(v.User) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "user:"...)
 		r = s.strValue(string(v.User), ctx{ind: ind, mode: modeKey})
 		if s.prune("user", r, top) {
@@ -12061,12 +16063,18 @@ func encCorev1SELinuxOptions(s *state, v *corev1.SELinuxOptions, c ctx) result {
 func encCorev1SeccompProfile(s *state, v *corev1.SeccompProfile, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.LocalhostProfile != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "localhostProfile:"...)
 		if v.LocalhostProfile == nil {
 			r = resNull
@@ -12079,7 +16087,12 @@ func encCorev1SeccompProfile(s *state, v *corev1.SeccompProfile, c ctx) result {
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "type:"...)
 	r = s.strValue(string(v.Type), ctx{ind: ind, mode: modeKey})
 	if s.prune("type", r, top) {
@@ -12097,11 +16110,17 @@ func encCorev1SeccompProfile(s *state, v *corev1.SeccompProfile, c ctx) result {
 func encCorev1Sysctl(s *state, v *corev1.Sysctl, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "name:"...)
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
 	if s.prune("name", r, top) {
@@ -12109,7 +16128,12 @@ func encCorev1Sysctl(s *state, v *corev1.Sysctl, c ctx) result {
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "value:"...)
 	r = s.strValue(string(v.Value), ctx{ind: ind, mode: modeKey})
 	if s.prune("value", r, top) {
@@ -12127,12 +16151,18 @@ func encCorev1Sysctl(s *state, v *corev1.Sysctl, c ctx) result {
 func encCorev1WindowsSecurityContextOptions(s *state, v *corev1.WindowsSecurityContextOptions, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.GMSACredentialSpec != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "gmsaCredentialSpec:"...)
 		if v.GMSACredentialSpec == nil {
 			r = resNull
@@ -12146,7 +16176,12 @@ func encCorev1WindowsSecurityContextOptions(s *state, v *corev1.WindowsSecurityC
 		}
 	}
 	if v.GMSACredentialSpecName != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "gmsaCredentialSpecName:"...)
 		if v.GMSACredentialSpecName == nil {
 			r = resNull
@@ -12160,7 +16195,12 @@ func encCorev1WindowsSecurityContextOptions(s *state, v *corev1.WindowsSecurityC
 		}
 	}
 	if v.HostProcess != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "hostProcess:"...)
 		if v.HostProcess == nil {
 			r = resNull
@@ -12174,7 +16214,12 @@ func encCorev1WindowsSecurityContextOptions(s *state, v *corev1.WindowsSecurityC
 		}
 	}
 	if v.RunAsUserName != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "runAsUserName:"...)
 		if v.RunAsUserName == nil {
 			r = resNull
@@ -12197,12 +16242,18 @@ func encCorev1WindowsSecurityContextOptions(s *state, v *corev1.WindowsSecurityC
 func encCorev1AWSElasticBlockStoreVolumeSource(s *state, v *corev1.AWSElasticBlockStoreVolumeSource, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.FSType) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "fsType:"...)
 		r = s.strValue(string(v.FSType), ctx{ind: ind, mode: modeKey})
 		if s.prune("fsType", r, top) {
@@ -12212,7 +16263,12 @@ func encCorev1AWSElasticBlockStoreVolumeSource(s *state, v *corev1.AWSElasticBlo
 		}
 	}
 	if v.Partition != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "partition:"...)
 		r = s.intValue(int64(v.Partition), ctx{ind: ind, mode: modeKey})
 		if s.prune("partition", r, top) {
@@ -12222,7 +16278,12 @@ func encCorev1AWSElasticBlockStoreVolumeSource(s *state, v *corev1.AWSElasticBlo
 		}
 	}
 	if v.ReadOnly {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "readOnly:"...)
 		r = s.boolValue(bool(v.ReadOnly), ctx{ind: ind, mode: modeKey})
 		if s.prune("readOnly", r, top) {
@@ -12231,7 +16292,12 @@ func encCorev1AWSElasticBlockStoreVolumeSource(s *state, v *corev1.AWSElasticBlo
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "volumeID:"...)
 	r = s.strValue(string(v.VolumeID), ctx{ind: ind, mode: modeKey})
 	if s.prune("volumeID", r, top) {
@@ -12249,12 +16315,18 @@ func encCorev1AWSElasticBlockStoreVolumeSource(s *state, v *corev1.AWSElasticBlo
 func encCorev1AzureDiskVolumeSource(s *state, v *corev1.AzureDiskVolumeSource, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.CachingMode != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "cachingMode:"...)
 		if v.CachingMode == nil {
 			r = resNull
@@ -12267,7 +16339,12 @@ func encCorev1AzureDiskVolumeSource(s *state, v *corev1.AzureDiskVolumeSource, c
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "diskName:"...)
 	r = s.strValue(string(v.DiskName), ctx{ind: ind, mode: modeKey})
 	if s.prune("diskName", r, top) {
@@ -12275,7 +16352,12 @@ func encCorev1AzureDiskVolumeSource(s *state, v *corev1.AzureDiskVolumeSource, c
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "diskURI:"...)
 	r = s.strValue(string(v.DataDiskURI), ctx{ind: ind, mode: modeKey})
 	if s.prune("diskURI", r, top) {
@@ -12284,7 +16366,12 @@ func encCorev1AzureDiskVolumeSource(s *state, v *corev1.AzureDiskVolumeSource, c
 		first = false
 	}
 	if v.FSType != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "fsType:"...)
 		if v.FSType == nil {
 			r = resNull
@@ -12298,7 +16385,12 @@ func encCorev1AzureDiskVolumeSource(s *state, v *corev1.AzureDiskVolumeSource, c
 		}
 	}
 	if v.Kind != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "kind:"...)
 		if v.Kind == nil {
 			r = resNull
@@ -12312,7 +16404,12 @@ func encCorev1AzureDiskVolumeSource(s *state, v *corev1.AzureDiskVolumeSource, c
 		}
 	}
 	if v.ReadOnly != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "readOnly:"...)
 		if v.ReadOnly == nil {
 			r = resNull
@@ -12335,12 +16432,18 @@ func encCorev1AzureDiskVolumeSource(s *state, v *corev1.AzureDiskVolumeSource, c
 func encCorev1AzureFileVolumeSource(s *state, v *corev1.AzureFileVolumeSource, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.ReadOnly {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "readOnly:"...)
 		r = s.boolValue(bool(v.ReadOnly), ctx{ind: ind, mode: modeKey})
 		if s.prune("readOnly", r, top) {
@@ -12349,7 +16452,12 @@ func encCorev1AzureFileVolumeSource(s *state, v *corev1.AzureFileVolumeSource, c
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "secretName:"...)
 	r = s.strValue(string(v.SecretName), ctx{ind: ind, mode: modeKey})
 	if s.prune("secretName", r, top) {
@@ -12357,7 +16465,12 @@ func encCorev1AzureFileVolumeSource(s *state, v *corev1.AzureFileVolumeSource, c
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "shareName:"...)
 	r = s.strValue(string(v.ShareName), ctx{ind: ind, mode: modeKey})
 	if s.prune("shareName", r, top) {
@@ -12375,11 +16488,17 @@ func encCorev1AzureFileVolumeSource(s *state, v *corev1.AzureFileVolumeSource, c
 func encCorev1CephFSVolumeSource(s *state, v *corev1.CephFSVolumeSource, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "monitors:"...)
 	if v.Monitors == nil {
 		r = resNull
@@ -12400,7 +16519,12 @@ func encCorev1CephFSVolumeSource(s *state, v *corev1.CephFSVolumeSource, c ctx) 
 		first = false
 	}
 	if len(v.Path) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "path:"...)
 		r = s.strValue(string(v.Path), ctx{ind: ind, mode: modeKey})
 		if s.prune("path", r, top) {
@@ -12410,7 +16534,12 @@ func encCorev1CephFSVolumeSource(s *state, v *corev1.CephFSVolumeSource, c ctx) 
 		}
 	}
 	if v.ReadOnly {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "readOnly:"...)
 		r = s.boolValue(bool(v.ReadOnly), ctx{ind: ind, mode: modeKey})
 		if s.prune("readOnly", r, top) {
@@ -12420,7 +16549,12 @@ func encCorev1CephFSVolumeSource(s *state, v *corev1.CephFSVolumeSource, c ctx) 
 		}
 	}
 	if len(v.SecretFile) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "secretFile:"...)
 		r = s.strValue(string(v.SecretFile), ctx{ind: ind, mode: modeKey})
 		if s.prune("secretFile", r, top) {
@@ -12430,7 +16564,12 @@ func encCorev1CephFSVolumeSource(s *state, v *corev1.CephFSVolumeSource, c ctx) 
 		}
 	}
 	if v.SecretRef != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "secretRef:"...)
 		if v.SecretRef == nil {
 			r = resNull
@@ -12444,7 +16583,12 @@ func encCorev1CephFSVolumeSource(s *state, v *corev1.CephFSVolumeSource, c ctx) 
 		}
 	}
 	if len(v.User) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "user:"...)
 		r = s.strValue(string(v.User), ctx{ind: ind, mode: modeKey})
 		if s.prune("user", r, top) {
@@ -12463,12 +16607,18 @@ func encCorev1CephFSVolumeSource(s *state, v *corev1.CephFSVolumeSource, c ctx) 
 func encCorev1CinderVolumeSource(s *state, v *corev1.CinderVolumeSource, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.FSType) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "fsType:"...)
 		r = s.strValue(string(v.FSType), ctx{ind: ind, mode: modeKey})
 		if s.prune("fsType", r, top) {
@@ -12478,7 +16628,12 @@ func encCorev1CinderVolumeSource(s *state, v *corev1.CinderVolumeSource, c ctx) 
 		}
 	}
 	if v.ReadOnly {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "readOnly:"...)
 		r = s.boolValue(bool(v.ReadOnly), ctx{ind: ind, mode: modeKey})
 		if s.prune("readOnly", r, top) {
@@ -12488,7 +16643,12 @@ func encCorev1CinderVolumeSource(s *state, v *corev1.CinderVolumeSource, c ctx) 
 		}
 	}
 	if v.SecretRef != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "secretRef:"...)
 		if v.SecretRef == nil {
 			r = resNull
@@ -12501,7 +16661,12 @@ func encCorev1CinderVolumeSource(s *state, v *corev1.CinderVolumeSource, c ctx) 
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "volumeID:"...)
 	r = s.strValue(string(v.VolumeID), ctx{ind: ind, mode: modeKey})
 	if s.prune("volumeID", r, top) {
@@ -12519,12 +16684,18 @@ func encCorev1CinderVolumeSource(s *state, v *corev1.CinderVolumeSource, c ctx) 
 func encCorev1ConfigMapVolumeSource(s *state, v *corev1.ConfigMapVolumeSource, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.DefaultMode != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "defaultMode:"...)
 		if v.DefaultMode == nil {
 			r = resNull
@@ -12538,7 +16709,12 @@ func encCorev1ConfigMapVolumeSource(s *state, v *corev1.ConfigMapVolumeSource, c
 		}
 	}
 	if v.DefaultUser != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "defaultUser:"...)
 		if v.DefaultUser == nil {
 			r = resNull
@@ -12552,7 +16728,12 @@ func encCorev1ConfigMapVolumeSource(s *state, v *corev1.ConfigMapVolumeSource, c
 		}
 	}
 	if len(v.Items) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "items:"...)
 		if v.Items == nil {
 			r = resNull
@@ -12574,7 +16755,12 @@ func encCorev1ConfigMapVolumeSource(s *state, v *corev1.ConfigMapVolumeSource, c
 		}
 	}
 	if len(v.LocalObjectReference.Name) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "name:"...)
 		r = s.strValue(string(v.LocalObjectReference.Name), ctx{ind: ind, mode: modeKey})
 		if s.prune("name", r, top) {
@@ -12584,7 +16770,12 @@ func encCorev1ConfigMapVolumeSource(s *state, v *corev1.ConfigMapVolumeSource, c
 		}
 	}
 	if v.Optional != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "optional:"...)
 		if v.Optional == nil {
 			r = resNull
@@ -12607,11 +16798,17 @@ func encCorev1ConfigMapVolumeSource(s *state, v *corev1.ConfigMapVolumeSource, c
 func encCorev1CSIVolumeSource(s *state, v *corev1.CSIVolumeSource, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "driver:"...)
 	r = s.strValue(string(v.Driver), ctx{ind: ind, mode: modeKey})
 	if s.prune("driver", r, top) {
@@ -12620,7 +16817,12 @@ func encCorev1CSIVolumeSource(s *state, v *corev1.CSIVolumeSource, c ctx) result
 		first = false
 	}
 	if v.FSType != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "fsType:"...)
 		if v.FSType == nil {
 			r = resNull
@@ -12634,7 +16836,12 @@ func encCorev1CSIVolumeSource(s *state, v *corev1.CSIVolumeSource, c ctx) result
 		}
 	}
 	if v.NodePublishSecretRef != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "nodePublishSecretRef:"...)
 		if v.NodePublishSecretRef == nil {
 			r = resNull
@@ -12648,7 +16855,12 @@ func encCorev1CSIVolumeSource(s *state, v *corev1.CSIVolumeSource, c ctx) result
 		}
 	}
 	if v.ReadOnly != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "readOnly:"...)
 		if v.ReadOnly == nil {
 			r = resNull
@@ -12662,7 +16874,12 @@ func encCorev1CSIVolumeSource(s *state, v *corev1.CSIVolumeSource, c ctx) result
 		}
 	}
 	if len(v.VolumeAttributes) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "volumeAttributes:"...)
 		r = encMap1(s, v.VolumeAttributes, ctx{ind: ind, mode: modeKey})
 		if s.prune("volumeAttributes", r, top) {
@@ -12681,12 +16898,18 @@ func encCorev1CSIVolumeSource(s *state, v *corev1.CSIVolumeSource, c ctx) result
 func encCorev1DownwardAPIVolumeSource(s *state, v *corev1.DownwardAPIVolumeSource, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.DefaultMode != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "defaultMode:"...)
 		if v.DefaultMode == nil {
 			r = resNull
@@ -12700,7 +16923,12 @@ func encCorev1DownwardAPIVolumeSource(s *state, v *corev1.DownwardAPIVolumeSourc
 		}
 	}
 	if v.DefaultUser != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "defaultUser:"...)
 		if v.DefaultUser == nil {
 			r = resNull
@@ -12714,7 +16942,12 @@ func encCorev1DownwardAPIVolumeSource(s *state, v *corev1.DownwardAPIVolumeSourc
 		}
 	}
 	if len(v.Items) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "items:"...)
 		if v.Items == nil {
 			r = resNull
@@ -12745,12 +16978,18 @@ func encCorev1DownwardAPIVolumeSource(s *state, v *corev1.DownwardAPIVolumeSourc
 func encCorev1EmptyDirVolumeSource(s *state, v *corev1.EmptyDirVolumeSource, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.Medium) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "medium:"...)
 		r = s.strValue(string(v.Medium), ctx{ind: ind, mode: modeKey})
 		if s.prune("medium", r, top) {
@@ -12760,7 +16999,12 @@ func encCorev1EmptyDirVolumeSource(s *state, v *corev1.EmptyDirVolumeSource, c c
 		}
 	}
 	if v.Mode != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "mode:"...)
 		if v.Mode == nil {
 			r = resNull
@@ -12774,7 +17018,12 @@ func encCorev1EmptyDirVolumeSource(s *state, v *corev1.EmptyDirVolumeSource, c c
 		}
 	}
 	if v.SizeLimit != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "sizeLimit:"...)
 		if v.SizeLimit == nil {
 			r = resNull
@@ -12797,12 +17046,18 @@ func encCorev1EmptyDirVolumeSource(s *state, v *corev1.EmptyDirVolumeSource, c c
 func encCorev1EphemeralVolumeSource(s *state, v *corev1.EphemeralVolumeSource, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.VolumeClaimTemplate != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "volumeClaimTemplate:"...)
 		if v.VolumeClaimTemplate == nil {
 			r = resNull
@@ -12825,12 +17080,18 @@ func encCorev1EphemeralVolumeSource(s *state, v *corev1.EphemeralVolumeSource, c
 func encCorev1FCVolumeSource(s *state, v *corev1.FCVolumeSource, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.FSType) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "fsType:"...)
 		r = s.strValue(string(v.FSType), ctx{ind: ind, mode: modeKey})
 		if s.prune("fsType", r, top) {
@@ -12840,7 +17101,12 @@ func encCorev1FCVolumeSource(s *state, v *corev1.FCVolumeSource, c ctx) result {
 		}
 	}
 	if v.Lun != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "lun:"...)
 		if v.Lun == nil {
 			r = resNull
@@ -12854,7 +17120,12 @@ func encCorev1FCVolumeSource(s *state, v *corev1.FCVolumeSource, c ctx) result {
 		}
 	}
 	if v.ReadOnly {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "readOnly:"...)
 		r = s.boolValue(bool(v.ReadOnly), ctx{ind: ind, mode: modeKey})
 		if s.prune("readOnly", r, top) {
@@ -12864,7 +17135,12 @@ func encCorev1FCVolumeSource(s *state, v *corev1.FCVolumeSource, c ctx) result {
 		}
 	}
 	if len(v.TargetWWNs) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "targetWWNs:"...)
 		if v.TargetWWNs == nil {
 			r = resNull
@@ -12886,7 +17162,12 @@ func encCorev1FCVolumeSource(s *state, v *corev1.FCVolumeSource, c ctx) result {
 		}
 	}
 	if len(v.WWIDs) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "wwids:"...)
 		if v.WWIDs == nil {
 			r = resNull
@@ -12917,11 +17198,17 @@ func encCorev1FCVolumeSource(s *state, v *corev1.FCVolumeSource, c ctx) result {
 func encCorev1FlexVolumeSource(s *state, v *corev1.FlexVolumeSource, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "driver:"...)
 	r = s.strValue(string(v.Driver), ctx{ind: ind, mode: modeKey})
 	if s.prune("driver", r, top) {
@@ -12930,7 +17217,12 @@ func encCorev1FlexVolumeSource(s *state, v *corev1.FlexVolumeSource, c ctx) resu
 		first = false
 	}
 	if len(v.FSType) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "fsType:"...)
 		r = s.strValue(string(v.FSType), ctx{ind: ind, mode: modeKey})
 		if s.prune("fsType", r, top) {
@@ -12940,7 +17232,12 @@ func encCorev1FlexVolumeSource(s *state, v *corev1.FlexVolumeSource, c ctx) resu
 		}
 	}
 	if len(v.Options) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "options:"...)
 		r = encMap1(s, v.Options, ctx{ind: ind, mode: modeKey})
 		if s.prune("options", r, top) {
@@ -12950,7 +17247,12 @@ func encCorev1FlexVolumeSource(s *state, v *corev1.FlexVolumeSource, c ctx) resu
 		}
 	}
 	if v.ReadOnly {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "readOnly:"...)
 		r = s.boolValue(bool(v.ReadOnly), ctx{ind: ind, mode: modeKey})
 		if s.prune("readOnly", r, top) {
@@ -12960,7 +17262,12 @@ func encCorev1FlexVolumeSource(s *state, v *corev1.FlexVolumeSource, c ctx) resu
 		}
 	}
 	if v.SecretRef != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "secretRef:"...)
 		if v.SecretRef == nil {
 			r = resNull
@@ -12983,12 +17290,18 @@ func encCorev1FlexVolumeSource(s *state, v *corev1.FlexVolumeSource, c ctx) resu
 func encCorev1FlockerVolumeSource(s *state, v *corev1.FlockerVolumeSource, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.DatasetName) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "datasetName:"...)
 		r = s.strValue(string(v.DatasetName), ctx{ind: ind, mode: modeKey})
 		if s.prune("datasetName", r, top) {
@@ -12998,7 +17311,12 @@ func encCorev1FlockerVolumeSource(s *state, v *corev1.FlockerVolumeSource, c ctx
 		}
 	}
 	if len(v.DatasetUUID) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "datasetUUID:"...)
 		r = s.strValue(string(v.DatasetUUID), ctx{ind: ind, mode: modeKey})
 		if s.prune("datasetUUID", r, top) {
@@ -13017,12 +17335,18 @@ func encCorev1FlockerVolumeSource(s *state, v *corev1.FlockerVolumeSource, c ctx
 func encCorev1GCEPersistentDiskVolumeSource(s *state, v *corev1.GCEPersistentDiskVolumeSource, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.FSType) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "fsType:"...)
 		r = s.strValue(string(v.FSType), ctx{ind: ind, mode: modeKey})
 		if s.prune("fsType", r, top) {
@@ -13032,7 +17356,12 @@ func encCorev1GCEPersistentDiskVolumeSource(s *state, v *corev1.GCEPersistentDis
 		}
 	}
 	if v.Partition != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "partition:"...)
 		r = s.intValue(int64(v.Partition), ctx{ind: ind, mode: modeKey})
 		if s.prune("partition", r, top) {
@@ -13041,7 +17370,12 @@ func encCorev1GCEPersistentDiskVolumeSource(s *state, v *corev1.GCEPersistentDis
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "pdName:"...)
 	r = s.strValue(string(v.PDName), ctx{ind: ind, mode: modeKey})
 	if s.prune("pdName", r, top) {
@@ -13050,7 +17384,12 @@ func encCorev1GCEPersistentDiskVolumeSource(s *state, v *corev1.GCEPersistentDis
 		first = false
 	}
 	if v.ReadOnly {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "readOnly:"...)
 		r = s.boolValue(bool(v.ReadOnly), ctx{ind: ind, mode: modeKey})
 		if s.prune("readOnly", r, top) {
@@ -13069,12 +17408,18 @@ func encCorev1GCEPersistentDiskVolumeSource(s *state, v *corev1.GCEPersistentDis
 func encCorev1GitRepoVolumeSource(s *state, v *corev1.GitRepoVolumeSource, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.Directory) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "directory:"...)
 		r = s.strValue(string(v.Directory), ctx{ind: ind, mode: modeKey})
 		if s.prune("directory", r, top) {
@@ -13083,7 +17428,12 @@ func encCorev1GitRepoVolumeSource(s *state, v *corev1.GitRepoVolumeSource, c ctx
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "repository:"...)
 	r = s.strValue(string(v.Repository), ctx{ind: ind, mode: modeKey})
 	if s.prune("repository", r, top) {
@@ -13092,7 +17442,12 @@ func encCorev1GitRepoVolumeSource(s *state, v *corev1.GitRepoVolumeSource, c ctx
 		first = false
 	}
 	if len(v.Revision) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "revision:"...)
 		r = s.strValue(string(v.Revision), ctx{ind: ind, mode: modeKey})
 		if s.prune("revision", r, top) {
@@ -13111,11 +17466,17 @@ func encCorev1GitRepoVolumeSource(s *state, v *corev1.GitRepoVolumeSource, c ctx
 func encCorev1GlusterfsVolumeSource(s *state, v *corev1.GlusterfsVolumeSource, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "endpoints:"...)
 	r = s.strValue(string(v.EndpointsName), ctx{ind: ind, mode: modeKey})
 	if s.prune("endpoints", r, top) {
@@ -13123,7 +17484,12 @@ func encCorev1GlusterfsVolumeSource(s *state, v *corev1.GlusterfsVolumeSource, c
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "path:"...)
 	r = s.strValue(string(v.Path), ctx{ind: ind, mode: modeKey})
 	if s.prune("path", r, top) {
@@ -13132,7 +17498,12 @@ func encCorev1GlusterfsVolumeSource(s *state, v *corev1.GlusterfsVolumeSource, c
 		first = false
 	}
 	if v.ReadOnly {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "readOnly:"...)
 		r = s.boolValue(bool(v.ReadOnly), ctx{ind: ind, mode: modeKey})
 		if s.prune("readOnly", r, top) {
@@ -13151,11 +17522,17 @@ func encCorev1GlusterfsVolumeSource(s *state, v *corev1.GlusterfsVolumeSource, c
 func encCorev1HostPathVolumeSource(s *state, v *corev1.HostPathVolumeSource, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "path:"...)
 	r = s.strValue(string(v.Path), ctx{ind: ind, mode: modeKey})
 	if s.prune("path", r, top) {
@@ -13164,7 +17541,12 @@ func encCorev1HostPathVolumeSource(s *state, v *corev1.HostPathVolumeSource, c c
 		first = false
 	}
 	if v.Type != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "type:"...)
 		if v.Type == nil {
 			r = resNull
@@ -13187,12 +17569,18 @@ func encCorev1HostPathVolumeSource(s *state, v *corev1.HostPathVolumeSource, c c
 func encCorev1ImageVolumeSource(s *state, v *corev1.ImageVolumeSource, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.PullPolicy) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "pullPolicy:"...)
 		r = s.strValue(string(v.PullPolicy), ctx{ind: ind, mode: modeKey})
 		if s.prune("pullPolicy", r, top) {
@@ -13202,7 +17590,12 @@ func encCorev1ImageVolumeSource(s *state, v *corev1.ImageVolumeSource, c ctx) re
 		}
 	}
 	if len(v.Reference) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "reference:"...)
 		r = s.strValue(string(v.Reference), ctx{ind: ind, mode: modeKey})
 		if s.prune("reference", r, top) {
@@ -13221,12 +17614,18 @@ func encCorev1ImageVolumeSource(s *state, v *corev1.ImageVolumeSource, c ctx) re
 func encCorev1ISCSIVolumeSource(s *state, v *corev1.ISCSIVolumeSource, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.DiscoveryCHAPAuth {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "chapAuthDiscovery:"...)
 		r = s.boolValue(bool(v.DiscoveryCHAPAuth), ctx{ind: ind, mode: modeKey})
 		if s.prune("chapAuthDiscovery", r, top) {
@@ -13236,7 +17635,12 @@ func encCorev1ISCSIVolumeSource(s *state, v *corev1.ISCSIVolumeSource, c ctx) re
 		}
 	}
 	if v.SessionCHAPAuth {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "chapAuthSession:"...)
 		r = s.boolValue(bool(v.SessionCHAPAuth), ctx{ind: ind, mode: modeKey})
 		if s.prune("chapAuthSession", r, top) {
@@ -13246,7 +17650,12 @@ func encCorev1ISCSIVolumeSource(s *state, v *corev1.ISCSIVolumeSource, c ctx) re
 		}
 	}
 	if len(v.FSType) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "fsType:"...)
 		r = s.strValue(string(v.FSType), ctx{ind: ind, mode: modeKey})
 		if s.prune("fsType", r, top) {
@@ -13256,7 +17665,12 @@ func encCorev1ISCSIVolumeSource(s *state, v *corev1.ISCSIVolumeSource, c ctx) re
 		}
 	}
 	if v.InitiatorName != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "initiatorName:"...)
 		if v.InitiatorName == nil {
 			r = resNull
@@ -13269,7 +17683,12 @@ func encCorev1ISCSIVolumeSource(s *state, v *corev1.ISCSIVolumeSource, c ctx) re
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "iqn:"...)
 	r = s.strValue(string(v.IQN), ctx{ind: ind, mode: modeKey})
 	if s.prune("iqn", r, top) {
@@ -13278,7 +17697,12 @@ func encCorev1ISCSIVolumeSource(s *state, v *corev1.ISCSIVolumeSource, c ctx) re
 		first = false
 	}
 	if len(v.ISCSIInterface) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "iscsiInterface:"...)
 		r = s.strValue(string(v.ISCSIInterface), ctx{ind: ind, mode: modeKey})
 		if s.prune("iscsiInterface", r, top) {
@@ -13287,7 +17711,12 @@ func encCorev1ISCSIVolumeSource(s *state, v *corev1.ISCSIVolumeSource, c ctx) re
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "lun:"...)
 	r = s.intValue(int64(v.Lun), ctx{ind: ind, mode: modeKey})
 	if s.prune("lun", r, top) {
@@ -13296,7 +17725,12 @@ func encCorev1ISCSIVolumeSource(s *state, v *corev1.ISCSIVolumeSource, c ctx) re
 		first = false
 	}
 	if len(v.Portals) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "portals:"...)
 		if v.Portals == nil {
 			r = resNull
@@ -13318,7 +17752,12 @@ func encCorev1ISCSIVolumeSource(s *state, v *corev1.ISCSIVolumeSource, c ctx) re
 		}
 	}
 	if v.ReadOnly {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "readOnly:"...)
 		r = s.boolValue(bool(v.ReadOnly), ctx{ind: ind, mode: modeKey})
 		if s.prune("readOnly", r, top) {
@@ -13328,7 +17767,12 @@ func encCorev1ISCSIVolumeSource(s *state, v *corev1.ISCSIVolumeSource, c ctx) re
 		}
 	}
 	if v.SecretRef != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "secretRef:"...)
 		if v.SecretRef == nil {
 			r = resNull
@@ -13341,7 +17785,12 @@ func encCorev1ISCSIVolumeSource(s *state, v *corev1.ISCSIVolumeSource, c ctx) re
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "targetPortal:"...)
 	r = s.strValue(string(v.TargetPortal), ctx{ind: ind, mode: modeKey})
 	if s.prune("targetPortal", r, top) {
@@ -13359,11 +17808,17 @@ func encCorev1ISCSIVolumeSource(s *state, v *corev1.ISCSIVolumeSource, c ctx) re
 func encCorev1NFSVolumeSource(s *state, v *corev1.NFSVolumeSource, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "path:"...)
 	r = s.strValue(string(v.Path), ctx{ind: ind, mode: modeKey})
 	if s.prune("path", r, top) {
@@ -13372,7 +17827,12 @@ func encCorev1NFSVolumeSource(s *state, v *corev1.NFSVolumeSource, c ctx) result
 		first = false
 	}
 	if v.ReadOnly {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "readOnly:"...)
 		r = s.boolValue(bool(v.ReadOnly), ctx{ind: ind, mode: modeKey})
 		if s.prune("readOnly", r, top) {
@@ -13381,7 +17841,12 @@ func encCorev1NFSVolumeSource(s *state, v *corev1.NFSVolumeSource, c ctx) result
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "server:"...)
 	r = s.strValue(string(v.Server), ctx{ind: ind, mode: modeKey})
 	if s.prune("server", r, top) {
@@ -13399,11 +17864,17 @@ func encCorev1NFSVolumeSource(s *state, v *corev1.NFSVolumeSource, c ctx) result
 func encCorev1PersistentVolumeClaimVolumeSource(s *state, v *corev1.PersistentVolumeClaimVolumeSource, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "claimName:"...)
 	r = s.strValue(string(v.ClaimName), ctx{ind: ind, mode: modeKey})
 	if s.prune("claimName", r, top) {
@@ -13412,7 +17883,12 @@ func encCorev1PersistentVolumeClaimVolumeSource(s *state, v *corev1.PersistentVo
 		first = false
 	}
 	if v.ReadOnly {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "readOnly:"...)
 		r = s.boolValue(bool(v.ReadOnly), ctx{ind: ind, mode: modeKey})
 		if s.prune("readOnly", r, top) {
@@ -13431,12 +17907,18 @@ func encCorev1PersistentVolumeClaimVolumeSource(s *state, v *corev1.PersistentVo
 func encCorev1PhotonPersistentDiskVolumeSource(s *state, v *corev1.PhotonPersistentDiskVolumeSource, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.FSType) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "fsType:"...)
 		r = s.strValue(string(v.FSType), ctx{ind: ind, mode: modeKey})
 		if s.prune("fsType", r, top) {
@@ -13445,7 +17927,12 @@ func encCorev1PhotonPersistentDiskVolumeSource(s *state, v *corev1.PhotonPersist
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "pdID:"...)
 	r = s.strValue(string(v.PdID), ctx{ind: ind, mode: modeKey})
 	if s.prune("pdID", r, top) {
@@ -13463,12 +17950,18 @@ func encCorev1PhotonPersistentDiskVolumeSource(s *state, v *corev1.PhotonPersist
 func encCorev1PortworxVolumeSource(s *state, v *corev1.PortworxVolumeSource, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.FSType) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "fsType:"...)
 		r = s.strValue(string(v.FSType), ctx{ind: ind, mode: modeKey})
 		if s.prune("fsType", r, top) {
@@ -13478,7 +17971,12 @@ func encCorev1PortworxVolumeSource(s *state, v *corev1.PortworxVolumeSource, c c
 		}
 	}
 	if v.ReadOnly {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "readOnly:"...)
 		r = s.boolValue(bool(v.ReadOnly), ctx{ind: ind, mode: modeKey})
 		if s.prune("readOnly", r, top) {
@@ -13487,7 +17985,12 @@ func encCorev1PortworxVolumeSource(s *state, v *corev1.PortworxVolumeSource, c c
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "volumeID:"...)
 	r = s.strValue(string(v.VolumeID), ctx{ind: ind, mode: modeKey})
 	if s.prune("volumeID", r, top) {
@@ -13505,12 +18008,18 @@ func encCorev1PortworxVolumeSource(s *state, v *corev1.PortworxVolumeSource, c c
 func encCorev1ProjectedVolumeSource(s *state, v *corev1.ProjectedVolumeSource, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.DefaultMode != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "defaultMode:"...)
 		if v.DefaultMode == nil {
 			r = resNull
@@ -13524,7 +18033,12 @@ func encCorev1ProjectedVolumeSource(s *state, v *corev1.ProjectedVolumeSource, c
 		}
 	}
 	if v.DefaultUser != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "defaultUser:"...)
 		if v.DefaultUser == nil {
 			r = resNull
@@ -13537,7 +18051,12 @@ func encCorev1ProjectedVolumeSource(s *state, v *corev1.ProjectedVolumeSource, c
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "sources:"...)
 	if v.Sources == nil {
 		r = resNull
@@ -13567,12 +18086,18 @@ func encCorev1ProjectedVolumeSource(s *state, v *corev1.ProjectedVolumeSource, c
 func encCorev1QuobyteVolumeSource(s *state, v *corev1.QuobyteVolumeSource, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.Group) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "group:"...)
 		r = s.strValue(string(v.Group), ctx{ind: ind, mode: modeKey})
 		if s.prune("group", r, top) {
@@ -13582,7 +18107,12 @@ func encCorev1QuobyteVolumeSource(s *state, v *corev1.QuobyteVolumeSource, c ctx
 		}
 	}
 	if v.ReadOnly {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "readOnly:"...)
 		r = s.boolValue(bool(v.ReadOnly), ctx{ind: ind, mode: modeKey})
 		if s.prune("readOnly", r, top) {
@@ -13591,7 +18121,12 @@ func encCorev1QuobyteVolumeSource(s *state, v *corev1.QuobyteVolumeSource, c ctx
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "registry:"...)
 	r = s.strValue(string(v.Registry), ctx{ind: ind, mode: modeKey})
 	if s.prune("registry", r, top) {
@@ -13600,7 +18135,12 @@ func encCorev1QuobyteVolumeSource(s *state, v *corev1.QuobyteVolumeSource, c ctx
 		first = false
 	}
 	if len(v.Tenant) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "tenant:"...)
 		r = s.strValue(string(v.Tenant), ctx{ind: ind, mode: modeKey})
 		if s.prune("tenant", r, top) {
@@ -13610,7 +18150,12 @@ func encCorev1QuobyteVolumeSource(s *state, v *corev1.QuobyteVolumeSource, c ctx
 		}
 	}
 	if len(v.User) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "user:"...)
 		r = s.strValue(string(v.User), ctx{ind: ind, mode: modeKey})
 		if s.prune("user", r, top) {
@@ -13619,7 +18164,12 @@ func encCorev1QuobyteVolumeSource(s *state, v *corev1.QuobyteVolumeSource, c ctx
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "volume:"...)
 	r = s.strValue(string(v.Volume), ctx{ind: ind, mode: modeKey})
 	if s.prune("volume", r, top) {
@@ -13637,12 +18187,18 @@ func encCorev1QuobyteVolumeSource(s *state, v *corev1.QuobyteVolumeSource, c ctx
 func encCorev1RBDVolumeSource(s *state, v *corev1.RBDVolumeSource, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.FSType) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "fsType:"...)
 		r = s.strValue(string(v.FSType), ctx{ind: ind, mode: modeKey})
 		if s.prune("fsType", r, top) {
@@ -13651,7 +18207,12 @@ func encCorev1RBDVolumeSource(s *state, v *corev1.RBDVolumeSource, c ctx) result
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "image:"...)
 	r = s.strValue(string(v.RBDImage), ctx{ind: ind, mode: modeKey})
 	if s.prune("image", r, top) {
@@ -13660,7 +18221,12 @@ func encCorev1RBDVolumeSource(s *state, v *corev1.RBDVolumeSource, c ctx) result
 		first = false
 	}
 	if len(v.Keyring) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "keyring:"...)
 		r = s.strValue(string(v.Keyring), ctx{ind: ind, mode: modeKey})
 		if s.prune("keyring", r, top) {
@@ -13669,7 +18235,12 @@ func encCorev1RBDVolumeSource(s *state, v *corev1.RBDVolumeSource, c ctx) result
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "monitors:"...)
 	if v.CephMonitors == nil {
 		r = resNull
@@ -13690,7 +18261,12 @@ func encCorev1RBDVolumeSource(s *state, v *corev1.RBDVolumeSource, c ctx) result
 		first = false
 	}
 	if len(v.RBDPool) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "pool:"...)
 		r = s.strValue(string(v.RBDPool), ctx{ind: ind, mode: modeKey})
 		if s.prune("pool", r, top) {
@@ -13700,7 +18276,12 @@ func encCorev1RBDVolumeSource(s *state, v *corev1.RBDVolumeSource, c ctx) result
 		}
 	}
 	if v.ReadOnly {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "readOnly:"...)
 		r = s.boolValue(bool(v.ReadOnly), ctx{ind: ind, mode: modeKey})
 		if s.prune("readOnly", r, top) {
@@ -13710,7 +18291,12 @@ func encCorev1RBDVolumeSource(s *state, v *corev1.RBDVolumeSource, c ctx) result
 		}
 	}
 	if v.SecretRef != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "secretRef:"...)
 		if v.SecretRef == nil {
 			r = resNull
@@ -13724,7 +18310,12 @@ func encCorev1RBDVolumeSource(s *state, v *corev1.RBDVolumeSource, c ctx) result
 		}
 	}
 	if len(v.RadosUser) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "user:"...)
 		r = s.strValue(string(v.RadosUser), ctx{ind: ind, mode: modeKey})
 		if s.prune("user", r, top) {
@@ -13743,12 +18334,18 @@ func encCorev1RBDVolumeSource(s *state, v *corev1.RBDVolumeSource, c ctx) result
 func encCorev1ScaleIOVolumeSource(s *state, v *corev1.ScaleIOVolumeSource, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.FSType) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "fsType:"...)
 		r = s.strValue(string(v.FSType), ctx{ind: ind, mode: modeKey})
 		if s.prune("fsType", r, top) {
@@ -13757,7 +18354,12 @@ func encCorev1ScaleIOVolumeSource(s *state, v *corev1.ScaleIOVolumeSource, c ctx
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "gateway:"...)
 	r = s.strValue(string(v.Gateway), ctx{ind: ind, mode: modeKey})
 	if s.prune("gateway", r, top) {
@@ -13766,7 +18368,12 @@ func encCorev1ScaleIOVolumeSource(s *state, v *corev1.ScaleIOVolumeSource, c ctx
 		first = false
 	}
 	if len(v.ProtectionDomain) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "protectionDomain:"...)
 		r = s.strValue(string(v.ProtectionDomain), ctx{ind: ind, mode: modeKey})
 		if s.prune("protectionDomain", r, top) {
@@ -13776,7 +18383,12 @@ func encCorev1ScaleIOVolumeSource(s *state, v *corev1.ScaleIOVolumeSource, c ctx
 		}
 	}
 	if v.ReadOnly {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "readOnly:"...)
 		r = s.boolValue(bool(v.ReadOnly), ctx{ind: ind, mode: modeKey})
 		if s.prune("readOnly", r, top) {
@@ -13785,7 +18397,12 @@ func encCorev1ScaleIOVolumeSource(s *state, v *corev1.ScaleIOVolumeSource, c ctx
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "secretRef:"...)
 	if v.SecretRef == nil {
 		r = resNull
@@ -13798,7 +18415,12 @@ func encCorev1ScaleIOVolumeSource(s *state, v *corev1.ScaleIOVolumeSource, c ctx
 		first = false
 	}
 	if v.SSLEnabled {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "sslEnabled:"...)
 		r = s.boolValue(bool(v.SSLEnabled), ctx{ind: ind, mode: modeKey})
 		if s.prune("sslEnabled", r, top) {
@@ -13808,7 +18430,12 @@ func encCorev1ScaleIOVolumeSource(s *state, v *corev1.ScaleIOVolumeSource, c ctx
 		}
 	}
 	if len(v.StorageMode) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "storageMode:"...)
 		r = s.strValue(string(v.StorageMode), ctx{ind: ind, mode: modeKey})
 		if s.prune("storageMode", r, top) {
@@ -13818,7 +18445,12 @@ func encCorev1ScaleIOVolumeSource(s *state, v *corev1.ScaleIOVolumeSource, c ctx
 		}
 	}
 	if len(v.StoragePool) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "storagePool:"...)
 		r = s.strValue(string(v.StoragePool), ctx{ind: ind, mode: modeKey})
 		if s.prune("storagePool", r, top) {
@@ -13827,7 +18459,12 @@ func encCorev1ScaleIOVolumeSource(s *state, v *corev1.ScaleIOVolumeSource, c ctx
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "system:"...)
 	r = s.strValue(string(v.System), ctx{ind: ind, mode: modeKey})
 	if s.prune("system", r, top) {
@@ -13836,7 +18473,12 @@ func encCorev1ScaleIOVolumeSource(s *state, v *corev1.ScaleIOVolumeSource, c ctx
 		first = false
 	}
 	if len(v.VolumeName) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "volumeName:"...)
 		r = s.strValue(string(v.VolumeName), ctx{ind: ind, mode: modeKey})
 		if s.prune("volumeName", r, top) {
@@ -13855,12 +18497,18 @@ func encCorev1ScaleIOVolumeSource(s *state, v *corev1.ScaleIOVolumeSource, c ctx
 func encCorev1SecretVolumeSource(s *state, v *corev1.SecretVolumeSource, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.DefaultMode != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "defaultMode:"...)
 		if v.DefaultMode == nil {
 			r = resNull
@@ -13874,7 +18522,12 @@ func encCorev1SecretVolumeSource(s *state, v *corev1.SecretVolumeSource, c ctx) 
 		}
 	}
 	if v.DefaultUser != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "defaultUser:"...)
 		if v.DefaultUser == nil {
 			r = resNull
@@ -13888,7 +18541,12 @@ func encCorev1SecretVolumeSource(s *state, v *corev1.SecretVolumeSource, c ctx) 
 		}
 	}
 	if len(v.Items) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "items:"...)
 		if v.Items == nil {
 			r = resNull
@@ -13910,7 +18568,12 @@ func encCorev1SecretVolumeSource(s *state, v *corev1.SecretVolumeSource, c ctx) 
 		}
 	}
 	if v.Optional != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "optional:"...)
 		if v.Optional == nil {
 			r = resNull
@@ -13924,7 +18587,12 @@ func encCorev1SecretVolumeSource(s *state, v *corev1.SecretVolumeSource, c ctx) 
 		}
 	}
 	if len(v.SecretName) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "secretName:"...)
 		r = s.strValue(string(v.SecretName), ctx{ind: ind, mode: modeKey})
 		if s.prune("secretName", r, top) {
@@ -13943,12 +18611,18 @@ func encCorev1SecretVolumeSource(s *state, v *corev1.SecretVolumeSource, c ctx) 
 func encCorev1StorageOSVolumeSource(s *state, v *corev1.StorageOSVolumeSource, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.FSType) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "fsType:"...)
 		r = s.strValue(string(v.FSType), ctx{ind: ind, mode: modeKey})
 		if s.prune("fsType", r, top) {
@@ -13958,7 +18632,12 @@ func encCorev1StorageOSVolumeSource(s *state, v *corev1.StorageOSVolumeSource, c
 		}
 	}
 	if v.ReadOnly {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "readOnly:"...)
 		r = s.boolValue(bool(v.ReadOnly), ctx{ind: ind, mode: modeKey})
 		if s.prune("readOnly", r, top) {
@@ -13968,7 +18647,12 @@ func encCorev1StorageOSVolumeSource(s *state, v *corev1.StorageOSVolumeSource, c
 		}
 	}
 	if v.SecretRef != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "secretRef:"...)
 		if v.SecretRef == nil {
 			r = resNull
@@ -13982,7 +18666,12 @@ func encCorev1StorageOSVolumeSource(s *state, v *corev1.StorageOSVolumeSource, c
 		}
 	}
 	if len(v.VolumeName) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "volumeName:"...)
 		r = s.strValue(string(v.VolumeName), ctx{ind: ind, mode: modeKey})
 		if s.prune("volumeName", r, top) {
@@ -13992,7 +18681,12 @@ func encCorev1StorageOSVolumeSource(s *state, v *corev1.StorageOSVolumeSource, c
 		}
 	}
 	if len(v.VolumeNamespace) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "volumeNamespace:"...)
 		r = s.strValue(string(v.VolumeNamespace), ctx{ind: ind, mode: modeKey})
 		if s.prune("volumeNamespace", r, top) {
@@ -14011,12 +18705,18 @@ func encCorev1StorageOSVolumeSource(s *state, v *corev1.StorageOSVolumeSource, c
 func encCorev1VsphereVirtualDiskVolumeSource(s *state, v *corev1.VsphereVirtualDiskVolumeSource, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.FSType) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "fsType:"...)
 		r = s.strValue(string(v.FSType), ctx{ind: ind, mode: modeKey})
 		if s.prune("fsType", r, top) {
@@ -14026,7 +18726,12 @@ func encCorev1VsphereVirtualDiskVolumeSource(s *state, v *corev1.VsphereVirtualD
 		}
 	}
 	if len(v.StoragePolicyID) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "storagePolicyID:"...)
 		r = s.strValue(string(v.StoragePolicyID), ctx{ind: ind, mode: modeKey})
 		if s.prune("storagePolicyID", r, top) {
@@ -14036,7 +18741,12 @@ func encCorev1VsphereVirtualDiskVolumeSource(s *state, v *corev1.VsphereVirtualD
 		}
 	}
 	if len(v.StoragePolicyName) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "storagePolicyName:"...)
 		r = s.strValue(string(v.StoragePolicyName), ctx{ind: ind, mode: modeKey})
 		if s.prune("storagePolicyName", r, top) {
@@ -14045,7 +18755,12 @@ func encCorev1VsphereVirtualDiskVolumeSource(s *state, v *corev1.VsphereVirtualD
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "volumePath:"...)
 	r = s.strValue(string(v.VolumePath), ctx{ind: ind, mode: modeKey})
 	if s.prune("volumePath", r, top) {
@@ -14063,11 +18778,17 @@ func encCorev1VsphereVirtualDiskVolumeSource(s *state, v *corev1.VsphereVirtualD
 func encCorev1ResourceStatus(s *state, v *corev1.ResourceStatus, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "name:"...)
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
 	if s.prune("name", r, top) {
@@ -14076,7 +18797,12 @@ func encCorev1ResourceStatus(s *state, v *corev1.ResourceStatus, c ctx) result {
 		first = false
 	}
 	if len(v.Resources) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "resources:"...)
 		if v.Resources == nil {
 			r = resNull
@@ -14107,12 +18833,18 @@ func encCorev1ResourceStatus(s *state, v *corev1.ResourceStatus, c ctx) result {
 func encCorev1ContainerState(s *state, v *corev1.ContainerState, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.Running != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "running:"...)
 		if v.Running == nil {
 			r = resNull
@@ -14126,7 +18858,12 @@ func encCorev1ContainerState(s *state, v *corev1.ContainerState, c ctx) result {
 		}
 	}
 	if v.Terminated != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "terminated:"...)
 		if v.Terminated == nil {
 			r = resNull
@@ -14140,7 +18877,12 @@ func encCorev1ContainerState(s *state, v *corev1.ContainerState, c ctx) result {
 		}
 	}
 	if v.Waiting != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "waiting:"...)
 		if v.Waiting == nil {
 			r = resNull
@@ -14163,12 +18905,18 @@ func encCorev1ContainerState(s *state, v *corev1.ContainerState, c ctx) result {
 func encCorev1ContainerUser(s *state, v *corev1.ContainerUser, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.Linux != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "linux:"...)
 		if v.Linux == nil {
 			r = resNull
@@ -14191,11 +18939,17 @@ func encCorev1ContainerUser(s *state, v *corev1.ContainerUser, c ctx) result {
 func encCorev1VolumeMountStatus(s *state, v *corev1.VolumeMountStatus, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "mountPath:"...)
 	r = s.strValue(string(v.MountPath), ctx{ind: ind, mode: modeKey})
 	if s.prune("mountPath", r, top) {
@@ -14203,7 +18957,12 @@ func encCorev1VolumeMountStatus(s *state, v *corev1.VolumeMountStatus, c ctx) re
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "name:"...)
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
 	if s.prune("name", r, top) {
@@ -14212,7 +18971,12 @@ func encCorev1VolumeMountStatus(s *state, v *corev1.VolumeMountStatus, c ctx) re
 		first = false
 	}
 	if v.ReadOnly {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "readOnly:"...)
 		r = s.boolValue(bool(v.ReadOnly), ctx{ind: ind, mode: modeKey})
 		if s.prune("readOnly", r, top) {
@@ -14222,7 +18986,12 @@ func encCorev1VolumeMountStatus(s *state, v *corev1.VolumeMountStatus, c ctx) re
 		}
 	}
 	if v.RecursiveReadOnly != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "recursiveReadOnly:"...)
 		if v.RecursiveReadOnly == nil {
 			r = resNull
@@ -14236,7 +19005,12 @@ func encCorev1VolumeMountStatus(s *state, v *corev1.VolumeMountStatus, c ctx) re
 		}
 	}
 	if v.VolumeStatus != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "volumeStatus:"...)
 		if v.VolumeStatus == nil {
 			r = resNull
@@ -14259,11 +19033,17 @@ func encCorev1VolumeMountStatus(s *state, v *corev1.VolumeMountStatus, c ctx) re
 func encCorev1ContainerExtendedResourceRequest(s *state, v *corev1.ContainerExtendedResourceRequest, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "containerName:"...)
 	r = s.strValue(string(v.ContainerName), ctx{ind: ind, mode: modeKey})
 	if s.prune("containerName", r, top) {
@@ -14271,7 +19051,12 @@ func encCorev1ContainerExtendedResourceRequest(s *state, v *corev1.ContainerExte
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "requestName:"...)
 	r = s.strValue(string(v.RequestName), ctx{ind: ind, mode: modeKey})
 	if s.prune("requestName", r, top) {
@@ -14279,7 +19064,12 @@ func encCorev1ContainerExtendedResourceRequest(s *state, v *corev1.ContainerExte
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "resourceName:"...)
 	r = s.strValue(string(v.ResourceName), ctx{ind: ind, mode: modeKey})
 	if s.prune("resourceName", r, top) {
@@ -14297,11 +19087,17 @@ func encCorev1ContainerExtendedResourceRequest(s *state, v *corev1.ContainerExte
 func encCorev1NodeAllocatableMappedResources(s *state, v *corev1.NodeAllocatableMappedResources, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "name:"...)
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
 	if s.prune("name", r, top) {
@@ -14309,7 +19105,12 @@ func encCorev1NodeAllocatableMappedResources(s *state, v *corev1.NodeAllocatable
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "quantity:"...)
 	if v.Quantity == nil {
 		r = resNull
@@ -14331,11 +19132,17 @@ func encCorev1NodeAllocatableMappedResources(s *state, v *corev1.NodeAllocatable
 func encCorev1NodeAllocatableOverheadResources(s *state, v *corev1.NodeAllocatableOverheadResources, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "name:"...)
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
 	if s.prune("name", r, top) {
@@ -14344,7 +19151,12 @@ func encCorev1NodeAllocatableOverheadResources(s *state, v *corev1.NodeAllocatab
 		first = false
 	}
 	if v.PerContainer != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "perContainer:"...)
 		if v.PerContainer == nil {
 			r = resNull
@@ -14358,7 +19170,12 @@ func encCorev1NodeAllocatableOverheadResources(s *state, v *corev1.NodeAllocatab
 		}
 	}
 	if v.PerPod != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "perPod:"...)
 		if v.PerPod == nil {
 			r = resNull
@@ -14381,12 +19198,18 @@ func encCorev1NodeAllocatableOverheadResources(s *state, v *corev1.NodeAllocatab
 func encAppsv1RollingUpdateDeployment(s *state, v *appsv1.RollingUpdateDeployment, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.MaxSurge != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "maxSurge:"...)
 		if v.MaxSurge == nil {
 			r = resNull
@@ -14400,7 +19223,12 @@ func encAppsv1RollingUpdateDeployment(s *state, v *appsv1.RollingUpdateDeploymen
 		}
 	}
 	if v.MaxUnavailable != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "maxUnavailable:"...)
 		if v.MaxUnavailable == nil {
 			r = resNull
@@ -14423,12 +19251,18 @@ func encAppsv1RollingUpdateDeployment(s *state, v *appsv1.RollingUpdateDeploymen
 func encAppsv1RollingUpdateStatefulSetStrategy(s *state, v *appsv1.RollingUpdateStatefulSetStrategy, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.MaxUnavailable != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "maxUnavailable:"...)
 		if v.MaxUnavailable == nil {
 			r = resNull
@@ -14442,7 +19276,12 @@ func encAppsv1RollingUpdateStatefulSetStrategy(s *state, v *appsv1.RollingUpdate
 		}
 	}
 	if v.Partition != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "partition:"...)
 		if v.Partition == nil {
 			r = resNull
@@ -14465,12 +19304,18 @@ func encAppsv1RollingUpdateStatefulSetStrategy(s *state, v *appsv1.RollingUpdate
 func encAppsv1RollingUpdateDaemonSet(s *state, v *appsv1.RollingUpdateDaemonSet, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.MaxSurge != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "maxSurge:"...)
 		if v.MaxSurge == nil {
 			r = resNull
@@ -14484,7 +19329,12 @@ func encAppsv1RollingUpdateDaemonSet(s *state, v *appsv1.RollingUpdateDaemonSet,
 		}
 	}
 	if v.MaxUnavailable != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "maxUnavailable:"...)
 		if v.MaxUnavailable == nil {
 			r = resNull
@@ -14507,11 +19357,17 @@ func encAppsv1RollingUpdateDaemonSet(s *state, v *appsv1.RollingUpdateDaemonSet,
 func encBatchv1PodFailurePolicyRule(s *state, v *batchv1.PodFailurePolicyRule, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "action:"...)
 	r = s.strValue(string(v.Action), ctx{ind: ind, mode: modeKey})
 	if s.prune("action", r, top) {
@@ -14520,7 +19376,12 @@ func encBatchv1PodFailurePolicyRule(s *state, v *batchv1.PodFailurePolicyRule, c
 		first = false
 	}
 	if v.OnExitCodes != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "onExitCodes:"...)
 		if v.OnExitCodes == nil {
 			r = resNull
@@ -14534,7 +19395,12 @@ func encBatchv1PodFailurePolicyRule(s *state, v *batchv1.PodFailurePolicyRule, c
 		}
 	}
 	if len(v.OnPodConditions) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "onPodConditions:"...)
 		if v.OnPodConditions == nil {
 			r = resNull
@@ -14565,12 +19431,18 @@ func encBatchv1PodFailurePolicyRule(s *state, v *batchv1.PodFailurePolicyRule, c
 func encSchedulingv1alpha3WorkloadPodGroupDisruptionMode(s *state, v *schedulingv1alpha3.WorkloadPodGroupDisruptionMode, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.All != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "all:"...)
 		if v.All == nil {
 			r = resNull
@@ -14584,7 +19456,12 @@ func encSchedulingv1alpha3WorkloadPodGroupDisruptionMode(s *state, v *scheduling
 		}
 	}
 	if v.Single != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "single:"...)
 		if v.Single == nil {
 			r = resNull
@@ -14607,11 +19484,17 @@ func encSchedulingv1alpha3WorkloadPodGroupDisruptionMode(s *state, v *scheduling
 func encSchedulingv1alpha3WorkloadPodGroupResourceClaim(s *state, v *schedulingv1alpha3.WorkloadPodGroupResourceClaim, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "name:"...)
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
 	if s.prune("name", r, top) {
@@ -14620,7 +19503,12 @@ func encSchedulingv1alpha3WorkloadPodGroupResourceClaim(s *state, v *schedulingv
 		first = false
 	}
 	if v.ResourceClaimName != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "resourceClaimName:"...)
 		if v.ResourceClaimName == nil {
 			r = resNull
@@ -14634,7 +19522,12 @@ func encSchedulingv1alpha3WorkloadPodGroupResourceClaim(s *state, v *schedulingv
 		}
 	}
 	if v.ResourceClaimTemplateName != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "resourceClaimTemplateName:"...)
 		if v.ResourceClaimTemplateName == nil {
 			r = resNull
@@ -14657,12 +19550,18 @@ func encSchedulingv1alpha3WorkloadPodGroupResourceClaim(s *state, v *schedulingv
 func encSchedulingv1alpha3WorkloadPodGroupSchedulingConstraints(s *state, v *schedulingv1alpha3.WorkloadPodGroupSchedulingConstraints, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.Topology) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "topology:"...)
 		if v.Topology == nil {
 			r = resNull
@@ -14693,12 +19592,18 @@ func encSchedulingv1alpha3WorkloadPodGroupSchedulingConstraints(s *state, v *sch
 func encSchedulingv1alpha3WorkloadPodGroupSchedulingPolicy(s *state, v *schedulingv1alpha3.WorkloadPodGroupSchedulingPolicy, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.Basic != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "basic:"...)
 		if v.Basic == nil {
 			r = resNull
@@ -14712,7 +19617,12 @@ func encSchedulingv1alpha3WorkloadPodGroupSchedulingPolicy(s *state, v *scheduli
 		}
 	}
 	if v.Gang != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "gang:"...)
 		if v.Gang == nil {
 			r = resNull
@@ -14735,12 +19645,18 @@ func encSchedulingv1alpha3WorkloadPodGroupSchedulingPolicy(s *state, v *scheduli
 func encBatchv1SuccessPolicyRule(s *state, v *batchv1.SuccessPolicyRule, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.SucceededCount != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "succeededCount:"...)
 		if v.SucceededCount == nil {
 			r = resNull
@@ -14754,7 +19670,12 @@ func encBatchv1SuccessPolicyRule(s *state, v *batchv1.SuccessPolicyRule, c ctx) 
 		}
 	}
 	if v.SucceededIndexes != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "succeededIndexes:"...)
 		if v.SucceededIndexes == nil {
 			r = resNull
@@ -14777,12 +19698,18 @@ func encBatchv1SuccessPolicyRule(s *state, v *batchv1.SuccessPolicyRule, c ctx) 
 func encNetworkingv1NetworkPolicyPort(s *state, v *networkingv1.NetworkPolicyPort, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.EndPort != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "endPort:"...)
 		if v.EndPort == nil {
 			r = resNull
@@ -14796,7 +19723,12 @@ func encNetworkingv1NetworkPolicyPort(s *state, v *networkingv1.NetworkPolicyPor
 		}
 	}
 	if v.Port != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "port:"...)
 		if v.Port == nil {
 			r = resNull
@@ -14810,7 +19742,12 @@ func encNetworkingv1NetworkPolicyPort(s *state, v *networkingv1.NetworkPolicyPor
 		}
 	}
 	if v.Protocol != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "protocol:"...)
 		if v.Protocol == nil {
 			r = resNull
@@ -14833,12 +19770,18 @@ func encNetworkingv1NetworkPolicyPort(s *state, v *networkingv1.NetworkPolicyPor
 func encNetworkingv1NetworkPolicyPeer(s *state, v *networkingv1.NetworkPolicyPeer, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.IPBlock != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "ipBlock:"...)
 		if v.IPBlock == nil {
 			r = resNull
@@ -14852,7 +19795,12 @@ func encNetworkingv1NetworkPolicyPeer(s *state, v *networkingv1.NetworkPolicyPee
 		}
 	}
 	if v.NamespaceSelector != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "namespaceSelector:"...)
 		if v.NamespaceSelector == nil {
 			r = resNull
@@ -14866,7 +19814,12 @@ func encNetworkingv1NetworkPolicyPeer(s *state, v *networkingv1.NetworkPolicyPee
 		}
 	}
 	if v.PodSelector != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "podSelector:"...)
 		if v.PodSelector == nil {
 			r = resNull
@@ -14889,12 +19842,18 @@ func encNetworkingv1NetworkPolicyPeer(s *state, v *networkingv1.NetworkPolicyPee
 func encAutoscalingv2HPAScalingRules(s *state, v *autoscalingv2.HPAScalingRules, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.Policies) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "policies:"...)
 		if v.Policies == nil {
 			r = resNull
@@ -14916,7 +19875,12 @@ func encAutoscalingv2HPAScalingRules(s *state, v *autoscalingv2.HPAScalingRules,
 		}
 	}
 	if v.SelectPolicy != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "selectPolicy:"...)
 		if v.SelectPolicy == nil {
 			r = resNull
@@ -14930,7 +19894,12 @@ func encAutoscalingv2HPAScalingRules(s *state, v *autoscalingv2.HPAScalingRules,
 		}
 	}
 	if v.StabilizationWindowSeconds != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "stabilizationWindowSeconds:"...)
 		if v.StabilizationWindowSeconds == nil {
 			r = resNull
@@ -14944,7 +19913,12 @@ func encAutoscalingv2HPAScalingRules(s *state, v *autoscalingv2.HPAScalingRules,
 		}
 	}
 	if v.Tolerance != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "tolerance:"...)
 		if v.Tolerance == nil {
 			r = resNull
@@ -14967,11 +19941,17 @@ func encAutoscalingv2HPAScalingRules(s *state, v *autoscalingv2.HPAScalingRules,
 func encAutoscalingv2ContainerResourceMetricSource(s *state, v *autoscalingv2.ContainerResourceMetricSource, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "container:"...)
 	r = s.strValue(string(v.Container), ctx{ind: ind, mode: modeKey})
 	if s.prune("container", r, top) {
@@ -14979,7 +19959,12 @@ func encAutoscalingv2ContainerResourceMetricSource(s *state, v *autoscalingv2.Co
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "name:"...)
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
 	if s.prune("name", r, top) {
@@ -14987,7 +19972,12 @@ func encAutoscalingv2ContainerResourceMetricSource(s *state, v *autoscalingv2.Co
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "target:"...)
 	r = encAutoscalingv2MetricTarget(s, &v.Target, ctx{ind: ind, mode: modeKey})
 	if s.prune("target", r, top) {
@@ -15005,11 +19995,17 @@ func encAutoscalingv2ContainerResourceMetricSource(s *state, v *autoscalingv2.Co
 func encAutoscalingv2ExternalMetricSource(s *state, v *autoscalingv2.ExternalMetricSource, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "metric:"...)
 	r = encAutoscalingv2MetricIdentifier(s, &v.Metric, ctx{ind: ind, mode: modeKey})
 	if s.prune("metric", r, top) {
@@ -15017,7 +20013,12 @@ func encAutoscalingv2ExternalMetricSource(s *state, v *autoscalingv2.ExternalMet
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "target:"...)
 	r = encAutoscalingv2MetricTarget(s, &v.Target, ctx{ind: ind, mode: modeKey})
 	if s.prune("target", r, top) {
@@ -15035,11 +20036,17 @@ func encAutoscalingv2ExternalMetricSource(s *state, v *autoscalingv2.ExternalMet
 func encAutoscalingv2ObjectMetricSource(s *state, v *autoscalingv2.ObjectMetricSource, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "describedObject:"...)
 	r = encAutoscalingv2CrossVersionObjectReference(s, &v.DescribedObject, ctx{ind: ind, mode: modeKey})
 	if s.prune("describedObject", r, top) {
@@ -15047,7 +20054,12 @@ func encAutoscalingv2ObjectMetricSource(s *state, v *autoscalingv2.ObjectMetricS
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "metric:"...)
 	r = encAutoscalingv2MetricIdentifier(s, &v.Metric, ctx{ind: ind, mode: modeKey})
 	if s.prune("metric", r, top) {
@@ -15055,7 +20067,12 @@ func encAutoscalingv2ObjectMetricSource(s *state, v *autoscalingv2.ObjectMetricS
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "target:"...)
 	r = encAutoscalingv2MetricTarget(s, &v.Target, ctx{ind: ind, mode: modeKey})
 	if s.prune("target", r, top) {
@@ -15073,11 +20090,17 @@ func encAutoscalingv2ObjectMetricSource(s *state, v *autoscalingv2.ObjectMetricS
 func encAutoscalingv2PodsMetricSource(s *state, v *autoscalingv2.PodsMetricSource, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "metric:"...)
 	r = encAutoscalingv2MetricIdentifier(s, &v.Metric, ctx{ind: ind, mode: modeKey})
 	if s.prune("metric", r, top) {
@@ -15085,7 +20108,12 @@ func encAutoscalingv2PodsMetricSource(s *state, v *autoscalingv2.PodsMetricSourc
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "target:"...)
 	r = encAutoscalingv2MetricTarget(s, &v.Target, ctx{ind: ind, mode: modeKey})
 	if s.prune("target", r, top) {
@@ -15103,11 +20131,17 @@ func encAutoscalingv2PodsMetricSource(s *state, v *autoscalingv2.PodsMetricSourc
 func encAutoscalingv2ResourceMetricSource(s *state, v *autoscalingv2.ResourceMetricSource, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "name:"...)
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
 	if s.prune("name", r, top) {
@@ -15115,7 +20149,12 @@ func encAutoscalingv2ResourceMetricSource(s *state, v *autoscalingv2.ResourceMet
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "target:"...)
 	r = encAutoscalingv2MetricTarget(s, &v.Target, ctx{ind: ind, mode: modeKey})
 	if s.prune("target", r, top) {
@@ -15133,11 +20172,17 @@ func encAutoscalingv2ResourceMetricSource(s *state, v *autoscalingv2.ResourceMet
 func encAutoscalingv2ContainerResourceMetricStatus(s *state, v *autoscalingv2.ContainerResourceMetricStatus, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "container:"...)
 	r = s.strValue(string(v.Container), ctx{ind: ind, mode: modeKey})
 	if s.prune("container", r, top) {
@@ -15145,7 +20190,12 @@ func encAutoscalingv2ContainerResourceMetricStatus(s *state, v *autoscalingv2.Co
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "current:"...)
 	r = encAutoscalingv2MetricValueStatus(s, &v.Current, ctx{ind: ind, mode: modeKey})
 	if s.prune("current", r, top) {
@@ -15153,7 +20203,12 @@ func encAutoscalingv2ContainerResourceMetricStatus(s *state, v *autoscalingv2.Co
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "name:"...)
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
 	if s.prune("name", r, top) {
@@ -15171,11 +20226,17 @@ func encAutoscalingv2ContainerResourceMetricStatus(s *state, v *autoscalingv2.Co
 func encAutoscalingv2ExternalMetricStatus(s *state, v *autoscalingv2.ExternalMetricStatus, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "current:"...)
 	r = encAutoscalingv2MetricValueStatus(s, &v.Current, ctx{ind: ind, mode: modeKey})
 	if s.prune("current", r, top) {
@@ -15183,7 +20244,12 @@ func encAutoscalingv2ExternalMetricStatus(s *state, v *autoscalingv2.ExternalMet
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "metric:"...)
 	r = encAutoscalingv2MetricIdentifier(s, &v.Metric, ctx{ind: ind, mode: modeKey})
 	if s.prune("metric", r, top) {
@@ -15201,11 +20267,17 @@ func encAutoscalingv2ExternalMetricStatus(s *state, v *autoscalingv2.ExternalMet
 func encAutoscalingv2ObjectMetricStatus(s *state, v *autoscalingv2.ObjectMetricStatus, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "current:"...)
 	r = encAutoscalingv2MetricValueStatus(s, &v.Current, ctx{ind: ind, mode: modeKey})
 	if s.prune("current", r, top) {
@@ -15213,7 +20285,12 @@ func encAutoscalingv2ObjectMetricStatus(s *state, v *autoscalingv2.ObjectMetricS
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "describedObject:"...)
 	r = encAutoscalingv2CrossVersionObjectReference(s, &v.DescribedObject, ctx{ind: ind, mode: modeKey})
 	if s.prune("describedObject", r, top) {
@@ -15221,7 +20298,12 @@ func encAutoscalingv2ObjectMetricStatus(s *state, v *autoscalingv2.ObjectMetricS
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "metric:"...)
 	r = encAutoscalingv2MetricIdentifier(s, &v.Metric, ctx{ind: ind, mode: modeKey})
 	if s.prune("metric", r, top) {
@@ -15239,11 +20321,17 @@ func encAutoscalingv2ObjectMetricStatus(s *state, v *autoscalingv2.ObjectMetricS
 func encAutoscalingv2PodsMetricStatus(s *state, v *autoscalingv2.PodsMetricStatus, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "current:"...)
 	r = encAutoscalingv2MetricValueStatus(s, &v.Current, ctx{ind: ind, mode: modeKey})
 	if s.prune("current", r, top) {
@@ -15251,7 +20339,12 @@ func encAutoscalingv2PodsMetricStatus(s *state, v *autoscalingv2.PodsMetricStatu
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "metric:"...)
 	r = encAutoscalingv2MetricIdentifier(s, &v.Metric, ctx{ind: ind, mode: modeKey})
 	if s.prune("metric", r, top) {
@@ -15269,11 +20362,17 @@ func encAutoscalingv2PodsMetricStatus(s *state, v *autoscalingv2.PodsMetricStatu
 func encAutoscalingv2ResourceMetricStatus(s *state, v *autoscalingv2.ResourceMetricStatus, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "current:"...)
 	r = encAutoscalingv2MetricValueStatus(s, &v.Current, ctx{ind: ind, mode: modeKey})
 	if s.prune("current", r, top) {
@@ -15281,7 +20380,12 @@ func encAutoscalingv2ResourceMetricStatus(s *state, v *autoscalingv2.ResourceMet
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "name:"...)
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
 	if s.prune("name", r, top) {
@@ -15299,12 +20403,18 @@ func encAutoscalingv2ResourceMetricStatus(s *state, v *autoscalingv2.ResourceMet
 func encCorev1PortStatus(s *state, v *corev1.PortStatus, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.Error != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "error:"...)
 		if v.Error == nil {
 			r = resNull
@@ -15317,7 +20427,12 @@ func encCorev1PortStatus(s *state, v *corev1.PortStatus, c ctx) result {
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "port:"...)
 	r = s.intValue(int64(v.Port), ctx{ind: ind, mode: modeKey})
 	if s.prune("port", r, top) {
@@ -15325,7 +20440,12 @@ func encCorev1PortStatus(s *state, v *corev1.PortStatus, c ctx) result {
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "protocol:"...)
 	r = s.strValue(string(v.Protocol), ctx{ind: ind, mode: modeKey})
 	if s.prune("protocol", r, top) {
@@ -15343,11 +20463,17 @@ func encCorev1PortStatus(s *state, v *corev1.PortStatus, c ctx) result {
 func encCorev1PreferredSchedulingTerm(s *state, v *corev1.PreferredSchedulingTerm, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "preference:"...)
 	r = encCorev1NodeSelectorTerm(s, &v.Preference, ctx{ind: ind, mode: modeKey})
 	if s.prune("preference", r, top) {
@@ -15355,7 +20481,12 @@ func encCorev1PreferredSchedulingTerm(s *state, v *corev1.PreferredSchedulingTer
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "weight:"...)
 	r = s.intValue(int64(v.Weight), ctx{ind: ind, mode: modeKey})
 	if s.prune("weight", r, top) {
@@ -15373,11 +20504,17 @@ func encCorev1PreferredSchedulingTerm(s *state, v *corev1.PreferredSchedulingTer
 func encCorev1NodeSelector(s *state, v *corev1.NodeSelector, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "nodeSelectorTerms:"...)
 	if v.NodeSelectorTerms == nil {
 		r = resNull
@@ -15407,11 +20544,17 @@ func encCorev1NodeSelector(s *state, v *corev1.NodeSelector, c ctx) result {
 func encCorev1WeightedPodAffinityTerm(s *state, v *corev1.WeightedPodAffinityTerm, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "podAffinityTerm:"...)
 	r = encCorev1PodAffinityTerm(s, &v.PodAffinityTerm, ctx{ind: ind, mode: modeKey})
 	if s.prune("podAffinityTerm", r, top) {
@@ -15419,7 +20562,12 @@ func encCorev1WeightedPodAffinityTerm(s *state, v *corev1.WeightedPodAffinityTer
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "weight:"...)
 	r = s.intValue(int64(v.Weight), ctx{ind: ind, mode: modeKey})
 	if s.prune("weight", r, top) {
@@ -15437,12 +20585,18 @@ func encCorev1WeightedPodAffinityTerm(s *state, v *corev1.WeightedPodAffinityTer
 func encCorev1PodAffinityTerm(s *state, v *corev1.PodAffinityTerm, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.LabelSelector != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "labelSelector:"...)
 		if v.LabelSelector == nil {
 			r = resNull
@@ -15456,7 +20610,12 @@ func encCorev1PodAffinityTerm(s *state, v *corev1.PodAffinityTerm, c ctx) result
 		}
 	}
 	if len(v.MatchLabelKeys) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "matchLabelKeys:"...)
 		if v.MatchLabelKeys == nil {
 			r = resNull
@@ -15478,7 +20637,12 @@ func encCorev1PodAffinityTerm(s *state, v *corev1.PodAffinityTerm, c ctx) result
 		}
 	}
 	if len(v.MismatchLabelKeys) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "mismatchLabelKeys:"...)
 		if v.MismatchLabelKeys == nil {
 			r = resNull
@@ -15500,7 +20664,12 @@ func encCorev1PodAffinityTerm(s *state, v *corev1.PodAffinityTerm, c ctx) result
 		}
 	}
 	if v.NamespaceSelector != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "namespaceSelector:"...)
 		if v.NamespaceSelector == nil {
 			r = resNull
@@ -15514,7 +20683,12 @@ func encCorev1PodAffinityTerm(s *state, v *corev1.PodAffinityTerm, c ctx) result
 		}
 	}
 	if len(v.Namespaces) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "namespaces:"...)
 		if v.Namespaces == nil {
 			r = resNull
@@ -15535,7 +20709,12 @@ func encCorev1PodAffinityTerm(s *state, v *corev1.PodAffinityTerm, c ctx) result
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "topologyKey:"...)
 	r = s.strValue(string(v.TopologyKey), ctx{ind: ind, mode: modeKey})
 	if s.prune("topologyKey", r, top) {
@@ -15553,12 +20732,18 @@ func encCorev1PodAffinityTerm(s *state, v *corev1.PodAffinityTerm, c ctx) result
 func encCorev1EnvVarSource(s *state, v *corev1.EnvVarSource, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.ConfigMapKeyRef != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "configMapKeyRef:"...)
 		if v.ConfigMapKeyRef == nil {
 			r = resNull
@@ -15572,7 +20757,12 @@ func encCorev1EnvVarSource(s *state, v *corev1.EnvVarSource, c ctx) result {
 		}
 	}
 	if v.FieldRef != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "fieldRef:"...)
 		if v.FieldRef == nil {
 			r = resNull
@@ -15586,7 +20776,12 @@ func encCorev1EnvVarSource(s *state, v *corev1.EnvVarSource, c ctx) result {
 		}
 	}
 	if v.FileKeyRef != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "fileKeyRef:"...)
 		if v.FileKeyRef == nil {
 			r = resNull
@@ -15600,7 +20795,12 @@ func encCorev1EnvVarSource(s *state, v *corev1.EnvVarSource, c ctx) result {
 		}
 	}
 	if v.ResourceFieldRef != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "resourceFieldRef:"...)
 		if v.ResourceFieldRef == nil {
 			r = resNull
@@ -15614,7 +20814,12 @@ func encCorev1EnvVarSource(s *state, v *corev1.EnvVarSource, c ctx) result {
 		}
 	}
 	if v.SecretKeyRef != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "secretKeyRef:"...)
 		if v.SecretKeyRef == nil {
 			r = resNull
@@ -15637,12 +20842,18 @@ func encCorev1EnvVarSource(s *state, v *corev1.EnvVarSource, c ctx) result {
 func encCorev1ConfigMapEnvSource(s *state, v *corev1.ConfigMapEnvSource, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.LocalObjectReference.Name) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "name:"...)
 		r = s.strValue(string(v.LocalObjectReference.Name), ctx{ind: ind, mode: modeKey})
 		if s.prune("name", r, top) {
@@ -15652,7 +20863,12 @@ func encCorev1ConfigMapEnvSource(s *state, v *corev1.ConfigMapEnvSource, c ctx) 
 		}
 	}
 	if v.Optional != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "optional:"...)
 		if v.Optional == nil {
 			r = resNull
@@ -15675,12 +20891,18 @@ func encCorev1ConfigMapEnvSource(s *state, v *corev1.ConfigMapEnvSource, c ctx) 
 func encCorev1SecretEnvSource(s *state, v *corev1.SecretEnvSource, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.LocalObjectReference.Name) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "name:"...)
 		r = s.strValue(string(v.LocalObjectReference.Name), ctx{ind: ind, mode: modeKey})
 		if s.prune("name", r, top) {
@@ -15690,7 +20912,12 @@ func encCorev1SecretEnvSource(s *state, v *corev1.SecretEnvSource, c ctx) result
 		}
 	}
 	if v.Optional != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "optional:"...)
 		if v.Optional == nil {
 			r = resNull
@@ -15713,12 +20940,18 @@ func encCorev1SecretEnvSource(s *state, v *corev1.SecretEnvSource, c ctx) result
 func encCorev1LifecycleHandler(s *state, v *corev1.LifecycleHandler, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.Exec != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "exec:"...)
 		if v.Exec == nil {
 			r = resNull
@@ -15732,7 +20965,12 @@ func encCorev1LifecycleHandler(s *state, v *corev1.LifecycleHandler, c ctx) resu
 		}
 	}
 	if v.HTTPGet != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "httpGet:"...)
 		if v.HTTPGet == nil {
 			r = resNull
@@ -15746,7 +20984,12 @@ func encCorev1LifecycleHandler(s *state, v *corev1.LifecycleHandler, c ctx) resu
 		}
 	}
 	if v.Sleep != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "sleep:"...)
 		if v.Sleep == nil {
 			r = resNull
@@ -15760,7 +21003,12 @@ func encCorev1LifecycleHandler(s *state, v *corev1.LifecycleHandler, c ctx) resu
 		}
 	}
 	if v.TCPSocket != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "tcpSocket:"...)
 		if v.TCPSocket == nil {
 			r = resNull
@@ -15783,12 +21031,18 @@ func encCorev1LifecycleHandler(s *state, v *corev1.LifecycleHandler, c ctx) resu
 func encCorev1ExecAction(s *state, v *corev1.ExecAction, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.Command) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "command:"...)
 		if v.Command == nil {
 			r = resNull
@@ -15819,12 +21073,18 @@ func encCorev1ExecAction(s *state, v *corev1.ExecAction, c ctx) result {
 func encCorev1GRPCAction(s *state, v *corev1.GRPCAction, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.Mode != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "mode:"...)
 		if v.Mode == nil {
 			r = resNull
@@ -15837,7 +21097,12 @@ func encCorev1GRPCAction(s *state, v *corev1.GRPCAction, c ctx) result {
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "port:"...)
 	r = s.intValue(int64(v.Port), ctx{ind: ind, mode: modeKey})
 	if s.prune("port", r, top) {
@@ -15845,7 +21110,12 @@ func encCorev1GRPCAction(s *state, v *corev1.GRPCAction, c ctx) result {
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "service:"...)
 	if v.Service == nil {
 		r = resNull
@@ -15867,12 +21137,18 @@ func encCorev1GRPCAction(s *state, v *corev1.GRPCAction, c ctx) result {
 func encCorev1HTTPGetAction(s *state, v *corev1.HTTPGetAction, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.Host) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "host:"...)
 		r = s.strValue(string(v.Host), ctx{ind: ind, mode: modeKey})
 		if s.prune("host", r, top) {
@@ -15882,7 +21158,12 @@ func encCorev1HTTPGetAction(s *state, v *corev1.HTTPGetAction, c ctx) result {
 		}
 	}
 	if len(v.HTTPHeaders) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "httpHeaders:"...)
 		if v.HTTPHeaders == nil {
 			r = resNull
@@ -15904,7 +21185,12 @@ func encCorev1HTTPGetAction(s *state, v *corev1.HTTPGetAction, c ctx) result {
 		}
 	}
 	if len(v.Path) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "path:"...)
 		r = s.strValue(string(v.Path), ctx{ind: ind, mode: modeKey})
 		if s.prune("path", r, top) {
@@ -15913,7 +21199,12 @@ func encCorev1HTTPGetAction(s *state, v *corev1.HTTPGetAction, c ctx) result {
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "port:"...)
 	r = s.intOrString(&v.Port, ctx{ind: ind, mode: modeKey})
 	if s.prune("port", r, top) {
@@ -15922,7 +21213,12 @@ func encCorev1HTTPGetAction(s *state, v *corev1.HTTPGetAction, c ctx) result {
 		first = false
 	}
 	if v.Protocol != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "protocol:"...)
 		if v.Protocol == nil {
 			r = resNull
@@ -15936,7 +21232,12 @@ func encCorev1HTTPGetAction(s *state, v *corev1.HTTPGetAction, c ctx) result {
 		}
 	}
 	if len(v.Scheme) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "scheme:"...)
 		r = s.strValue(string(v.Scheme), ctx{ind: ind, mode: modeKey})
 		if s.prune("scheme", r, top) {
@@ -15955,12 +21256,18 @@ func encCorev1HTTPGetAction(s *state, v *corev1.HTTPGetAction, c ctx) result {
 func encCorev1TCPSocketAction(s *state, v *corev1.TCPSocketAction, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.Host) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "host:"...)
 		r = s.strValue(string(v.Host), ctx{ind: ind, mode: modeKey})
 		if s.prune("host", r, top) {
@@ -15969,7 +21276,12 @@ func encCorev1TCPSocketAction(s *state, v *corev1.TCPSocketAction, c ctx) result
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "port:"...)
 	r = s.intOrString(&v.Port, ctx{ind: ind, mode: modeKey})
 	if s.prune("port", r, top) {
@@ -15987,12 +21299,18 @@ func encCorev1TCPSocketAction(s *state, v *corev1.TCPSocketAction, c ctx) result
 func encCorev1ContainerRestartRuleOnExitCodes(s *state, v *corev1.ContainerRestartRuleOnExitCodes, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.Operator) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "operator:"...)
 		r = s.strValue(string(v.Operator), ctx{ind: ind, mode: modeKey})
 		if s.prune("operator", r, top) {
@@ -16002,7 +21320,12 @@ func encCorev1ContainerRestartRuleOnExitCodes(s *state, v *corev1.ContainerResta
 		}
 	}
 	if len(v.Values) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "values:"...)
 		if v.Values == nil {
 			r = resNull
@@ -16033,12 +21356,18 @@ func encCorev1ContainerRestartRuleOnExitCodes(s *state, v *corev1.ContainerResta
 func encCorev1Capabilities(s *state, v *corev1.Capabilities, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.Add) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "add:"...)
 		if v.Add == nil {
 			r = resNull
@@ -16060,7 +21389,12 @@ func encCorev1Capabilities(s *state, v *corev1.Capabilities, c ctx) result {
 		}
 	}
 	if len(v.Drop) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "drop:"...)
 		if v.Drop == nil {
 			r = resNull
@@ -16091,11 +21425,17 @@ func encCorev1Capabilities(s *state, v *corev1.Capabilities, c ctx) result {
 func encCorev1KeyToPath(s *state, v *corev1.KeyToPath, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "key:"...)
 	r = s.strValue(string(v.Key), ctx{ind: ind, mode: modeKey})
 	if s.prune("key", r, top) {
@@ -16104,7 +21444,12 @@ func encCorev1KeyToPath(s *state, v *corev1.KeyToPath, c ctx) result {
 		first = false
 	}
 	if v.Mode != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "mode:"...)
 		if v.Mode == nil {
 			r = resNull
@@ -16117,7 +21462,12 @@ func encCorev1KeyToPath(s *state, v *corev1.KeyToPath, c ctx) result {
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "path:"...)
 	r = s.strValue(string(v.Path), ctx{ind: ind, mode: modeKey})
 	if s.prune("path", r, top) {
@@ -16126,7 +21476,12 @@ func encCorev1KeyToPath(s *state, v *corev1.KeyToPath, c ctx) result {
 		first = false
 	}
 	if v.User != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "user:"...)
 		if v.User == nil {
 			r = resNull
@@ -16149,12 +21504,18 @@ func encCorev1KeyToPath(s *state, v *corev1.KeyToPath, c ctx) result {
 func encCorev1DownwardAPIVolumeFile(s *state, v *corev1.DownwardAPIVolumeFile, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.FieldRef != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "fieldRef:"...)
 		if v.FieldRef == nil {
 			r = resNull
@@ -16168,7 +21529,12 @@ func encCorev1DownwardAPIVolumeFile(s *state, v *corev1.DownwardAPIVolumeFile, c
 		}
 	}
 	if v.Mode != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "mode:"...)
 		if v.Mode == nil {
 			r = resNull
@@ -16181,7 +21547,12 @@ func encCorev1DownwardAPIVolumeFile(s *state, v *corev1.DownwardAPIVolumeFile, c
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "path:"...)
 	r = s.strValue(string(v.Path), ctx{ind: ind, mode: modeKey})
 	if s.prune("path", r, top) {
@@ -16190,7 +21561,12 @@ func encCorev1DownwardAPIVolumeFile(s *state, v *corev1.DownwardAPIVolumeFile, c
 		first = false
 	}
 	if v.ResourceFieldRef != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "resourceFieldRef:"...)
 		if v.ResourceFieldRef == nil {
 			r = resNull
@@ -16204,7 +21580,12 @@ func encCorev1DownwardAPIVolumeFile(s *state, v *corev1.DownwardAPIVolumeFile, c
 		}
 	}
 	if v.User != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "user:"...)
 		if v.User == nil {
 			r = resNull
@@ -16227,11 +21608,17 @@ func encCorev1DownwardAPIVolumeFile(s *state, v *corev1.DownwardAPIVolumeFile, c
 func encCorev1PersistentVolumeClaimTemplate(s *state, v *corev1.PersistentVolumeClaimTemplate, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "metadata:"...)
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
 	if s.prune("metadata", r, top) {
@@ -16239,7 +21626,12 @@ func encCorev1PersistentVolumeClaimTemplate(s *state, v *corev1.PersistentVolume
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "spec:"...)
 	r = encCorev1PersistentVolumeClaimSpec(s, &v.Spec, ctx{ind: ind, mode: modeKey})
 	if s.prune("spec", r, top) {
@@ -16257,12 +21649,18 @@ func encCorev1PersistentVolumeClaimTemplate(s *state, v *corev1.PersistentVolume
 func encCorev1VolumeProjection(s *state, v *corev1.VolumeProjection, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.ClusterTrustBundle != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "clusterTrustBundle:"...)
 		if v.ClusterTrustBundle == nil {
 			r = resNull
@@ -16276,7 +21674,12 @@ func encCorev1VolumeProjection(s *state, v *corev1.VolumeProjection, c ctx) resu
 		}
 	}
 	if v.ConfigMap != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "configMap:"...)
 		if v.ConfigMap == nil {
 			r = resNull
@@ -16290,7 +21693,12 @@ func encCorev1VolumeProjection(s *state, v *corev1.VolumeProjection, c ctx) resu
 		}
 	}
 	if v.DownwardAPI != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "downwardAPI:"...)
 		if v.DownwardAPI == nil {
 			r = resNull
@@ -16304,7 +21712,12 @@ func encCorev1VolumeProjection(s *state, v *corev1.VolumeProjection, c ctx) resu
 		}
 	}
 	if v.PodCertificate != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "podCertificate:"...)
 		if v.PodCertificate == nil {
 			r = resNull
@@ -16318,7 +21731,12 @@ func encCorev1VolumeProjection(s *state, v *corev1.VolumeProjection, c ctx) resu
 		}
 	}
 	if v.Secret != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "secret:"...)
 		if v.Secret == nil {
 			r = resNull
@@ -16332,7 +21750,12 @@ func encCorev1VolumeProjection(s *state, v *corev1.VolumeProjection, c ctx) resu
 		}
 	}
 	if v.ServiceAccountToken != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "serviceAccountToken:"...)
 		if v.ServiceAccountToken == nil {
 			r = resNull
@@ -16355,12 +21778,18 @@ func encCorev1VolumeProjection(s *state, v *corev1.VolumeProjection, c ctx) resu
 func encCorev1ResourceHealth(s *state, v *corev1.ResourceHealth, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.Health) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "health:"...)
 		r = s.strValue(string(v.Health), ctx{ind: ind, mode: modeKey})
 		if s.prune("health", r, top) {
@@ -16370,7 +21799,12 @@ func encCorev1ResourceHealth(s *state, v *corev1.ResourceHealth, c ctx) result {
 		}
 	}
 	if v.Message != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "message:"...)
 		if v.Message == nil {
 			r = resNull
@@ -16383,7 +21817,12 @@ func encCorev1ResourceHealth(s *state, v *corev1.ResourceHealth, c ctx) result {
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "resourceID:"...)
 	r = s.strValue(string(v.ResourceID), ctx{ind: ind, mode: modeKey})
 	if s.prune("resourceID", r, top) {
@@ -16401,11 +21840,17 @@ func encCorev1ResourceHealth(s *state, v *corev1.ResourceHealth, c ctx) result {
 func encCorev1ContainerStateRunning(s *state, v *corev1.ContainerStateRunning, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "startedAt:"...)
 	r = s.metaTime(&v.StartedAt, ctx{ind: ind, mode: modeKey})
 	if s.prune("startedAt", r, top) {
@@ -16423,12 +21868,18 @@ func encCorev1ContainerStateRunning(s *state, v *corev1.ContainerStateRunning, c
 func encCorev1ContainerStateTerminated(s *state, v *corev1.ContainerStateTerminated, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.ContainerID) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "containerID:"...)
 		r = s.strValue(string(v.ContainerID), ctx{ind: ind, mode: modeKey})
 		if s.prune("containerID", r, top) {
@@ -16437,7 +21888,12 @@ func encCorev1ContainerStateTerminated(s *state, v *corev1.ContainerStateTermina
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "exitCode:"...)
 	r = s.intValue(int64(v.ExitCode), ctx{ind: ind, mode: modeKey})
 	if s.prune("exitCode", r, top) {
@@ -16445,7 +21901,12 @@ func encCorev1ContainerStateTerminated(s *state, v *corev1.ContainerStateTermina
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "finishedAt:"...)
 	r = s.metaTime(&v.FinishedAt, ctx{ind: ind, mode: modeKey})
 	if s.prune("finishedAt", r, top) {
@@ -16454,7 +21915,12 @@ func encCorev1ContainerStateTerminated(s *state, v *corev1.ContainerStateTermina
 		first = false
 	}
 	if len(v.Message) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "message:"...)
 		r = s.strValue(string(v.Message), ctx{ind: ind, mode: modeKey})
 		if s.prune("message", r, top) {
@@ -16464,7 +21930,12 @@ func encCorev1ContainerStateTerminated(s *state, v *corev1.ContainerStateTermina
 		}
 	}
 	if len(v.Reason) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "reason:"...)
 		r = s.strValue(string(v.Reason), ctx{ind: ind, mode: modeKey})
 		if s.prune("reason", r, top) {
@@ -16474,7 +21945,12 @@ func encCorev1ContainerStateTerminated(s *state, v *corev1.ContainerStateTermina
 		}
 	}
 	if v.Signal != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "signal:"...)
 		r = s.intValue(int64(v.Signal), ctx{ind: ind, mode: modeKey})
 		if s.prune("signal", r, top) {
@@ -16483,7 +21959,12 @@ func encCorev1ContainerStateTerminated(s *state, v *corev1.ContainerStateTermina
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "startedAt:"...)
 	r = s.metaTime(&v.StartedAt, ctx{ind: ind, mode: modeKey})
 	if s.prune("startedAt", r, top) {
@@ -16501,12 +21982,18 @@ func encCorev1ContainerStateTerminated(s *state, v *corev1.ContainerStateTermina
 func encCorev1ContainerStateWaiting(s *state, v *corev1.ContainerStateWaiting, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.Message) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "message:"...)
 		r = s.strValue(string(v.Message), ctx{ind: ind, mode: modeKey})
 		if s.prune("message", r, top) {
@@ -16516,7 +22003,12 @@ func encCorev1ContainerStateWaiting(s *state, v *corev1.ContainerStateWaiting, c
 		}
 	}
 	if len(v.Reason) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "reason:"...)
 		r = s.strValue(string(v.Reason), ctx{ind: ind, mode: modeKey})
 		if s.prune("reason", r, top) {
@@ -16535,11 +22027,17 @@ func encCorev1ContainerStateWaiting(s *state, v *corev1.ContainerStateWaiting, c
 func encCorev1LinuxContainerUser(s *state, v *corev1.LinuxContainerUser, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "gid:"...)
 	r = s.intValue(int64(v.GID), ctx{ind: ind, mode: modeKey})
 	if s.prune("gid", r, top) {
@@ -16548,7 +22046,12 @@ func encCorev1LinuxContainerUser(s *state, v *corev1.LinuxContainerUser, c ctx) 
 		first = false
 	}
 	if len(v.SupplementalGroups) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "supplementalGroups:"...)
 		if v.SupplementalGroups == nil {
 			r = resNull
@@ -16569,7 +22072,12 @@ func encCorev1LinuxContainerUser(s *state, v *corev1.LinuxContainerUser, c ctx) 
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "uid:"...)
 	r = s.intValue(int64(v.UID), ctx{ind: ind, mode: modeKey})
 	if s.prune("uid", r, top) {
@@ -16587,12 +22095,18 @@ func encCorev1LinuxContainerUser(s *state, v *corev1.LinuxContainerUser, c ctx) 
 func encCorev1VolumeStatus(s *state, v *corev1.VolumeStatus, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.Image != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "image:"...)
 		if v.Image == nil {
 			r = resNull
@@ -16615,12 +22129,18 @@ func encCorev1VolumeStatus(s *state, v *corev1.VolumeStatus, c ctx) result {
 func encBatchv1PodFailurePolicyOnExitCodesRequirement(s *state, v *batchv1.PodFailurePolicyOnExitCodesRequirement, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.ContainerName != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "containerName:"...)
 		if v.ContainerName == nil {
 			r = resNull
@@ -16633,7 +22153,12 @@ func encBatchv1PodFailurePolicyOnExitCodesRequirement(s *state, v *batchv1.PodFa
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "operator:"...)
 	r = s.strValue(string(v.Operator), ctx{ind: ind, mode: modeKey})
 	if s.prune("operator", r, top) {
@@ -16641,7 +22166,12 @@ func encBatchv1PodFailurePolicyOnExitCodesRequirement(s *state, v *batchv1.PodFa
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "values:"...)
 	if v.Values == nil {
 		r = resNull
@@ -16671,11 +22201,17 @@ func encBatchv1PodFailurePolicyOnExitCodesRequirement(s *state, v *batchv1.PodFa
 func encBatchv1PodFailurePolicyOnPodConditionsPattern(s *state, v *batchv1.PodFailurePolicyOnPodConditionsPattern, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "status:"...)
 	r = s.strValue(string(v.Status), ctx{ind: ind, mode: modeKey})
 	if s.prune("status", r, top) {
@@ -16683,7 +22219,12 @@ func encBatchv1PodFailurePolicyOnPodConditionsPattern(s *state, v *batchv1.PodFa
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "type:"...)
 	r = s.strValue(string(v.Type), ctx{ind: ind, mode: modeKey})
 	if s.prune("type", r, top) {
@@ -16711,11 +22252,17 @@ func encSchedulingv1alpha3WorkloadPodGroupSingleDisruptionMode(s *state, v *sche
 func encSchedulingv1alpha3TopologyConstraint(s *state, v *schedulingv1alpha3.TopologyConstraint, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "key:"...)
 	r = s.strValue(string(v.Key), ctx{ind: ind, mode: modeKey})
 	if s.prune("key", r, top) {
@@ -16738,12 +22285,18 @@ func encSchedulingv1alpha3WorkloadPodGroupBasicSchedulingPolicy(s *state, v *sch
 func encSchedulingv1alpha3WorkloadPodGroupGangSchedulingPolicy(s *state, v *schedulingv1alpha3.WorkloadPodGroupGangSchedulingPolicy, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.MinCount != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "minCount:"...)
 		if v.MinCount == nil {
 			r = resNull
@@ -16766,11 +22319,17 @@ func encSchedulingv1alpha3WorkloadPodGroupGangSchedulingPolicy(s *state, v *sche
 func encNetworkingv1IPBlock(s *state, v *networkingv1.IPBlock, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "cidr:"...)
 	r = s.strValue(string(v.CIDR), ctx{ind: ind, mode: modeKey})
 	if s.prune("cidr", r, top) {
@@ -16779,7 +22338,12 @@ func encNetworkingv1IPBlock(s *state, v *networkingv1.IPBlock, c ctx) result {
 		first = false
 	}
 	if len(v.Except) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "except:"...)
 		if v.Except == nil {
 			r = resNull
@@ -16810,11 +22374,17 @@ func encNetworkingv1IPBlock(s *state, v *networkingv1.IPBlock, c ctx) result {
 func encAutoscalingv2HPAScalingPolicy(s *state, v *autoscalingv2.HPAScalingPolicy, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "periodSeconds:"...)
 	r = s.intValue(int64(v.PeriodSeconds), ctx{ind: ind, mode: modeKey})
 	if s.prune("periodSeconds", r, top) {
@@ -16822,7 +22392,12 @@ func encAutoscalingv2HPAScalingPolicy(s *state, v *autoscalingv2.HPAScalingPolic
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "type:"...)
 	r = s.strValue(string(v.Type), ctx{ind: ind, mode: modeKey})
 	if s.prune("type", r, top) {
@@ -16830,7 +22405,12 @@ func encAutoscalingv2HPAScalingPolicy(s *state, v *autoscalingv2.HPAScalingPolic
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "value:"...)
 	r = s.intValue(int64(v.Value), ctx{ind: ind, mode: modeKey})
 	if s.prune("value", r, top) {
@@ -16848,12 +22428,18 @@ func encAutoscalingv2HPAScalingPolicy(s *state, v *autoscalingv2.HPAScalingPolic
 func encAutoscalingv2MetricTarget(s *state, v *autoscalingv2.MetricTarget, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.AverageUtilization != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "averageUtilization:"...)
 		if v.AverageUtilization == nil {
 			r = resNull
@@ -16867,7 +22453,12 @@ func encAutoscalingv2MetricTarget(s *state, v *autoscalingv2.MetricTarget, c ctx
 		}
 	}
 	if v.AverageValue != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "averageValue:"...)
 		if v.AverageValue == nil {
 			r = resNull
@@ -16880,7 +22471,12 @@ func encAutoscalingv2MetricTarget(s *state, v *autoscalingv2.MetricTarget, c ctx
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "type:"...)
 	r = s.strValue(string(v.Type), ctx{ind: ind, mode: modeKey})
 	if s.prune("type", r, top) {
@@ -16889,7 +22485,12 @@ func encAutoscalingv2MetricTarget(s *state, v *autoscalingv2.MetricTarget, c ctx
 		first = false
 	}
 	if v.Value != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "value:"...)
 		if v.Value == nil {
 			r = resNull
@@ -16912,11 +22513,17 @@ func encAutoscalingv2MetricTarget(s *state, v *autoscalingv2.MetricTarget, c ctx
 func encAutoscalingv2MetricIdentifier(s *state, v *autoscalingv2.MetricIdentifier, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "name:"...)
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
 	if s.prune("name", r, top) {
@@ -16925,7 +22532,12 @@ func encAutoscalingv2MetricIdentifier(s *state, v *autoscalingv2.MetricIdentifie
 		first = false
 	}
 	if v.Selector != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "selector:"...)
 		if v.Selector == nil {
 			r = resNull
@@ -16948,12 +22560,18 @@ func encAutoscalingv2MetricIdentifier(s *state, v *autoscalingv2.MetricIdentifie
 func encAutoscalingv2MetricValueStatus(s *state, v *autoscalingv2.MetricValueStatus, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.AverageUtilization != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "averageUtilization:"...)
 		if v.AverageUtilization == nil {
 			r = resNull
@@ -16967,7 +22585,12 @@ func encAutoscalingv2MetricValueStatus(s *state, v *autoscalingv2.MetricValueSta
 		}
 	}
 	if v.AverageValue != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "averageValue:"...)
 		if v.AverageValue == nil {
 			r = resNull
@@ -16981,7 +22604,12 @@ func encAutoscalingv2MetricValueStatus(s *state, v *autoscalingv2.MetricValueSta
 		}
 	}
 	if v.Value != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "value:"...)
 		if v.Value == nil {
 			r = resNull
@@ -17004,12 +22632,18 @@ func encAutoscalingv2MetricValueStatus(s *state, v *autoscalingv2.MetricValueSta
 func encCorev1NodeSelectorTerm(s *state, v *corev1.NodeSelectorTerm, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.MatchExpressions) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "matchExpressions:"...)
 		if v.MatchExpressions == nil {
 			r = resNull
@@ -17031,7 +22665,12 @@ func encCorev1NodeSelectorTerm(s *state, v *corev1.NodeSelectorTerm, c ctx) resu
 		}
 	}
 	if len(v.MatchFields) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "matchFields:"...)
 		if v.MatchFields == nil {
 			r = resNull
@@ -17062,11 +22701,17 @@ func encCorev1NodeSelectorTerm(s *state, v *corev1.NodeSelectorTerm, c ctx) resu
 func encCorev1ConfigMapKeySelector(s *state, v *corev1.ConfigMapKeySelector, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "key:"...)
 	r = s.strValue(string(v.Key), ctx{ind: ind, mode: modeKey})
 	if s.prune("key", r, top) {
@@ -17075,7 +22720,12 @@ func encCorev1ConfigMapKeySelector(s *state, v *corev1.ConfigMapKeySelector, c c
 		first = false
 	}
 	if len(v.LocalObjectReference.Name) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "name:"...)
 		r = s.strValue(string(v.LocalObjectReference.Name), ctx{ind: ind, mode: modeKey})
 		if s.prune("name", r, top) {
@@ -17085,7 +22735,12 @@ func encCorev1ConfigMapKeySelector(s *state, v *corev1.ConfigMapKeySelector, c c
 		}
 	}
 	if v.Optional != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "optional:"...)
 		if v.Optional == nil {
 			r = resNull
@@ -17108,12 +22763,18 @@ func encCorev1ConfigMapKeySelector(s *state, v *corev1.ConfigMapKeySelector, c c
 func encCorev1ObjectFieldSelector(s *state, v *corev1.ObjectFieldSelector, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.APIVersion) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "apiVersion:"...)
 		r = s.strValue(string(v.APIVersion), ctx{ind: ind, mode: modeKey})
 		if s.prune("apiVersion", r, top) {
@@ -17122,7 +22783,12 @@ func encCorev1ObjectFieldSelector(s *state, v *corev1.ObjectFieldSelector, c ctx
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "fieldPath:"...)
 	r = s.strValue(string(v.FieldPath), ctx{ind: ind, mode: modeKey})
 	if s.prune("fieldPath", r, top) {
@@ -17140,11 +22806,17 @@ func encCorev1ObjectFieldSelector(s *state, v *corev1.ObjectFieldSelector, c ctx
 func encCorev1FileKeySelector(s *state, v *corev1.FileKeySelector, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "key:"...)
 	r = s.strValue(string(v.Key), ctx{ind: ind, mode: modeKey})
 	if s.prune("key", r, top) {
@@ -17153,7 +22825,12 @@ func encCorev1FileKeySelector(s *state, v *corev1.FileKeySelector, c ctx) result
 		first = false
 	}
 	if v.Optional != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "optional:"...)
 		if v.Optional == nil {
 			r = resNull
@@ -17166,7 +22843,12 @@ func encCorev1FileKeySelector(s *state, v *corev1.FileKeySelector, c ctx) result
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "path:"...)
 	r = s.strValue(string(v.Path), ctx{ind: ind, mode: modeKey})
 	if s.prune("path", r, top) {
@@ -17174,7 +22856,12 @@ func encCorev1FileKeySelector(s *state, v *corev1.FileKeySelector, c ctx) result
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "volumeName:"...)
 	r = s.strValue(string(v.VolumeName), ctx{ind: ind, mode: modeKey})
 	if s.prune("volumeName", r, top) {
@@ -17192,12 +22879,18 @@ func encCorev1FileKeySelector(s *state, v *corev1.FileKeySelector, c ctx) result
 func encCorev1ResourceFieldSelector(s *state, v *corev1.ResourceFieldSelector, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.ContainerName) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "containerName:"...)
 		r = s.strValue(string(v.ContainerName), ctx{ind: ind, mode: modeKey})
 		if s.prune("containerName", r, top) {
@@ -17206,7 +22899,12 @@ func encCorev1ResourceFieldSelector(s *state, v *corev1.ResourceFieldSelector, c
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "divisor:"...)
 	r = s.quantity(&v.Divisor, ctx{ind: ind, mode: modeKey})
 	if s.prune("divisor", r, top) {
@@ -17214,7 +22912,12 @@ func encCorev1ResourceFieldSelector(s *state, v *corev1.ResourceFieldSelector, c
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "resource:"...)
 	r = s.strValue(string(v.Resource), ctx{ind: ind, mode: modeKey})
 	if s.prune("resource", r, top) {
@@ -17232,11 +22935,17 @@ func encCorev1ResourceFieldSelector(s *state, v *corev1.ResourceFieldSelector, c
 func encCorev1SecretKeySelector(s *state, v *corev1.SecretKeySelector, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "key:"...)
 	r = s.strValue(string(v.Key), ctx{ind: ind, mode: modeKey})
 	if s.prune("key", r, top) {
@@ -17245,7 +22954,12 @@ func encCorev1SecretKeySelector(s *state, v *corev1.SecretKeySelector, c ctx) re
 		first = false
 	}
 	if len(v.LocalObjectReference.Name) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "name:"...)
 		r = s.strValue(string(v.LocalObjectReference.Name), ctx{ind: ind, mode: modeKey})
 		if s.prune("name", r, top) {
@@ -17255,7 +22969,12 @@ func encCorev1SecretKeySelector(s *state, v *corev1.SecretKeySelector, c ctx) re
 		}
 	}
 	if v.Optional != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "optional:"...)
 		if v.Optional == nil {
 			r = resNull
@@ -17278,11 +22997,17 @@ func encCorev1SecretKeySelector(s *state, v *corev1.SecretKeySelector, c ctx) re
 func encCorev1SleepAction(s *state, v *corev1.SleepAction, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "seconds:"...)
 	r = s.intValue(int64(v.Seconds), ctx{ind: ind, mode: modeKey})
 	if s.prune("seconds", r, top) {
@@ -17300,11 +23025,17 @@ func encCorev1SleepAction(s *state, v *corev1.SleepAction, c ctx) result {
 func encCorev1HTTPHeader(s *state, v *corev1.HTTPHeader, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "name:"...)
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
 	if s.prune("name", r, top) {
@@ -17312,7 +23043,12 @@ func encCorev1HTTPHeader(s *state, v *corev1.HTTPHeader, c ctx) result {
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "value:"...)
 	r = s.strValue(string(v.Value), ctx{ind: ind, mode: modeKey})
 	if s.prune("value", r, top) {
@@ -17330,12 +23066,18 @@ func encCorev1HTTPHeader(s *state, v *corev1.HTTPHeader, c ctx) result {
 func encCorev1ClusterTrustBundleProjection(s *state, v *corev1.ClusterTrustBundleProjection, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if v.LabelSelector != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "labelSelector:"...)
 		if v.LabelSelector == nil {
 			r = resNull
@@ -17349,7 +23091,12 @@ func encCorev1ClusterTrustBundleProjection(s *state, v *corev1.ClusterTrustBundl
 		}
 	}
 	if v.Name != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "name:"...)
 		if v.Name == nil {
 			r = resNull
@@ -17363,7 +23110,12 @@ func encCorev1ClusterTrustBundleProjection(s *state, v *corev1.ClusterTrustBundl
 		}
 	}
 	if v.Optional != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "optional:"...)
 		if v.Optional == nil {
 			r = resNull
@@ -17376,7 +23128,12 @@ func encCorev1ClusterTrustBundleProjection(s *state, v *corev1.ClusterTrustBundl
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "path:"...)
 	r = s.strValue(string(v.Path), ctx{ind: ind, mode: modeKey})
 	if s.prune("path", r, top) {
@@ -17385,7 +23142,12 @@ func encCorev1ClusterTrustBundleProjection(s *state, v *corev1.ClusterTrustBundl
 		first = false
 	}
 	if v.SignerName != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "signerName:"...)
 		if v.SignerName == nil {
 			r = resNull
@@ -17399,7 +23161,12 @@ func encCorev1ClusterTrustBundleProjection(s *state, v *corev1.ClusterTrustBundl
 		}
 	}
 	if v.User != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "user:"...)
 		if v.User == nil {
 			r = resNull
@@ -17422,12 +23189,18 @@ func encCorev1ClusterTrustBundleProjection(s *state, v *corev1.ClusterTrustBundl
 func encCorev1ConfigMapProjection(s *state, v *corev1.ConfigMapProjection, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.Items) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "items:"...)
 		if v.Items == nil {
 			r = resNull
@@ -17449,7 +23222,12 @@ func encCorev1ConfigMapProjection(s *state, v *corev1.ConfigMapProjection, c ctx
 		}
 	}
 	if len(v.LocalObjectReference.Name) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "name:"...)
 		r = s.strValue(string(v.LocalObjectReference.Name), ctx{ind: ind, mode: modeKey})
 		if s.prune("name", r, top) {
@@ -17459,7 +23237,12 @@ func encCorev1ConfigMapProjection(s *state, v *corev1.ConfigMapProjection, c ctx
 		}
 	}
 	if v.Optional != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "optional:"...)
 		if v.Optional == nil {
 			r = resNull
@@ -17482,12 +23265,18 @@ func encCorev1ConfigMapProjection(s *state, v *corev1.ConfigMapProjection, c ctx
 func encCorev1DownwardAPIProjection(s *state, v *corev1.DownwardAPIProjection, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.Items) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "items:"...)
 		if v.Items == nil {
 			r = resNull
@@ -17518,12 +23307,18 @@ func encCorev1DownwardAPIProjection(s *state, v *corev1.DownwardAPIProjection, c
 func encCorev1PodCertificateProjection(s *state, v *corev1.PodCertificateProjection, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.CertificateChainPath) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "certificateChainPath:"...)
 		r = s.strValue(string(v.CertificateChainPath), ctx{ind: ind, mode: modeKey})
 		if s.prune("certificateChainPath", r, top) {
@@ -17533,7 +23328,12 @@ func encCorev1PodCertificateProjection(s *state, v *corev1.PodCertificateProject
 		}
 	}
 	if len(v.CredentialBundlePath) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "credentialBundlePath:"...)
 		r = s.strValue(string(v.CredentialBundlePath), ctx{ind: ind, mode: modeKey})
 		if s.prune("credentialBundlePath", r, top) {
@@ -17543,7 +23343,12 @@ func encCorev1PodCertificateProjection(s *state, v *corev1.PodCertificateProject
 		}
 	}
 	if len(v.KeyPath) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "keyPath:"...)
 		r = s.strValue(string(v.KeyPath), ctx{ind: ind, mode: modeKey})
 		if s.prune("keyPath", r, top) {
@@ -17553,7 +23358,12 @@ func encCorev1PodCertificateProjection(s *state, v *corev1.PodCertificateProject
 		}
 	}
 	if len(v.KeyType) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "keyType:"...)
 		r = s.strValue(string(v.KeyType), ctx{ind: ind, mode: modeKey})
 		if s.prune("keyType", r, top) {
@@ -17563,7 +23373,12 @@ func encCorev1PodCertificateProjection(s *state, v *corev1.PodCertificateProject
 		}
 	}
 	if v.MaxExpirationSeconds != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "maxExpirationSeconds:"...)
 		if v.MaxExpirationSeconds == nil {
 			r = resNull
@@ -17577,7 +23392,12 @@ func encCorev1PodCertificateProjection(s *state, v *corev1.PodCertificateProject
 		}
 	}
 	if len(v.SignerName) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "signerName:"...)
 		r = s.strValue(string(v.SignerName), ctx{ind: ind, mode: modeKey})
 		if s.prune("signerName", r, top) {
@@ -17587,7 +23407,12 @@ func encCorev1PodCertificateProjection(s *state, v *corev1.PodCertificateProject
 		}
 	}
 	if v.User != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "user:"...)
 		if v.User == nil {
 			r = resNull
@@ -17601,7 +23426,12 @@ func encCorev1PodCertificateProjection(s *state, v *corev1.PodCertificateProject
 		}
 	}
 	if len(v.UserAnnotations) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "userAnnotations:"...)
 		r = encMap1(s, v.UserAnnotations, ctx{ind: ind, mode: modeKey})
 		if s.prune("userAnnotations", r, top) {
@@ -17620,12 +23450,18 @@ func encCorev1PodCertificateProjection(s *state, v *corev1.PodCertificateProject
 func encCorev1SecretProjection(s *state, v *corev1.SecretProjection, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.Items) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "items:"...)
 		if v.Items == nil {
 			r = resNull
@@ -17647,7 +23483,12 @@ func encCorev1SecretProjection(s *state, v *corev1.SecretProjection, c ctx) resu
 		}
 	}
 	if len(v.LocalObjectReference.Name) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "name:"...)
 		r = s.strValue(string(v.LocalObjectReference.Name), ctx{ind: ind, mode: modeKey})
 		if s.prune("name", r, top) {
@@ -17657,7 +23498,12 @@ func encCorev1SecretProjection(s *state, v *corev1.SecretProjection, c ctx) resu
 		}
 	}
 	if v.Optional != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "optional:"...)
 		if v.Optional == nil {
 			r = resNull
@@ -17680,12 +23526,18 @@ func encCorev1SecretProjection(s *state, v *corev1.SecretProjection, c ctx) resu
 func encCorev1ServiceAccountTokenProjection(s *state, v *corev1.ServiceAccountTokenProjection, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.Audience) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "audience:"...)
 		r = s.strValue(string(v.Audience), ctx{ind: ind, mode: modeKey})
 		if s.prune("audience", r, top) {
@@ -17695,7 +23547,12 @@ func encCorev1ServiceAccountTokenProjection(s *state, v *corev1.ServiceAccountTo
 		}
 	}
 	if v.ExpirationSeconds != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "expirationSeconds:"...)
 		if v.ExpirationSeconds == nil {
 			r = resNull
@@ -17708,7 +23565,12 @@ func encCorev1ServiceAccountTokenProjection(s *state, v *corev1.ServiceAccountTo
 			first = false
 		}
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "path:"...)
 	r = s.strValue(string(v.Path), ctx{ind: ind, mode: modeKey})
 	if s.prune("path", r, top) {
@@ -17717,7 +23579,12 @@ func encCorev1ServiceAccountTokenProjection(s *state, v *corev1.ServiceAccountTo
 		first = false
 	}
 	if v.User != nil {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "user:"...)
 		if v.User == nil {
 			r = resNull
@@ -17740,12 +23607,18 @@ func encCorev1ServiceAccountTokenProjection(s *state, v *corev1.ServiceAccountTo
 func encCorev1ImageVolumeStatus(s *state, v *corev1.ImageVolumeStatus, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
 	if len(v.ImageRef) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "imageRef:"...)
 		r = s.strValue(string(v.ImageRef), ctx{ind: ind, mode: modeKey})
 		if s.prune("imageRef", r, top) {
@@ -17764,11 +23637,17 @@ func encCorev1ImageVolumeStatus(s *state, v *corev1.ImageVolumeStatus, c ctx) re
 func encCorev1NodeSelectorRequirement(s *state, v *corev1.NodeSelectorRequirement, c ctx) result {
 	top := c.mode == modeTop
 	first := true
+	ind := entryIndent(c)
 	var (
-		pos, ind int
-		r        result
+		pos int
+		r   result
 	)
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "key:"...)
 	r = s.strValue(string(v.Key), ctx{ind: ind, mode: modeKey})
 	if s.prune("key", r, top) {
@@ -17776,7 +23655,12 @@ func encCorev1NodeSelectorRequirement(s *state, v *corev1.NodeSelectorRequiremen
 	} else {
 		first = false
 	}
-	pos, ind = len(s.buf), s.entryPrefix(c, first)
+	pos = len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
 	s.buf = append(s.buf, "operator:"...)
 	r = s.strValue(string(v.Operator), ctx{ind: ind, mode: modeKey})
 	if s.prune("operator", r, top) {
@@ -17785,7 +23669,12 @@ func encCorev1NodeSelectorRequirement(s *state, v *corev1.NodeSelectorRequiremen
 		first = false
 	}
 	if len(v.Values) != 0 {
-		pos, ind = len(s.buf), s.entryPrefix(c, first)
+		pos = len(s.buf)
+		if first {
+			s.firstEntry(c, ind)
+		} else {
+			s.newline(ind)
+		}
 		s.buf = append(s.buf, "values:"...)
 		if v.Values == nil {
 			r = resNull
