@@ -484,6 +484,7 @@ func (c *compiler) writeStruct(t reflect.Type) {
 func (c *compiler) writeMap(t reflect.Type) {
 	w := &c.funcs
 	c.pkgName("slices")
+	c.pkgName("strings")
 	c.pkgName("unicode/utf8")
 	fmt.Fprintf(w, "// %s writes a %s as the reflective plan does.\n", c.maps[t], t)
 	fmt.Fprintf(w, "func %s(s *state, m %s, c ctx) result {\n", c.maps[t], c.typeName(t))
@@ -499,26 +500,33 @@ v %s
 }
 var small [16]entry
 entries := small[:0]
-ascii := true
+ascii, digits := true, false
 for k, v := range m {
 entries = append(entries, entry{string(k), v})
 ascii = ascii && isASCII(string(k))
+digits = digits || hasDigit(string(k))
 }
-if ascii && len(entries) > len(small) {
-slices.SortFunc(entries, func(a, b entry) int { return lessASCII(a.k, b.k) })
-} else if ascii {
-// Insertion sort: most maps here hold a handful of entries.
-for i := 1; i < len(entries); i++ {
-for j := i; j > 0 && lessASCII(entries[j].k, entries[j-1].k) < 0; j-- {
-entries[j], entries[j-1] = entries[j-1], entries[j]
-}
-}
-} else {
+if !ascii {
 for _, e := range entries {
 if !utf8.ValidString(e.k) {
 return %s.enc(s, reflect.ValueOf(m), c)
 }
 }
+}
+// The steps of sortKeyed.
+switch {
+case digits:
+slices.SortFunc(entries, func(a, b entry) int { return strings.Compare(a.k, b.k) })
+slices.SortStableFunc(entries, func(a, b entry) int { return keyCompare(a.k, b.k) })
+case ascii && len(entries) <= len(small):
+// Without digits the order is total: any correct sort gives the
+// same result, and insertion sort is quickest for a handful.
+for i := 1; i < len(entries); i++ {
+for j := i; j > 0 && lessASCII(entries[j].k, entries[j-1].k) < 0; j-- {
+entries[j], entries[j-1] = entries[j-1], entries[j]
+}
+}
+default:
 slices.SortFunc(entries, func(a, b entry) int { return keyCompare(a.k, b.k) })
 }
 top := c.mode == modeTop
@@ -655,5 +663,37 @@ func TestCompiledMaps(t *testing.T) {
 			quota.Spec.Hard[corev1.ResourceName(k)] = resource.MustParse("1")
 		}
 		checkCompiled(t, quota)
+	}
+}
+
+// TestMapOrderDeterministic renders maps whose keys KeyLess cannot order
+// transitively (runs of digits compared from where keys differ) many times:
+// whatever order the map is iterated in, the output is the same, on the
+// compiled and the reflective path alike.
+func TestMapOrderDeterministic(t *testing.T) {
+	keys := []string{"1Gi\u0085", "0123x", "0o17off", "1a", "0b", "0123", "a10", "a9", "a010", "é1", "x"}
+	for _, reflective := range []bool{false, true} {
+		enc := New(renderOptions)
+		enc.reflectOnly = reflective
+		var first []byte
+		for i := range 200 {
+			m := map[string]string{}
+			// Insert in a different order each time, which also changes
+			// the iteration order.
+			for j := range keys {
+				k := keys[(i+j)%len(keys)]
+				m[k] = "v"
+			}
+			cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "m", Labels: m}, Data: m}
+			out, err := enc.Append(nil, cm)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if first == nil {
+				first = out
+			} else if !bytes.Equal(out, first) {
+				t.Fatalf("reflective=%v: output changed between renders:\n%s\n---\n%s", reflective, first, out)
+			}
+		}
 	}
 }

@@ -1,6 +1,8 @@
 package yamlenc
 
 import (
+	"slices"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -138,3 +140,48 @@ func cmpBool(less bool) int {
 
 func isUnicodeLetter(c rune) bool { return unicode.IsLetter(c) }
 func isUnicodeDigit(c rune) bool  { return unicode.IsDigit(c) }
+
+// sortKeyed puts the entries of a map, keyed by key, in KeyLess order, and
+// in the same order on every run. The order go-yaml defines compares runs
+// of digits from the first position where two keys differ, which is not
+// transitive ("1Gi" < "0123x" < "0o17" < "1Gi"), so a sort's result would
+// depend on the map's random iteration order. When a key holds a digit the
+// entries are therefore first put in byte order, and then sorted stably;
+// without digits the order is total and one sort suffices. The compiled
+// map encoders follow the same steps.
+func sortKeyed[E any](es []E, key func(E) string) {
+	digits := false
+	for _, e := range es {
+		if hasDigit(key(e)) {
+			digits = true
+			break
+		}
+	}
+	if digits {
+		slices.SortFunc(es, func(a, b E) int { return strings.Compare(key(a), key(b)) })
+		slices.SortStableFunc(es, func(a, b E) int { return keyCompare(key(a), key(b)) })
+		return
+	}
+	slices.SortFunc(es, func(a, b E) int { return keyCompare(key(a), key(b)) })
+}
+
+// hasDigit reports whether s holds a rune that KeyLess compares as part
+// of a number.
+func hasDigit(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if '0' <= c && c <= '9' {
+				return true
+			}
+			i++
+			continue
+		}
+		r, w := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsDigit(r) {
+			return true
+		}
+		i += w
+	}
+	return false
+}

@@ -402,7 +402,7 @@ func newMapPlan(t reflect.Type) encFn {
 			vals.Index(i).SetIterValue(&it)
 			entries = append(entries, mapEntry{key: validUTF8String(k), val: vals.Index(i)})
 		}
-		slices.SortFunc(entries, func(a, b mapEntry) int { return keyCompare(a.key, b.key) })
+		sortKeyed(entries, func(e mapEntry) string { return e.key })
 		first := true
 		for _, e := range entries {
 			pos := len(s.buf)
@@ -463,7 +463,7 @@ func encStringMap(s *state, v reflect.Value, c ctx) bool {
 		}
 		keys = append(keys, k)
 	}
-	slices.SortFunc(keys, keyCompare)
+	sortKeyed(keys, func(k string) string { return k })
 	for i, k := range keys {
 		ind := s.entryPrefix(c, i == 0)
 		vm := s.key(k, ind)
@@ -518,7 +518,7 @@ func (s *state) mapEntriesNoCopy(v reflect.Value, c ctx, keyFn func(reflect.Valu
 		}
 		keys = append(keys, keyed{key: validUTF8String(k), k: it.Key()})
 	}
-	slices.SortFunc(keys, func(a, b keyed) int { return keyCompare(a.key, b.key) })
+	sortKeyed(keys, func(e keyed) string { return e.key })
 	first := true
 	for _, e := range keys {
 		pos := len(s.buf)

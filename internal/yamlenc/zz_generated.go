@@ -17,6 +17,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	reflect "reflect"
 	slices "slices"
+	strings "strings"
 	utf8 "unicode/utf8"
 )
 
@@ -2908,26 +2909,33 @@ func encMap0(s *state, m map[string][]uint8, c ctx) result {
 	}
 	var small [16]entry
 	entries := small[:0]
-	ascii := true
+	ascii, digits := true, false
 	for k, v := range m {
 		entries = append(entries, entry{string(k), v})
 		ascii = ascii && isASCII(string(k))
+		digits = digits || hasDigit(string(k))
 	}
-	if ascii && len(entries) > len(small) {
-		slices.SortFunc(entries, func(a, b entry) int { return lessASCII(a.k, b.k) })
-	} else if ascii {
-		// Insertion sort: most maps here hold a handful of entries.
-		for i := 1; i < len(entries); i++ {
-			for j := i; j > 0 && lessASCII(entries[j].k, entries[j-1].k) < 0; j-- {
-				entries[j], entries[j-1] = entries[j-1], entries[j]
-			}
-		}
-	} else {
+	if !ascii {
 		for _, e := range entries {
 			if !utf8.ValidString(e.k) {
 				return fallback0.enc(s, reflect.ValueOf(m), c)
 			}
 		}
+	}
+	// The steps of sortKeyed.
+	switch {
+	case digits:
+		slices.SortFunc(entries, func(a, b entry) int { return strings.Compare(a.k, b.k) })
+		slices.SortStableFunc(entries, func(a, b entry) int { return keyCompare(a.k, b.k) })
+	case ascii && len(entries) <= len(small):
+		// Without digits the order is total: any correct sort gives the
+		// same result, and insertion sort is quickest for a handful.
+		for i := 1; i < len(entries); i++ {
+			for j := i; j > 0 && lessASCII(entries[j].k, entries[j-1].k) < 0; j-- {
+				entries[j], entries[j-1] = entries[j-1], entries[j]
+			}
+		}
+	default:
 		slices.SortFunc(entries, func(a, b entry) int { return keyCompare(a.k, b.k) })
 	}
 	top := c.mode == modeTop
@@ -2971,26 +2979,33 @@ func encMap1(s *state, m map[string]string, c ctx) result {
 	}
 	var small [16]entry
 	entries := small[:0]
-	ascii := true
+	ascii, digits := true, false
 	for k, v := range m {
 		entries = append(entries, entry{string(k), v})
 		ascii = ascii && isASCII(string(k))
+		digits = digits || hasDigit(string(k))
 	}
-	if ascii && len(entries) > len(small) {
-		slices.SortFunc(entries, func(a, b entry) int { return lessASCII(a.k, b.k) })
-	} else if ascii {
-		// Insertion sort: most maps here hold a handful of entries.
-		for i := 1; i < len(entries); i++ {
-			for j := i; j > 0 && lessASCII(entries[j].k, entries[j-1].k) < 0; j-- {
-				entries[j], entries[j-1] = entries[j-1], entries[j]
-			}
-		}
-	} else {
+	if !ascii {
 		for _, e := range entries {
 			if !utf8.ValidString(e.k) {
 				return fallback2.enc(s, reflect.ValueOf(m), c)
 			}
 		}
+	}
+	// The steps of sortKeyed.
+	switch {
+	case digits:
+		slices.SortFunc(entries, func(a, b entry) int { return strings.Compare(a.k, b.k) })
+		slices.SortStableFunc(entries, func(a, b entry) int { return keyCompare(a.k, b.k) })
+	case ascii && len(entries) <= len(small):
+		// Without digits the order is total: any correct sort gives the
+		// same result, and insertion sort is quickest for a handful.
+		for i := 1; i < len(entries); i++ {
+			for j := i; j > 0 && lessASCII(entries[j].k, entries[j-1].k) < 0; j-- {
+				entries[j], entries[j-1] = entries[j-1], entries[j]
+			}
+		}
+	default:
 		slices.SortFunc(entries, func(a, b entry) int { return keyCompare(a.k, b.k) })
 	}
 	top := c.mode == modeTop
@@ -8603,26 +8618,33 @@ func encMap2(s *state, m corev1.ResourceList, c ctx) result {
 	}
 	var small [16]entry
 	entries := small[:0]
-	ascii := true
+	ascii, digits := true, false
 	for k, v := range m {
 		entries = append(entries, entry{string(k), v})
 		ascii = ascii && isASCII(string(k))
+		digits = digits || hasDigit(string(k))
 	}
-	if ascii && len(entries) > len(small) {
-		slices.SortFunc(entries, func(a, b entry) int { return lessASCII(a.k, b.k) })
-	} else if ascii {
-		// Insertion sort: most maps here hold a handful of entries.
-		for i := 1; i < len(entries); i++ {
-			for j := i; j > 0 && lessASCII(entries[j].k, entries[j-1].k) < 0; j-- {
-				entries[j], entries[j-1] = entries[j-1], entries[j]
-			}
-		}
-	} else {
+	if !ascii {
 		for _, e := range entries {
 			if !utf8.ValidString(e.k) {
 				return fallback4.enc(s, reflect.ValueOf(m), c)
 			}
 		}
+	}
+	// The steps of sortKeyed.
+	switch {
+	case digits:
+		slices.SortFunc(entries, func(a, b entry) int { return strings.Compare(a.k, b.k) })
+		slices.SortStableFunc(entries, func(a, b entry) int { return keyCompare(a.k, b.k) })
+	case ascii && len(entries) <= len(small):
+		// Without digits the order is total: any correct sort gives the
+		// same result, and insertion sort is quickest for a handful.
+		for i := 1; i < len(entries); i++ {
+			for j := i; j > 0 && lessASCII(entries[j].k, entries[j-1].k) < 0; j-- {
+				entries[j], entries[j-1] = entries[j-1], entries[j]
+			}
+		}
+	default:
 		slices.SortFunc(entries, func(a, b entry) int { return keyCompare(a.k, b.k) })
 	}
 	top := c.mode == modeTop
@@ -9048,26 +9070,33 @@ func encMap3(s *state, m map[corev1.ResourceName]corev1.ClaimResourceStatus, c c
 	}
 	var small [16]entry
 	entries := small[:0]
-	ascii := true
+	ascii, digits := true, false
 	for k, v := range m {
 		entries = append(entries, entry{string(k), v})
 		ascii = ascii && isASCII(string(k))
+		digits = digits || hasDigit(string(k))
 	}
-	if ascii && len(entries) > len(small) {
-		slices.SortFunc(entries, func(a, b entry) int { return lessASCII(a.k, b.k) })
-	} else if ascii {
-		// Insertion sort: most maps here hold a handful of entries.
-		for i := 1; i < len(entries); i++ {
-			for j := i; j > 0 && lessASCII(entries[j].k, entries[j-1].k) < 0; j-- {
-				entries[j], entries[j-1] = entries[j-1], entries[j]
-			}
-		}
-	} else {
+	if !ascii {
 		for _, e := range entries {
 			if !utf8.ValidString(e.k) {
 				return fallback5.enc(s, reflect.ValueOf(m), c)
 			}
 		}
+	}
+	// The steps of sortKeyed.
+	switch {
+	case digits:
+		slices.SortFunc(entries, func(a, b entry) int { return strings.Compare(a.k, b.k) })
+		slices.SortStableFunc(entries, func(a, b entry) int { return keyCompare(a.k, b.k) })
+	case ascii && len(entries) <= len(small):
+		// Without digits the order is total: any correct sort gives the
+		// same result, and insertion sort is quickest for a handful.
+		for i := 1; i < len(entries); i++ {
+			for j := i; j > 0 && lessASCII(entries[j].k, entries[j-1].k) < 0; j-- {
+				entries[j], entries[j-1] = entries[j-1], entries[j]
+			}
+		}
+	default:
 		slices.SortFunc(entries, func(a, b entry) int { return keyCompare(a.k, b.k) })
 	}
 	top := c.mode == modeTop
@@ -13631,26 +13660,33 @@ func encMap4(s *state, m map[string]metav1.Time, c ctx) result {
 	}
 	var small [16]entry
 	entries := small[:0]
-	ascii := true
+	ascii, digits := true, false
 	for k, v := range m {
 		entries = append(entries, entry{string(k), v})
 		ascii = ascii && isASCII(string(k))
+		digits = digits || hasDigit(string(k))
 	}
-	if ascii && len(entries) > len(small) {
-		slices.SortFunc(entries, func(a, b entry) int { return lessASCII(a.k, b.k) })
-	} else if ascii {
-		// Insertion sort: most maps here hold a handful of entries.
-		for i := 1; i < len(entries); i++ {
-			for j := i; j > 0 && lessASCII(entries[j].k, entries[j-1].k) < 0; j-- {
-				entries[j], entries[j-1] = entries[j-1], entries[j]
-			}
-		}
-	} else {
+	if !ascii {
 		for _, e := range entries {
 			if !utf8.ValidString(e.k) {
 				return fallback6.enc(s, reflect.ValueOf(m), c)
 			}
 		}
+	}
+	// The steps of sortKeyed.
+	switch {
+	case digits:
+		slices.SortFunc(entries, func(a, b entry) int { return strings.Compare(a.k, b.k) })
+		slices.SortStableFunc(entries, func(a, b entry) int { return keyCompare(a.k, b.k) })
+	case ascii && len(entries) <= len(small):
+		// Without digits the order is total: any correct sort gives the
+		// same result, and insertion sort is quickest for a handful.
+		for i := 1; i < len(entries); i++ {
+			for j := i; j > 0 && lessASCII(entries[j].k, entries[j-1].k) < 0; j-- {
+				entries[j], entries[j-1] = entries[j-1], entries[j]
+			}
+		}
+	default:
 		slices.SortFunc(entries, func(a, b entry) int { return keyCompare(a.k, b.k) })
 	}
 	top := c.mode == modeTop
