@@ -210,7 +210,7 @@ func hasMarshaler(t reflect.Type) bool {
 // option, embedding or key that the compiled form does not write the way
 // the reflective plan does.
 func (c *compiler) compilable(t reflect.Type) bool {
-	if t.Kind() != reflect.Struct || c.cyclic[t] || hasMarshaler(t) || t.Name() == "" || t.PkgPath() == "" {
+	if t.Kind() != reflect.Struct || c.cyclic[t] || hasMarshaler(t) || t.Name() == "" || t.PkgPath() == "" || cold(t) {
 		return false
 	}
 	for _, f := range typeFields(t) {
@@ -222,6 +222,29 @@ func (c *compiler) compilable(t reflect.Type) bool {
 		}
 	}
 	return true
+}
+
+// cold reports whether t is left to the reflective path although it could
+// be compiled, to keep the generated code (and every binary that imports
+// prodkube) small: status types, which the renderer never writes, ephemeral
+// containers, and the volume sources of in-tree and legacy storage drivers
+// that a production pod built by prodkube does not use. The output is the
+// same either way; only the speed differs.
+func cold(t reflect.Type) bool {
+	name := t.Name()
+	switch {
+	case strings.HasSuffix(name, "Status"), name == "EphemeralContainer", name == "EphemeralContainerCommon":
+		return true
+	case strings.HasSuffix(name, "VolumeSource"):
+		switch name {
+		case "EmptyDirVolumeSource", "ConfigMapVolumeSource", "SecretVolumeSource", "ProjectedVolumeSource",
+			"DownwardAPIVolumeSource", "PersistentVolumeClaimVolumeSource", "CSIVolumeSource",
+			"EphemeralVolumeSource", "ImageVolumeSource", "HostPathVolumeSource":
+			return false
+		}
+		return true
+	}
+	return false
 }
 
 // selector is the Go selector of the field at index, or false when the path
@@ -468,12 +491,18 @@ func (c *compiler) writeStruct(t reflect.Type) {
 			conds = append(conds, nonZero(f.typ, x))
 		}
 		cond := strings.Join(conds, " && ")
+		if f.name == "status" {
+			// The renderer always leaves out an object's status: skip
+			// writing what would be cut.
+			conds = append(conds, `!(top && s.omitsTop("status"))`)
+			cond = strings.Join(conds, " && ")
+		}
 		if cond != "" {
 			fmt.Fprintf(w, "if %s {\n", cond)
 		}
-		fmt.Fprintf(w, "pos = len(s.buf)\nif first {\ns.firstEntry(c, ind)\n} else {\ns.newline(ind)\n}\ns.buf = append(s.buf, %q...)\n", f.key)
+		fmt.Fprintf(w, "pos = s.beginEntry(c, ind, first, %q)\n", f.key)
 		c.value(w, f.typ, x, "ctx{ind: ind, mode: modeKey}", "r", &tmp)
-		fmt.Fprintf(w, "if s.prune(%q, r, top) {\ns.buf = s.buf[:pos]\n} else {\nfirst = false\n}\n", f.name)
+		fmt.Fprintf(w, "if s.endEntry(pos, %q, r, top) {\nfirst = false\n}\n", f.name)
 		if cond != "" {
 			w.WriteString("}\n")
 		}

@@ -2,6 +2,7 @@ package yamlenc
 
 import (
 	"reflect"
+	"slices"
 	"strconv"
 	"sync"
 )
@@ -87,4 +88,35 @@ func (s *state) firstEntry(c ctx, ind int) {
 	case modeKey:
 		s.newline(ind)
 	}
+}
+
+// beginEntry starts a mapping entry: what precedes it (see firstEntry) and
+// its key, which ends in ':'. It returns where the entry began, so that
+// endEntry can cut it. Compiled code calls it rather than repeating it for
+// every field, which keeps the generated code small.
+func (s *state) beginEntry(c ctx, ind int, first bool, key string) int {
+	pos := len(s.buf)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
+		s.newline(ind)
+	}
+	s.buf = append(s.buf, key...)
+	return pos
+}
+
+// endEntry cuts the entry that began at pos when the pruning options leave
+// it out, and reports whether it was kept.
+func (s *state) endEntry(pos int, key string, r result, top bool) bool {
+	if s.prune(key, r, top) {
+		s.buf = s.buf[:pos]
+		return false
+	}
+	return true
+}
+
+// omitsTop reports whether key is always left out of the top-level
+// mapping, so that compiled code can skip encoding it.
+func (s *state) omitsTop(key string) bool {
+	return slices.Contains(s.opts.OmitTop, key)
 }

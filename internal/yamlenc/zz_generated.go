@@ -145,13 +145,44 @@ func init() {
 }
 
 var (
-	fallback0 = newFallback(reflect.TypeFor[map[string][]uint8]())
-	fallback1 = newFallback(reflect.TypeFor[[]uint8]())
-	fallback2 = newFallback(reflect.TypeFor[map[string]string]())
-	fallback3 = newFallback(reflect.TypeFor[*metav1.FieldsV1]())
-	fallback4 = newFallback(reflect.TypeFor[corev1.ResourceList]())
-	fallback5 = newFallback(reflect.TypeFor[map[corev1.ResourceName]corev1.ClaimResourceStatus]())
-	fallback6 = newFallback(reflect.TypeFor[map[string]metav1.Time]())
+	fallback0  = newFallback(reflect.TypeFor[corev1.NamespaceStatus]())
+	fallback1  = newFallback(reflect.TypeFor[corev1.ServiceStatus]())
+	fallback2  = newFallback(reflect.TypeFor[corev1.ResourceQuotaStatus]())
+	fallback3  = newFallback(reflect.TypeFor[corev1.PersistentVolumeClaimStatus]())
+	fallback4  = newFallback(reflect.TypeFor[corev1.PodStatus]())
+	fallback5  = newFallback(reflect.TypeFor[appsv1.DeploymentStatus]())
+	fallback6  = newFallback(reflect.TypeFor[appsv1.StatefulSetStatus]())
+	fallback7  = newFallback(reflect.TypeFor[appsv1.DaemonSetStatus]())
+	fallback8  = newFallback(reflect.TypeFor[batchv1.JobStatus]())
+	fallback9  = newFallback(reflect.TypeFor[batchv1.CronJobStatus]())
+	fallback10 = newFallback(reflect.TypeFor[policyv1.PodDisruptionBudgetStatus]())
+	fallback11 = newFallback(reflect.TypeFor[autoscalingv2.HorizontalPodAutoscalerStatus]())
+	fallback12 = newFallback(reflect.TypeFor[map[string][]uint8]())
+	fallback13 = newFallback(reflect.TypeFor[[]uint8]())
+	fallback14 = newFallback(reflect.TypeFor[map[string]string]())
+	fallback15 = newFallback(reflect.TypeFor[corev1.EphemeralContainer]())
+	fallback16 = newFallback(reflect.TypeFor[*metav1.FieldsV1]())
+	fallback17 = newFallback(reflect.TypeFor[corev1.ResourceList]())
+	fallback18 = newFallback(reflect.TypeFor[corev1.AWSElasticBlockStoreVolumeSource]())
+	fallback19 = newFallback(reflect.TypeFor[corev1.AzureDiskVolumeSource]())
+	fallback20 = newFallback(reflect.TypeFor[corev1.AzureFileVolumeSource]())
+	fallback21 = newFallback(reflect.TypeFor[corev1.CephFSVolumeSource]())
+	fallback22 = newFallback(reflect.TypeFor[corev1.CinderVolumeSource]())
+	fallback23 = newFallback(reflect.TypeFor[corev1.FCVolumeSource]())
+	fallback24 = newFallback(reflect.TypeFor[corev1.FlexVolumeSource]())
+	fallback25 = newFallback(reflect.TypeFor[corev1.FlockerVolumeSource]())
+	fallback26 = newFallback(reflect.TypeFor[corev1.GCEPersistentDiskVolumeSource]())
+	fallback27 = newFallback(reflect.TypeFor[corev1.GitRepoVolumeSource]())
+	fallback28 = newFallback(reflect.TypeFor[corev1.GlusterfsVolumeSource]())
+	fallback29 = newFallback(reflect.TypeFor[corev1.ISCSIVolumeSource]())
+	fallback30 = newFallback(reflect.TypeFor[corev1.NFSVolumeSource]())
+	fallback31 = newFallback(reflect.TypeFor[corev1.PhotonPersistentDiskVolumeSource]())
+	fallback32 = newFallback(reflect.TypeFor[corev1.PortworxVolumeSource]())
+	fallback33 = newFallback(reflect.TypeFor[corev1.QuobyteVolumeSource]())
+	fallback34 = newFallback(reflect.TypeFor[corev1.RBDVolumeSource]())
+	fallback35 = newFallback(reflect.TypeFor[corev1.ScaleIOVolumeSource]())
+	fallback36 = newFallback(reflect.TypeFor[corev1.StorageOSVolumeSource]())
+	fallback37 = newFallback(reflect.TypeFor[corev1.VsphereVirtualDiskVolumeSource]())
 )
 
 // encCorev1Namespace writes a v1.Namespace as the reflective plan does.
@@ -164,73 +195,35 @@ func encCorev1Namespace(s *state, v *corev1.Namespace, c ctx) result {
 		r   result
 	)
 	if len(v.TypeMeta.APIVersion) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "apiVersion:"...)
+		pos = s.beginEntry(c, ind, first, "apiVersion:")
 		r = s.strValue(string(v.TypeMeta.APIVersion), ctx{ind: ind, mode: modeKey})
-		if s.prune("apiVersion", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "apiVersion", r, top) {
 			first = false
 		}
 	}
 	if len(v.TypeMeta.Kind) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "kind:"...)
+		pos = s.beginEntry(c, ind, first, "kind:")
 		r = s.strValue(string(v.TypeMeta.Kind), ctx{ind: ind, mode: modeKey})
-		if s.prune("kind", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "kind", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "metadata:"...)
+	pos = s.beginEntry(c, ind, first, "metadata:")
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
-	if s.prune("metadata", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "metadata", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "spec:"...)
+	pos = s.beginEntry(c, ind, first, "spec:")
 	r = encCorev1NamespaceSpec(s, &v.Spec, ctx{ind: ind, mode: modeKey})
-	if s.prune("spec", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "spec", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "status:"...)
-	r = encCorev1NamespaceStatus(s, &v.Status, ctx{ind: ind, mode: modeKey})
-	if s.prune("status", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
+	if !(top && s.omitsTop("status")) {
+		pos = s.beginEntry(c, ind, first, "status:")
+		r = fallback0.enc(s, reflect.ValueOf(&v.Status).Elem(), ctx{ind: ind, mode: modeKey})
+		if s.endEntry(pos, "status", r, top) {
+			first = false
+		}
 	}
 	if first {
 		return s.emptyMapping(c)
@@ -248,47 +241,25 @@ func encCorev1ServiceAccount(s *state, v *corev1.ServiceAccount, c ctx) result {
 		r   result
 	)
 	if len(v.TypeMeta.APIVersion) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "apiVersion:"...)
+		pos = s.beginEntry(c, ind, first, "apiVersion:")
 		r = s.strValue(string(v.TypeMeta.APIVersion), ctx{ind: ind, mode: modeKey})
-		if s.prune("apiVersion", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "apiVersion", r, top) {
 			first = false
 		}
 	}
 	if v.AutomountServiceAccountToken != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "automountServiceAccountToken:"...)
+		pos = s.beginEntry(c, ind, first, "automountServiceAccountToken:")
 		if v.AutomountServiceAccountToken == nil {
 			r = resNull
 		} else {
 			r = s.boolValue(bool((*v.AutomountServiceAccountToken)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("automountServiceAccountToken", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "automountServiceAccountToken", r, top) {
 			first = false
 		}
 	}
 	if len(v.ImagePullSecrets) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "imagePullSecrets:"...)
+		pos = s.beginEntry(c, ind, first, "imagePullSecrets:")
 		if v.ImagePullSecrets == nil {
 			r = resNull
 		} else if len(v.ImagePullSecrets) == 0 {
@@ -302,48 +273,24 @@ func encCorev1ServiceAccount(s *state, v *corev1.ServiceAccount, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("imagePullSecrets", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "imagePullSecrets", r, top) {
 			first = false
 		}
 	}
 	if len(v.TypeMeta.Kind) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "kind:"...)
+		pos = s.beginEntry(c, ind, first, "kind:")
 		r = s.strValue(string(v.TypeMeta.Kind), ctx{ind: ind, mode: modeKey})
-		if s.prune("kind", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "kind", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "metadata:"...)
+	pos = s.beginEntry(c, ind, first, "metadata:")
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
-	if s.prune("metadata", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "metadata", r, top) {
 		first = false
 	}
 	if len(v.Secrets) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "secrets:"...)
+		pos = s.beginEntry(c, ind, first, "secrets:")
 		if v.Secrets == nil {
 			r = resNull
 		} else if len(v.Secrets) == 0 {
@@ -357,9 +304,7 @@ func encCorev1ServiceAccount(s *state, v *corev1.ServiceAccount, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("secrets", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "secrets", r, top) {
 			first = false
 		}
 	}
@@ -379,95 +324,47 @@ func encCorev1ConfigMap(s *state, v *corev1.ConfigMap, c ctx) result {
 		r   result
 	)
 	if len(v.TypeMeta.APIVersion) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "apiVersion:"...)
+		pos = s.beginEntry(c, ind, first, "apiVersion:")
 		r = s.strValue(string(v.TypeMeta.APIVersion), ctx{ind: ind, mode: modeKey})
-		if s.prune("apiVersion", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "apiVersion", r, top) {
 			first = false
 		}
 	}
 	if len(v.BinaryData) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "binaryData:"...)
+		pos = s.beginEntry(c, ind, first, "binaryData:")
 		r = encMap0(s, v.BinaryData, ctx{ind: ind, mode: modeKey})
-		if s.prune("binaryData", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "binaryData", r, top) {
 			first = false
 		}
 	}
 	if len(v.Data) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "data:"...)
+		pos = s.beginEntry(c, ind, first, "data:")
 		r = encMap1(s, v.Data, ctx{ind: ind, mode: modeKey})
-		if s.prune("data", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "data", r, top) {
 			first = false
 		}
 	}
 	if v.Immutable != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "immutable:"...)
+		pos = s.beginEntry(c, ind, first, "immutable:")
 		if v.Immutable == nil {
 			r = resNull
 		} else {
 			r = s.boolValue(bool((*v.Immutable)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("immutable", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "immutable", r, top) {
 			first = false
 		}
 	}
 	if len(v.TypeMeta.Kind) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "kind:"...)
+		pos = s.beginEntry(c, ind, first, "kind:")
 		r = s.strValue(string(v.TypeMeta.Kind), ctx{ind: ind, mode: modeKey})
-		if s.prune("kind", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "kind", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "metadata:"...)
+	pos = s.beginEntry(c, ind, first, "metadata:")
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
-	if s.prune("metadata", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "metadata", r, top) {
 		first = false
 	}
 	if first {
@@ -486,109 +383,53 @@ func encCorev1Secret(s *state, v *corev1.Secret, c ctx) result {
 		r   result
 	)
 	if len(v.TypeMeta.APIVersion) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "apiVersion:"...)
+		pos = s.beginEntry(c, ind, first, "apiVersion:")
 		r = s.strValue(string(v.TypeMeta.APIVersion), ctx{ind: ind, mode: modeKey})
-		if s.prune("apiVersion", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "apiVersion", r, top) {
 			first = false
 		}
 	}
 	if len(v.Data) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "data:"...)
+		pos = s.beginEntry(c, ind, first, "data:")
 		r = encMap0(s, v.Data, ctx{ind: ind, mode: modeKey})
-		if s.prune("data", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "data", r, top) {
 			first = false
 		}
 	}
 	if v.Immutable != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "immutable:"...)
+		pos = s.beginEntry(c, ind, first, "immutable:")
 		if v.Immutable == nil {
 			r = resNull
 		} else {
 			r = s.boolValue(bool((*v.Immutable)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("immutable", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "immutable", r, top) {
 			first = false
 		}
 	}
 	if len(v.TypeMeta.Kind) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "kind:"...)
+		pos = s.beginEntry(c, ind, first, "kind:")
 		r = s.strValue(string(v.TypeMeta.Kind), ctx{ind: ind, mode: modeKey})
-		if s.prune("kind", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "kind", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "metadata:"...)
+	pos = s.beginEntry(c, ind, first, "metadata:")
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
-	if s.prune("metadata", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "metadata", r, top) {
 		first = false
 	}
 	if len(v.StringData) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "stringData:"...)
+		pos = s.beginEntry(c, ind, first, "stringData:")
 		r = encMap1(s, v.StringData, ctx{ind: ind, mode: modeKey})
-		if s.prune("stringData", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "stringData", r, top) {
 			first = false
 		}
 	}
 	if len(v.Type) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "type:"...)
+		pos = s.beginEntry(c, ind, first, "type:")
 		r = s.strValue(string(v.Type), ctx{ind: ind, mode: modeKey})
-		if s.prune("type", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "type", r, top) {
 			first = false
 		}
 	}
@@ -608,73 +449,35 @@ func encCorev1Service(s *state, v *corev1.Service, c ctx) result {
 		r   result
 	)
 	if len(v.TypeMeta.APIVersion) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "apiVersion:"...)
+		pos = s.beginEntry(c, ind, first, "apiVersion:")
 		r = s.strValue(string(v.TypeMeta.APIVersion), ctx{ind: ind, mode: modeKey})
-		if s.prune("apiVersion", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "apiVersion", r, top) {
 			first = false
 		}
 	}
 	if len(v.TypeMeta.Kind) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "kind:"...)
+		pos = s.beginEntry(c, ind, first, "kind:")
 		r = s.strValue(string(v.TypeMeta.Kind), ctx{ind: ind, mode: modeKey})
-		if s.prune("kind", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "kind", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "metadata:"...)
+	pos = s.beginEntry(c, ind, first, "metadata:")
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
-	if s.prune("metadata", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "metadata", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "spec:"...)
+	pos = s.beginEntry(c, ind, first, "spec:")
 	r = encCorev1ServiceSpec(s, &v.Spec, ctx{ind: ind, mode: modeKey})
-	if s.prune("spec", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "spec", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "status:"...)
-	r = encCorev1ServiceStatus(s, &v.Status, ctx{ind: ind, mode: modeKey})
-	if s.prune("status", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
+	if !(top && s.omitsTop("status")) {
+		pos = s.beginEntry(c, ind, first, "status:")
+		r = fallback1.enc(s, reflect.ValueOf(&v.Status).Elem(), ctx{ind: ind, mode: modeKey})
+		if s.endEntry(pos, "status", r, top) {
+			first = false
+		}
 	}
 	if first {
 		return s.emptyMapping(c)
@@ -692,73 +495,35 @@ func encCorev1ResourceQuota(s *state, v *corev1.ResourceQuota, c ctx) result {
 		r   result
 	)
 	if len(v.TypeMeta.APIVersion) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "apiVersion:"...)
+		pos = s.beginEntry(c, ind, first, "apiVersion:")
 		r = s.strValue(string(v.TypeMeta.APIVersion), ctx{ind: ind, mode: modeKey})
-		if s.prune("apiVersion", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "apiVersion", r, top) {
 			first = false
 		}
 	}
 	if len(v.TypeMeta.Kind) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "kind:"...)
+		pos = s.beginEntry(c, ind, first, "kind:")
 		r = s.strValue(string(v.TypeMeta.Kind), ctx{ind: ind, mode: modeKey})
-		if s.prune("kind", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "kind", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "metadata:"...)
+	pos = s.beginEntry(c, ind, first, "metadata:")
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
-	if s.prune("metadata", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "metadata", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "spec:"...)
+	pos = s.beginEntry(c, ind, first, "spec:")
 	r = encCorev1ResourceQuotaSpec(s, &v.Spec, ctx{ind: ind, mode: modeKey})
-	if s.prune("spec", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "spec", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "status:"...)
-	r = encCorev1ResourceQuotaStatus(s, &v.Status, ctx{ind: ind, mode: modeKey})
-	if s.prune("status", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
+	if !(top && s.omitsTop("status")) {
+		pos = s.beginEntry(c, ind, first, "status:")
+		r = fallback2.enc(s, reflect.ValueOf(&v.Status).Elem(), ctx{ind: ind, mode: modeKey})
+		if s.endEntry(pos, "status", r, top) {
+			first = false
+		}
 	}
 	if first {
 		return s.emptyMapping(c)
@@ -776,59 +541,27 @@ func encCorev1LimitRange(s *state, v *corev1.LimitRange, c ctx) result {
 		r   result
 	)
 	if len(v.TypeMeta.APIVersion) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "apiVersion:"...)
+		pos = s.beginEntry(c, ind, first, "apiVersion:")
 		r = s.strValue(string(v.TypeMeta.APIVersion), ctx{ind: ind, mode: modeKey})
-		if s.prune("apiVersion", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "apiVersion", r, top) {
 			first = false
 		}
 	}
 	if len(v.TypeMeta.Kind) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "kind:"...)
+		pos = s.beginEntry(c, ind, first, "kind:")
 		r = s.strValue(string(v.TypeMeta.Kind), ctx{ind: ind, mode: modeKey})
-		if s.prune("kind", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "kind", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "metadata:"...)
+	pos = s.beginEntry(c, ind, first, "metadata:")
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
-	if s.prune("metadata", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "metadata", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "spec:"...)
+	pos = s.beginEntry(c, ind, first, "spec:")
 	r = encCorev1LimitRangeSpec(s, &v.Spec, ctx{ind: ind, mode: modeKey})
-	if s.prune("spec", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "spec", r, top) {
 		first = false
 	}
 	if first {
@@ -847,73 +580,35 @@ func encCorev1PersistentVolumeClaim(s *state, v *corev1.PersistentVolumeClaim, c
 		r   result
 	)
 	if len(v.TypeMeta.APIVersion) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "apiVersion:"...)
+		pos = s.beginEntry(c, ind, first, "apiVersion:")
 		r = s.strValue(string(v.TypeMeta.APIVersion), ctx{ind: ind, mode: modeKey})
-		if s.prune("apiVersion", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "apiVersion", r, top) {
 			first = false
 		}
 	}
 	if len(v.TypeMeta.Kind) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "kind:"...)
+		pos = s.beginEntry(c, ind, first, "kind:")
 		r = s.strValue(string(v.TypeMeta.Kind), ctx{ind: ind, mode: modeKey})
-		if s.prune("kind", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "kind", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "metadata:"...)
+	pos = s.beginEntry(c, ind, first, "metadata:")
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
-	if s.prune("metadata", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "metadata", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "spec:"...)
+	pos = s.beginEntry(c, ind, first, "spec:")
 	r = encCorev1PersistentVolumeClaimSpec(s, &v.Spec, ctx{ind: ind, mode: modeKey})
-	if s.prune("spec", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "spec", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "status:"...)
-	r = encCorev1PersistentVolumeClaimStatus(s, &v.Status, ctx{ind: ind, mode: modeKey})
-	if s.prune("status", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
+	if !(top && s.omitsTop("status")) {
+		pos = s.beginEntry(c, ind, first, "status:")
+		r = fallback3.enc(s, reflect.ValueOf(&v.Status).Elem(), ctx{ind: ind, mode: modeKey})
+		if s.endEntry(pos, "status", r, top) {
+			first = false
+		}
 	}
 	if first {
 		return s.emptyMapping(c)
@@ -931,73 +626,35 @@ func encCorev1Pod(s *state, v *corev1.Pod, c ctx) result {
 		r   result
 	)
 	if len(v.TypeMeta.APIVersion) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "apiVersion:"...)
+		pos = s.beginEntry(c, ind, first, "apiVersion:")
 		r = s.strValue(string(v.TypeMeta.APIVersion), ctx{ind: ind, mode: modeKey})
-		if s.prune("apiVersion", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "apiVersion", r, top) {
 			first = false
 		}
 	}
 	if len(v.TypeMeta.Kind) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "kind:"...)
+		pos = s.beginEntry(c, ind, first, "kind:")
 		r = s.strValue(string(v.TypeMeta.Kind), ctx{ind: ind, mode: modeKey})
-		if s.prune("kind", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "kind", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "metadata:"...)
+	pos = s.beginEntry(c, ind, first, "metadata:")
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
-	if s.prune("metadata", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "metadata", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "spec:"...)
+	pos = s.beginEntry(c, ind, first, "spec:")
 	r = encCorev1PodSpec(s, &v.Spec, ctx{ind: ind, mode: modeKey})
-	if s.prune("spec", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "spec", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "status:"...)
-	r = encCorev1PodStatus(s, &v.Status, ctx{ind: ind, mode: modeKey})
-	if s.prune("status", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
+	if !(top && s.omitsTop("status")) {
+		pos = s.beginEntry(c, ind, first, "status:")
+		r = fallback4.enc(s, reflect.ValueOf(&v.Status).Elem(), ctx{ind: ind, mode: modeKey})
+		if s.endEntry(pos, "status", r, top) {
+			first = false
+		}
 	}
 	if first {
 		return s.emptyMapping(c)
@@ -1015,73 +672,35 @@ func encAppsv1Deployment(s *state, v *appsv1.Deployment, c ctx) result {
 		r   result
 	)
 	if len(v.TypeMeta.APIVersion) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "apiVersion:"...)
+		pos = s.beginEntry(c, ind, first, "apiVersion:")
 		r = s.strValue(string(v.TypeMeta.APIVersion), ctx{ind: ind, mode: modeKey})
-		if s.prune("apiVersion", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "apiVersion", r, top) {
 			first = false
 		}
 	}
 	if len(v.TypeMeta.Kind) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "kind:"...)
+		pos = s.beginEntry(c, ind, first, "kind:")
 		r = s.strValue(string(v.TypeMeta.Kind), ctx{ind: ind, mode: modeKey})
-		if s.prune("kind", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "kind", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "metadata:"...)
+	pos = s.beginEntry(c, ind, first, "metadata:")
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
-	if s.prune("metadata", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "metadata", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "spec:"...)
+	pos = s.beginEntry(c, ind, first, "spec:")
 	r = encAppsv1DeploymentSpec(s, &v.Spec, ctx{ind: ind, mode: modeKey})
-	if s.prune("spec", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "spec", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "status:"...)
-	r = encAppsv1DeploymentStatus(s, &v.Status, ctx{ind: ind, mode: modeKey})
-	if s.prune("status", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
+	if !(top && s.omitsTop("status")) {
+		pos = s.beginEntry(c, ind, first, "status:")
+		r = fallback5.enc(s, reflect.ValueOf(&v.Status).Elem(), ctx{ind: ind, mode: modeKey})
+		if s.endEntry(pos, "status", r, top) {
+			first = false
+		}
 	}
 	if first {
 		return s.emptyMapping(c)
@@ -1099,73 +718,35 @@ func encAppsv1StatefulSet(s *state, v *appsv1.StatefulSet, c ctx) result {
 		r   result
 	)
 	if len(v.TypeMeta.APIVersion) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "apiVersion:"...)
+		pos = s.beginEntry(c, ind, first, "apiVersion:")
 		r = s.strValue(string(v.TypeMeta.APIVersion), ctx{ind: ind, mode: modeKey})
-		if s.prune("apiVersion", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "apiVersion", r, top) {
 			first = false
 		}
 	}
 	if len(v.TypeMeta.Kind) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "kind:"...)
+		pos = s.beginEntry(c, ind, first, "kind:")
 		r = s.strValue(string(v.TypeMeta.Kind), ctx{ind: ind, mode: modeKey})
-		if s.prune("kind", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "kind", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "metadata:"...)
+	pos = s.beginEntry(c, ind, first, "metadata:")
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
-	if s.prune("metadata", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "metadata", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "spec:"...)
+	pos = s.beginEntry(c, ind, first, "spec:")
 	r = encAppsv1StatefulSetSpec(s, &v.Spec, ctx{ind: ind, mode: modeKey})
-	if s.prune("spec", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "spec", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "status:"...)
-	r = encAppsv1StatefulSetStatus(s, &v.Status, ctx{ind: ind, mode: modeKey})
-	if s.prune("status", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
+	if !(top && s.omitsTop("status")) {
+		pos = s.beginEntry(c, ind, first, "status:")
+		r = fallback6.enc(s, reflect.ValueOf(&v.Status).Elem(), ctx{ind: ind, mode: modeKey})
+		if s.endEntry(pos, "status", r, top) {
+			first = false
+		}
 	}
 	if first {
 		return s.emptyMapping(c)
@@ -1183,73 +764,35 @@ func encAppsv1DaemonSet(s *state, v *appsv1.DaemonSet, c ctx) result {
 		r   result
 	)
 	if len(v.TypeMeta.APIVersion) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "apiVersion:"...)
+		pos = s.beginEntry(c, ind, first, "apiVersion:")
 		r = s.strValue(string(v.TypeMeta.APIVersion), ctx{ind: ind, mode: modeKey})
-		if s.prune("apiVersion", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "apiVersion", r, top) {
 			first = false
 		}
 	}
 	if len(v.TypeMeta.Kind) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "kind:"...)
+		pos = s.beginEntry(c, ind, first, "kind:")
 		r = s.strValue(string(v.TypeMeta.Kind), ctx{ind: ind, mode: modeKey})
-		if s.prune("kind", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "kind", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "metadata:"...)
+	pos = s.beginEntry(c, ind, first, "metadata:")
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
-	if s.prune("metadata", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "metadata", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "spec:"...)
+	pos = s.beginEntry(c, ind, first, "spec:")
 	r = encAppsv1DaemonSetSpec(s, &v.Spec, ctx{ind: ind, mode: modeKey})
-	if s.prune("spec", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "spec", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "status:"...)
-	r = encAppsv1DaemonSetStatus(s, &v.Status, ctx{ind: ind, mode: modeKey})
-	if s.prune("status", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
+	if !(top && s.omitsTop("status")) {
+		pos = s.beginEntry(c, ind, first, "status:")
+		r = fallback7.enc(s, reflect.ValueOf(&v.Status).Elem(), ctx{ind: ind, mode: modeKey})
+		if s.endEntry(pos, "status", r, top) {
+			first = false
+		}
 	}
 	if first {
 		return s.emptyMapping(c)
@@ -1267,73 +810,35 @@ func encBatchv1Job(s *state, v *batchv1.Job, c ctx) result {
 		r   result
 	)
 	if len(v.TypeMeta.APIVersion) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "apiVersion:"...)
+		pos = s.beginEntry(c, ind, first, "apiVersion:")
 		r = s.strValue(string(v.TypeMeta.APIVersion), ctx{ind: ind, mode: modeKey})
-		if s.prune("apiVersion", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "apiVersion", r, top) {
 			first = false
 		}
 	}
 	if len(v.TypeMeta.Kind) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "kind:"...)
+		pos = s.beginEntry(c, ind, first, "kind:")
 		r = s.strValue(string(v.TypeMeta.Kind), ctx{ind: ind, mode: modeKey})
-		if s.prune("kind", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "kind", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "metadata:"...)
+	pos = s.beginEntry(c, ind, first, "metadata:")
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
-	if s.prune("metadata", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "metadata", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "spec:"...)
+	pos = s.beginEntry(c, ind, first, "spec:")
 	r = encBatchv1JobSpec(s, &v.Spec, ctx{ind: ind, mode: modeKey})
-	if s.prune("spec", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "spec", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "status:"...)
-	r = encBatchv1JobStatus(s, &v.Status, ctx{ind: ind, mode: modeKey})
-	if s.prune("status", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
+	if !(top && s.omitsTop("status")) {
+		pos = s.beginEntry(c, ind, first, "status:")
+		r = fallback8.enc(s, reflect.ValueOf(&v.Status).Elem(), ctx{ind: ind, mode: modeKey})
+		if s.endEntry(pos, "status", r, top) {
+			first = false
+		}
 	}
 	if first {
 		return s.emptyMapping(c)
@@ -1351,73 +856,35 @@ func encBatchv1CronJob(s *state, v *batchv1.CronJob, c ctx) result {
 		r   result
 	)
 	if len(v.TypeMeta.APIVersion) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "apiVersion:"...)
+		pos = s.beginEntry(c, ind, first, "apiVersion:")
 		r = s.strValue(string(v.TypeMeta.APIVersion), ctx{ind: ind, mode: modeKey})
-		if s.prune("apiVersion", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "apiVersion", r, top) {
 			first = false
 		}
 	}
 	if len(v.TypeMeta.Kind) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "kind:"...)
+		pos = s.beginEntry(c, ind, first, "kind:")
 		r = s.strValue(string(v.TypeMeta.Kind), ctx{ind: ind, mode: modeKey})
-		if s.prune("kind", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "kind", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "metadata:"...)
+	pos = s.beginEntry(c, ind, first, "metadata:")
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
-	if s.prune("metadata", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "metadata", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "spec:"...)
+	pos = s.beginEntry(c, ind, first, "spec:")
 	r = encBatchv1CronJobSpec(s, &v.Spec, ctx{ind: ind, mode: modeKey})
-	if s.prune("spec", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "spec", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "status:"...)
-	r = encBatchv1CronJobStatus(s, &v.Status, ctx{ind: ind, mode: modeKey})
-	if s.prune("status", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
+	if !(top && s.omitsTop("status")) {
+		pos = s.beginEntry(c, ind, first, "status:")
+		r = fallback9.enc(s, reflect.ValueOf(&v.Status).Elem(), ctx{ind: ind, mode: modeKey})
+		if s.endEntry(pos, "status", r, top) {
+			first = false
+		}
 	}
 	if first {
 		return s.emptyMapping(c)
@@ -1435,73 +902,35 @@ func encPolicyv1PodDisruptionBudget(s *state, v *policyv1.PodDisruptionBudget, c
 		r   result
 	)
 	if len(v.TypeMeta.APIVersion) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "apiVersion:"...)
+		pos = s.beginEntry(c, ind, first, "apiVersion:")
 		r = s.strValue(string(v.TypeMeta.APIVersion), ctx{ind: ind, mode: modeKey})
-		if s.prune("apiVersion", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "apiVersion", r, top) {
 			first = false
 		}
 	}
 	if len(v.TypeMeta.Kind) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "kind:"...)
+		pos = s.beginEntry(c, ind, first, "kind:")
 		r = s.strValue(string(v.TypeMeta.Kind), ctx{ind: ind, mode: modeKey})
-		if s.prune("kind", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "kind", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "metadata:"...)
+	pos = s.beginEntry(c, ind, first, "metadata:")
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
-	if s.prune("metadata", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "metadata", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "spec:"...)
+	pos = s.beginEntry(c, ind, first, "spec:")
 	r = encPolicyv1PodDisruptionBudgetSpec(s, &v.Spec, ctx{ind: ind, mode: modeKey})
-	if s.prune("spec", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "spec", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "status:"...)
-	r = encPolicyv1PodDisruptionBudgetStatus(s, &v.Status, ctx{ind: ind, mode: modeKey})
-	if s.prune("status", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
+	if !(top && s.omitsTop("status")) {
+		pos = s.beginEntry(c, ind, first, "status:")
+		r = fallback10.enc(s, reflect.ValueOf(&v.Status).Elem(), ctx{ind: ind, mode: modeKey})
+		if s.endEntry(pos, "status", r, top) {
+			first = false
+		}
 	}
 	if first {
 		return s.emptyMapping(c)
@@ -1519,59 +948,27 @@ func encNetworkingv1NetworkPolicy(s *state, v *networkingv1.NetworkPolicy, c ctx
 		r   result
 	)
 	if len(v.TypeMeta.APIVersion) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "apiVersion:"...)
+		pos = s.beginEntry(c, ind, first, "apiVersion:")
 		r = s.strValue(string(v.TypeMeta.APIVersion), ctx{ind: ind, mode: modeKey})
-		if s.prune("apiVersion", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "apiVersion", r, top) {
 			first = false
 		}
 	}
 	if len(v.TypeMeta.Kind) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "kind:"...)
+		pos = s.beginEntry(c, ind, first, "kind:")
 		r = s.strValue(string(v.TypeMeta.Kind), ctx{ind: ind, mode: modeKey})
-		if s.prune("kind", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "kind", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "metadata:"...)
+	pos = s.beginEntry(c, ind, first, "metadata:")
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
-	if s.prune("metadata", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "metadata", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "spec:"...)
+	pos = s.beginEntry(c, ind, first, "spec:")
 	r = encNetworkingv1NetworkPolicySpec(s, &v.Spec, ctx{ind: ind, mode: modeKey})
-	if s.prune("spec", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "spec", r, top) {
 		first = false
 	}
 	if first {
@@ -1590,55 +987,25 @@ func encRbacv1Role(s *state, v *rbacv1.Role, c ctx) result {
 		r   result
 	)
 	if len(v.TypeMeta.APIVersion) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "apiVersion:"...)
+		pos = s.beginEntry(c, ind, first, "apiVersion:")
 		r = s.strValue(string(v.TypeMeta.APIVersion), ctx{ind: ind, mode: modeKey})
-		if s.prune("apiVersion", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "apiVersion", r, top) {
 			first = false
 		}
 	}
 	if len(v.TypeMeta.Kind) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "kind:"...)
+		pos = s.beginEntry(c, ind, first, "kind:")
 		r = s.strValue(string(v.TypeMeta.Kind), ctx{ind: ind, mode: modeKey})
-		if s.prune("kind", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "kind", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "metadata:"...)
+	pos = s.beginEntry(c, ind, first, "metadata:")
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
-	if s.prune("metadata", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "metadata", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "rules:"...)
+	pos = s.beginEntry(c, ind, first, "rules:")
 	if v.Rules == nil {
 		r = resNull
 	} else if len(v.Rules) == 0 {
@@ -1652,9 +1019,7 @@ func encRbacv1Role(s *state, v *rbacv1.Role, c ctx) result {
 		}
 		r = resOther
 	}
-	if s.prune("rules", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "rules", r, top) {
 		first = false
 	}
 	if first {
@@ -1673,69 +1038,31 @@ func encRbacv1RoleBinding(s *state, v *rbacv1.RoleBinding, c ctx) result {
 		r   result
 	)
 	if len(v.TypeMeta.APIVersion) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "apiVersion:"...)
+		pos = s.beginEntry(c, ind, first, "apiVersion:")
 		r = s.strValue(string(v.TypeMeta.APIVersion), ctx{ind: ind, mode: modeKey})
-		if s.prune("apiVersion", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "apiVersion", r, top) {
 			first = false
 		}
 	}
 	if len(v.TypeMeta.Kind) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "kind:"...)
+		pos = s.beginEntry(c, ind, first, "kind:")
 		r = s.strValue(string(v.TypeMeta.Kind), ctx{ind: ind, mode: modeKey})
-		if s.prune("kind", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "kind", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "metadata:"...)
+	pos = s.beginEntry(c, ind, first, "metadata:")
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
-	if s.prune("metadata", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "metadata", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "roleRef:"...)
+	pos = s.beginEntry(c, ind, first, "roleRef:")
 	r = encRbacv1RoleRef(s, &v.RoleRef, ctx{ind: ind, mode: modeKey})
-	if s.prune("roleRef", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "roleRef", r, top) {
 		first = false
 	}
 	if len(v.Subjects) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "subjects:"...)
+		pos = s.beginEntry(c, ind, first, "subjects:")
 		if v.Subjects == nil {
 			r = resNull
 		} else if len(v.Subjects) == 0 {
@@ -1749,9 +1076,7 @@ func encRbacv1RoleBinding(s *state, v *rbacv1.RoleBinding, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("subjects", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "subjects", r, top) {
 			first = false
 		}
 	}
@@ -1771,74 +1096,36 @@ func encRbacv1ClusterRole(s *state, v *rbacv1.ClusterRole, c ctx) result {
 		r   result
 	)
 	if v.AggregationRule != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "aggregationRule:"...)
+		pos = s.beginEntry(c, ind, first, "aggregationRule:")
 		if v.AggregationRule == nil {
 			r = resNull
 		} else {
 			r = encRbacv1AggregationRule(s, &(*v.AggregationRule), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("aggregationRule", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "aggregationRule", r, top) {
 			first = false
 		}
 	}
 	if len(v.TypeMeta.APIVersion) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "apiVersion:"...)
+		pos = s.beginEntry(c, ind, first, "apiVersion:")
 		r = s.strValue(string(v.TypeMeta.APIVersion), ctx{ind: ind, mode: modeKey})
-		if s.prune("apiVersion", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "apiVersion", r, top) {
 			first = false
 		}
 	}
 	if len(v.TypeMeta.Kind) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "kind:"...)
+		pos = s.beginEntry(c, ind, first, "kind:")
 		r = s.strValue(string(v.TypeMeta.Kind), ctx{ind: ind, mode: modeKey})
-		if s.prune("kind", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "kind", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "metadata:"...)
+	pos = s.beginEntry(c, ind, first, "metadata:")
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
-	if s.prune("metadata", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "metadata", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "rules:"...)
+	pos = s.beginEntry(c, ind, first, "rules:")
 	if v.Rules == nil {
 		r = resNull
 	} else if len(v.Rules) == 0 {
@@ -1852,9 +1139,7 @@ func encRbacv1ClusterRole(s *state, v *rbacv1.ClusterRole, c ctx) result {
 		}
 		r = resOther
 	}
-	if s.prune("rules", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "rules", r, top) {
 		first = false
 	}
 	if first {
@@ -1873,69 +1158,31 @@ func encRbacv1ClusterRoleBinding(s *state, v *rbacv1.ClusterRoleBinding, c ctx) 
 		r   result
 	)
 	if len(v.TypeMeta.APIVersion) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "apiVersion:"...)
+		pos = s.beginEntry(c, ind, first, "apiVersion:")
 		r = s.strValue(string(v.TypeMeta.APIVersion), ctx{ind: ind, mode: modeKey})
-		if s.prune("apiVersion", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "apiVersion", r, top) {
 			first = false
 		}
 	}
 	if len(v.TypeMeta.Kind) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "kind:"...)
+		pos = s.beginEntry(c, ind, first, "kind:")
 		r = s.strValue(string(v.TypeMeta.Kind), ctx{ind: ind, mode: modeKey})
-		if s.prune("kind", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "kind", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "metadata:"...)
+	pos = s.beginEntry(c, ind, first, "metadata:")
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
-	if s.prune("metadata", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "metadata", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "roleRef:"...)
+	pos = s.beginEntry(c, ind, first, "roleRef:")
 	r = encRbacv1RoleRef(s, &v.RoleRef, ctx{ind: ind, mode: modeKey})
-	if s.prune("roleRef", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "roleRef", r, top) {
 		first = false
 	}
 	if len(v.Subjects) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "subjects:"...)
+		pos = s.beginEntry(c, ind, first, "subjects:")
 		if v.Subjects == nil {
 			r = resNull
 		} else if len(v.Subjects) == 0 {
@@ -1949,9 +1196,7 @@ func encRbacv1ClusterRoleBinding(s *state, v *rbacv1.ClusterRoleBinding, c ctx) 
 			}
 			r = resOther
 		}
-		if s.prune("subjects", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "subjects", r, top) {
 			first = false
 		}
 	}
@@ -1971,73 +1216,35 @@ func encAutoscalingv2HorizontalPodAutoscaler(s *state, v *autoscalingv2.Horizont
 		r   result
 	)
 	if len(v.TypeMeta.APIVersion) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "apiVersion:"...)
+		pos = s.beginEntry(c, ind, first, "apiVersion:")
 		r = s.strValue(string(v.TypeMeta.APIVersion), ctx{ind: ind, mode: modeKey})
-		if s.prune("apiVersion", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "apiVersion", r, top) {
 			first = false
 		}
 	}
 	if len(v.TypeMeta.Kind) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "kind:"...)
+		pos = s.beginEntry(c, ind, first, "kind:")
 		r = s.strValue(string(v.TypeMeta.Kind), ctx{ind: ind, mode: modeKey})
-		if s.prune("kind", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "kind", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "metadata:"...)
+	pos = s.beginEntry(c, ind, first, "metadata:")
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
-	if s.prune("metadata", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "metadata", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "spec:"...)
+	pos = s.beginEntry(c, ind, first, "spec:")
 	r = encAutoscalingv2HorizontalPodAutoscalerSpec(s, &v.Spec, ctx{ind: ind, mode: modeKey})
-	if s.prune("spec", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "spec", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "status:"...)
-	r = encAutoscalingv2HorizontalPodAutoscalerStatus(s, &v.Status, ctx{ind: ind, mode: modeKey})
-	if s.prune("status", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
+	if !(top && s.omitsTop("status")) {
+		pos = s.beginEntry(c, ind, first, "status:")
+		r = fallback11.enc(s, reflect.ValueOf(&v.Status).Elem(), ctx{ind: ind, mode: modeKey})
+		if s.endEntry(pos, "status", r, top) {
+			first = false
+		}
 	}
 	if first {
 		return s.emptyMapping(c)
@@ -2055,108 +1262,52 @@ func encSchedulingv1PriorityClass(s *state, v *schedulingv1.PriorityClass, c ctx
 		r   result
 	)
 	if len(v.TypeMeta.APIVersion) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "apiVersion:"...)
+		pos = s.beginEntry(c, ind, first, "apiVersion:")
 		r = s.strValue(string(v.TypeMeta.APIVersion), ctx{ind: ind, mode: modeKey})
-		if s.prune("apiVersion", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "apiVersion", r, top) {
 			first = false
 		}
 	}
 	if len(v.Description) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "description:"...)
+		pos = s.beginEntry(c, ind, first, "description:")
 		r = s.strValue(string(v.Description), ctx{ind: ind, mode: modeKey})
-		if s.prune("description", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "description", r, top) {
 			first = false
 		}
 	}
 	if v.GlobalDefault {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "globalDefault:"...)
+		pos = s.beginEntry(c, ind, first, "globalDefault:")
 		r = s.boolValue(bool(v.GlobalDefault), ctx{ind: ind, mode: modeKey})
-		if s.prune("globalDefault", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "globalDefault", r, top) {
 			first = false
 		}
 	}
 	if len(v.TypeMeta.Kind) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "kind:"...)
+		pos = s.beginEntry(c, ind, first, "kind:")
 		r = s.strValue(string(v.TypeMeta.Kind), ctx{ind: ind, mode: modeKey})
-		if s.prune("kind", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "kind", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "metadata:"...)
+	pos = s.beginEntry(c, ind, first, "metadata:")
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
-	if s.prune("metadata", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "metadata", r, top) {
 		first = false
 	}
 	if v.PreemptionPolicy != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "preemptionPolicy:"...)
+		pos = s.beginEntry(c, ind, first, "preemptionPolicy:")
 		if v.PreemptionPolicy == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.PreemptionPolicy)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("preemptionPolicy", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "preemptionPolicy", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "value:"...)
+	pos = s.beginEntry(c, ind, first, "value:")
 	r = s.intValue(int64(v.Value), ctx{ind: ind, mode: modeKey})
-	if s.prune("value", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "value", r, top) {
 		first = false
 	}
 	if first {
@@ -2175,32 +1326,18 @@ func encStoragev1StorageClass(s *state, v *storagev1.StorageClass, c ctx) result
 		r   result
 	)
 	if v.AllowVolumeExpansion != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "allowVolumeExpansion:"...)
+		pos = s.beginEntry(c, ind, first, "allowVolumeExpansion:")
 		if v.AllowVolumeExpansion == nil {
 			r = resNull
 		} else {
 			r = s.boolValue(bool((*v.AllowVolumeExpansion)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("allowVolumeExpansion", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "allowVolumeExpansion", r, top) {
 			first = false
 		}
 	}
 	if len(v.AllowedTopologies) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "allowedTopologies:"...)
+		pos = s.beginEntry(c, ind, first, "allowedTopologies:")
 		if v.AllowedTopologies == nil {
 			r = resNull
 		} else if len(v.AllowedTopologies) == 0 {
@@ -2214,63 +1351,31 @@ func encStoragev1StorageClass(s *state, v *storagev1.StorageClass, c ctx) result
 			}
 			r = resOther
 		}
-		if s.prune("allowedTopologies", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "allowedTopologies", r, top) {
 			first = false
 		}
 	}
 	if len(v.TypeMeta.APIVersion) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "apiVersion:"...)
+		pos = s.beginEntry(c, ind, first, "apiVersion:")
 		r = s.strValue(string(v.TypeMeta.APIVersion), ctx{ind: ind, mode: modeKey})
-		if s.prune("apiVersion", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "apiVersion", r, top) {
 			first = false
 		}
 	}
 	if len(v.TypeMeta.Kind) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "kind:"...)
+		pos = s.beginEntry(c, ind, first, "kind:")
 		r = s.strValue(string(v.TypeMeta.Kind), ctx{ind: ind, mode: modeKey})
-		if s.prune("kind", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "kind", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "metadata:"...)
+	pos = s.beginEntry(c, ind, first, "metadata:")
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
-	if s.prune("metadata", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "metadata", r, top) {
 		first = false
 	}
 	if len(v.MountOptions) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "mountOptions:"...)
+		pos = s.beginEntry(c, ind, first, "mountOptions:")
 		if v.MountOptions == nil {
 			r = resNull
 		} else if len(v.MountOptions) == 0 {
@@ -2284,75 +1389,41 @@ func encStoragev1StorageClass(s *state, v *storagev1.StorageClass, c ctx) result
 			}
 			r = resOther
 		}
-		if s.prune("mountOptions", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "mountOptions", r, top) {
 			first = false
 		}
 	}
 	if len(v.Parameters) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "parameters:"...)
+		pos = s.beginEntry(c, ind, first, "parameters:")
 		r = encMap1(s, v.Parameters, ctx{ind: ind, mode: modeKey})
-		if s.prune("parameters", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "parameters", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "provisioner:"...)
+	pos = s.beginEntry(c, ind, first, "provisioner:")
 	r = s.strValue(string(v.Provisioner), ctx{ind: ind, mode: modeKey})
-	if s.prune("provisioner", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "provisioner", r, top) {
 		first = false
 	}
 	if v.ReclaimPolicy != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "reclaimPolicy:"...)
+		pos = s.beginEntry(c, ind, first, "reclaimPolicy:")
 		if v.ReclaimPolicy == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.ReclaimPolicy)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("reclaimPolicy", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "reclaimPolicy", r, top) {
 			first = false
 		}
 	}
 	if v.VolumeBindingMode != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "volumeBindingMode:"...)
+		pos = s.beginEntry(c, ind, first, "volumeBindingMode:")
 		if v.VolumeBindingMode == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.VolumeBindingMode)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("volumeBindingMode", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "volumeBindingMode", r, top) {
 			first = false
 		}
 	}
@@ -2372,81 +1443,43 @@ func encMetav1ObjectMeta(s *state, v *metav1.ObjectMeta, c ctx) result {
 		r   result
 	)
 	if len(v.Annotations) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "annotations:"...)
+		pos = s.beginEntry(c, ind, first, "annotations:")
 		r = encMap1(s, v.Annotations, ctx{ind: ind, mode: modeKey})
-		if s.prune("annotations", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "annotations", r, top) {
 			first = false
 		}
 	}
 	if !(&v.CreationTimestamp).IsZero() {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "creationTimestamp:"...)
+		pos = s.beginEntry(c, ind, first, "creationTimestamp:")
 		r = s.metaTime(&v.CreationTimestamp, ctx{ind: ind, mode: modeKey})
-		if s.prune("creationTimestamp", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "creationTimestamp", r, top) {
 			first = false
 		}
 	}
 	if v.DeletionGracePeriodSeconds != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "deletionGracePeriodSeconds:"...)
+		pos = s.beginEntry(c, ind, first, "deletionGracePeriodSeconds:")
 		if v.DeletionGracePeriodSeconds == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.DeletionGracePeriodSeconds)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("deletionGracePeriodSeconds", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "deletionGracePeriodSeconds", r, top) {
 			first = false
 		}
 	}
 	if v.DeletionTimestamp != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "deletionTimestamp:"...)
+		pos = s.beginEntry(c, ind, first, "deletionTimestamp:")
 		if v.DeletionTimestamp == nil {
 			r = resNull
 		} else {
 			r = s.metaTime(&(*v.DeletionTimestamp), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("deletionTimestamp", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "deletionTimestamp", r, top) {
 			first = false
 		}
 	}
 	if len(v.Finalizers) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "finalizers:"...)
+		pos = s.beginEntry(c, ind, first, "finalizers:")
 		if v.Finalizers == nil {
 			r = resNull
 		} else if len(v.Finalizers) == 0 {
@@ -2460,65 +1493,33 @@ func encMetav1ObjectMeta(s *state, v *metav1.ObjectMeta, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("finalizers", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "finalizers", r, top) {
 			first = false
 		}
 	}
 	if len(v.GenerateName) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "generateName:"...)
+		pos = s.beginEntry(c, ind, first, "generateName:")
 		r = s.strValue(string(v.GenerateName), ctx{ind: ind, mode: modeKey})
-		if s.prune("generateName", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "generateName", r, top) {
 			first = false
 		}
 	}
 	if v.Generation != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "generation:"...)
+		pos = s.beginEntry(c, ind, first, "generation:")
 		r = s.intValue(int64(v.Generation), ctx{ind: ind, mode: modeKey})
-		if s.prune("generation", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "generation", r, top) {
 			first = false
 		}
 	}
 	if len(v.Labels) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "labels:"...)
+		pos = s.beginEntry(c, ind, first, "labels:")
 		r = encMap1(s, v.Labels, ctx{ind: ind, mode: modeKey})
-		if s.prune("labels", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "labels", r, top) {
 			first = false
 		}
 	}
 	if len(v.ManagedFields) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "managedFields:"...)
+		pos = s.beginEntry(c, ind, first, "managedFields:")
 		if v.ManagedFields == nil {
 			r = resNull
 		} else if len(v.ManagedFields) == 0 {
@@ -2532,50 +1533,26 @@ func encMetav1ObjectMeta(s *state, v *metav1.ObjectMeta, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("managedFields", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "managedFields", r, top) {
 			first = false
 		}
 	}
 	if len(v.Name) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "name:"...)
+		pos = s.beginEntry(c, ind, first, "name:")
 		r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
-		if s.prune("name", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "name", r, top) {
 			first = false
 		}
 	}
 	if len(v.Namespace) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "namespace:"...)
+		pos = s.beginEntry(c, ind, first, "namespace:")
 		r = s.strValue(string(v.Namespace), ctx{ind: ind, mode: modeKey})
-		if s.prune("namespace", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "namespace", r, top) {
 			first = false
 		}
 	}
 	if len(v.OwnerReferences) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "ownerReferences:"...)
+		pos = s.beginEntry(c, ind, first, "ownerReferences:")
 		if v.OwnerReferences == nil {
 			r = resNull
 		} else if len(v.OwnerReferences) == 0 {
@@ -2589,54 +1566,28 @@ func encMetav1ObjectMeta(s *state, v *metav1.ObjectMeta, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("ownerReferences", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "ownerReferences", r, top) {
 			first = false
 		}
 	}
 	if len(v.ResourceVersion) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "resourceVersion:"...)
+		pos = s.beginEntry(c, ind, first, "resourceVersion:")
 		r = s.strValue(string(v.ResourceVersion), ctx{ind: ind, mode: modeKey})
-		if s.prune("resourceVersion", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "resourceVersion", r, top) {
 			first = false
 		}
 	}
 	if len(v.SelfLink) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "selfLink:"...)
+		pos = s.beginEntry(c, ind, first, "selfLink:")
 		r = s.strValue(string(v.SelfLink), ctx{ind: ind, mode: modeKey})
-		if s.prune("selfLink", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "selfLink", r, top) {
 			first = false
 		}
 	}
 	if len(v.UID) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "uid:"...)
+		pos = s.beginEntry(c, ind, first, "uid:")
 		r = s.strValue(string(v.UID), ctx{ind: ind, mode: modeKey})
-		if s.prune("uid", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "uid", r, top) {
 			first = false
 		}
 	}
@@ -2656,13 +1607,7 @@ func encCorev1NamespaceSpec(s *state, v *corev1.NamespaceSpec, c ctx) result {
 		r   result
 	)
 	if len(v.Finalizers) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "finalizers:"...)
+		pos = s.beginEntry(c, ind, first, "finalizers:")
 		if v.Finalizers == nil {
 			r = resNull
 		} else if len(v.Finalizers) == 0 {
@@ -2676,66 +1621,7 @@ func encCorev1NamespaceSpec(s *state, v *corev1.NamespaceSpec, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("finalizers", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1NamespaceStatus writes a v1.NamespaceStatus as the reflective plan does.
-func encCorev1NamespaceStatus(s *state, v *corev1.NamespaceStatus, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	if len(v.Conditions) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "conditions:"...)
-		if v.Conditions == nil {
-			r = resNull
-		} else if len(v.Conditions) == 0 {
-			r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-		} else {
-			for i1 := range v.Conditions {
-				c1 := s.seqItem(ctx{ind: ind, mode: modeKey}, i1 == 0)
-				var r1 result
-				r1 = encCorev1NamespaceCondition(s, &v.Conditions[i1], c1)
-				s.nullItem(r1)
-			}
-			r = resOther
-		}
-		if s.prune("conditions", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.Phase) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "phase:"...)
-		r = s.strValue(string(v.Phase), ctx{ind: ind, mode: modeKey})
-		if s.prune("phase", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "finalizers", r, top) {
 			first = false
 		}
 	}
@@ -2755,17 +1641,9 @@ func encCorev1LocalObjectReference(s *state, v *corev1.LocalObjectReference, c c
 		r   result
 	)
 	if len(v.Name) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "name:"...)
+		pos = s.beginEntry(c, ind, first, "name:")
 		r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
-		if s.prune("name", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "name", r, top) {
 			first = false
 		}
 	}
@@ -2785,107 +1663,51 @@ func encCorev1ObjectReference(s *state, v *corev1.ObjectReference, c ctx) result
 		r   result
 	)
 	if len(v.APIVersion) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "apiVersion:"...)
+		pos = s.beginEntry(c, ind, first, "apiVersion:")
 		r = s.strValue(string(v.APIVersion), ctx{ind: ind, mode: modeKey})
-		if s.prune("apiVersion", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "apiVersion", r, top) {
 			first = false
 		}
 	}
 	if len(v.FieldPath) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "fieldPath:"...)
+		pos = s.beginEntry(c, ind, first, "fieldPath:")
 		r = s.strValue(string(v.FieldPath), ctx{ind: ind, mode: modeKey})
-		if s.prune("fieldPath", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "fieldPath", r, top) {
 			first = false
 		}
 	}
 	if len(v.Kind) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "kind:"...)
+		pos = s.beginEntry(c, ind, first, "kind:")
 		r = s.strValue(string(v.Kind), ctx{ind: ind, mode: modeKey})
-		if s.prune("kind", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "kind", r, top) {
 			first = false
 		}
 	}
 	if len(v.Name) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "name:"...)
+		pos = s.beginEntry(c, ind, first, "name:")
 		r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
-		if s.prune("name", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "name", r, top) {
 			first = false
 		}
 	}
 	if len(v.Namespace) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "namespace:"...)
+		pos = s.beginEntry(c, ind, first, "namespace:")
 		r = s.strValue(string(v.Namespace), ctx{ind: ind, mode: modeKey})
-		if s.prune("namespace", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "namespace", r, top) {
 			first = false
 		}
 	}
 	if len(v.ResourceVersion) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "resourceVersion:"...)
+		pos = s.beginEntry(c, ind, first, "resourceVersion:")
 		r = s.strValue(string(v.ResourceVersion), ctx{ind: ind, mode: modeKey})
-		if s.prune("resourceVersion", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "resourceVersion", r, top) {
 			first = false
 		}
 	}
 	if len(v.UID) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "uid:"...)
+		pos = s.beginEntry(c, ind, first, "uid:")
 		r = s.strValue(string(v.UID), ctx{ind: ind, mode: modeKey})
-		if s.prune("uid", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "uid", r, top) {
 			first = false
 		}
 	}
@@ -2918,7 +1740,7 @@ func encMap0(s *state, m map[string][]uint8, c ctx) result {
 	if !ascii {
 		for _, e := range entries {
 			if !utf8.ValidString(e.k) {
-				return fallback0.enc(s, reflect.ValueOf(m), c)
+				return fallback12.enc(s, reflect.ValueOf(m), c)
 			}
 		}
 	}
@@ -2952,7 +1774,7 @@ func encMap0(s *state, m map[string][]uint8, c ctx) result {
 		vm := s.key(e.k, ind)
 		s.buf = append(s.buf, ':')
 		var r result
-		r = fallback1.enc(s, reflect.ValueOf(&e.v).Elem(), ctx{ind: ind, mode: vm})
+		r = fallback13.enc(s, reflect.ValueOf(&e.v).Elem(), ctx{ind: ind, mode: vm})
 		if s.prune(e.k, r, top) {
 			s.buf = s.buf[:pos]
 			continue
@@ -2988,7 +1810,7 @@ func encMap1(s *state, m map[string]string, c ctx) result {
 	if !ascii {
 		for _, e := range entries {
 			if !utf8.ValidString(e.k) {
-				return fallback2.enc(s, reflect.ValueOf(m), c)
+				return fallback14.enc(s, reflect.ValueOf(m), c)
 			}
 		}
 	}
@@ -3045,47 +1867,25 @@ func encCorev1ServiceSpec(s *state, v *corev1.ServiceSpec, c ctx) result {
 		r   result
 	)
 	if v.AllocateLoadBalancerNodePorts != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "allocateLoadBalancerNodePorts:"...)
+		pos = s.beginEntry(c, ind, first, "allocateLoadBalancerNodePorts:")
 		if v.AllocateLoadBalancerNodePorts == nil {
 			r = resNull
 		} else {
 			r = s.boolValue(bool((*v.AllocateLoadBalancerNodePorts)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("allocateLoadBalancerNodePorts", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "allocateLoadBalancerNodePorts", r, top) {
 			first = false
 		}
 	}
 	if len(v.ClusterIP) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "clusterIP:"...)
+		pos = s.beginEntry(c, ind, first, "clusterIP:")
 		r = s.strValue(string(v.ClusterIP), ctx{ind: ind, mode: modeKey})
-		if s.prune("clusterIP", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "clusterIP", r, top) {
 			first = false
 		}
 	}
 	if len(v.ClusterIPs) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "clusterIPs:"...)
+		pos = s.beginEntry(c, ind, first, "clusterIPs:")
 		if v.ClusterIPs == nil {
 			r = resNull
 		} else if len(v.ClusterIPs) == 0 {
@@ -3099,20 +1899,12 @@ func encCorev1ServiceSpec(s *state, v *corev1.ServiceSpec, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("clusterIPs", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "clusterIPs", r, top) {
 			first = false
 		}
 	}
 	if len(v.ExternalIPs) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "externalIPs:"...)
+		pos = s.beginEntry(c, ind, first, "externalIPs:")
 		if v.ExternalIPs == nil {
 			r = resNull
 		} else if len(v.ExternalIPs) == 0 {
@@ -3126,84 +1918,44 @@ func encCorev1ServiceSpec(s *state, v *corev1.ServiceSpec, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("externalIPs", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "externalIPs", r, top) {
 			first = false
 		}
 	}
 	if len(v.ExternalName) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "externalName:"...)
+		pos = s.beginEntry(c, ind, first, "externalName:")
 		r = s.strValue(string(v.ExternalName), ctx{ind: ind, mode: modeKey})
-		if s.prune("externalName", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "externalName", r, top) {
 			first = false
 		}
 	}
 	if len(v.ExternalTrafficPolicy) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "externalTrafficPolicy:"...)
+		pos = s.beginEntry(c, ind, first, "externalTrafficPolicy:")
 		r = s.strValue(string(v.ExternalTrafficPolicy), ctx{ind: ind, mode: modeKey})
-		if s.prune("externalTrafficPolicy", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "externalTrafficPolicy", r, top) {
 			first = false
 		}
 	}
 	if v.HealthCheckNodePort != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "healthCheckNodePort:"...)
+		pos = s.beginEntry(c, ind, first, "healthCheckNodePort:")
 		r = s.intValue(int64(v.HealthCheckNodePort), ctx{ind: ind, mode: modeKey})
-		if s.prune("healthCheckNodePort", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "healthCheckNodePort", r, top) {
 			first = false
 		}
 	}
 	if v.InternalTrafficPolicy != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "internalTrafficPolicy:"...)
+		pos = s.beginEntry(c, ind, first, "internalTrafficPolicy:")
 		if v.InternalTrafficPolicy == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.InternalTrafficPolicy)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("internalTrafficPolicy", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "internalTrafficPolicy", r, top) {
 			first = false
 		}
 	}
 	if len(v.IPFamilies) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "ipFamilies:"...)
+		pos = s.beginEntry(c, ind, first, "ipFamilies:")
 		if v.IPFamilies == nil {
 			r = resNull
 		} else if len(v.IPFamilies) == 0 {
@@ -3217,73 +1969,41 @@ func encCorev1ServiceSpec(s *state, v *corev1.ServiceSpec, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("ipFamilies", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "ipFamilies", r, top) {
 			first = false
 		}
 	}
 	if v.IPFamilyPolicy != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "ipFamilyPolicy:"...)
+		pos = s.beginEntry(c, ind, first, "ipFamilyPolicy:")
 		if v.IPFamilyPolicy == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.IPFamilyPolicy)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("ipFamilyPolicy", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "ipFamilyPolicy", r, top) {
 			first = false
 		}
 	}
 	if v.LoadBalancerClass != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "loadBalancerClass:"...)
+		pos = s.beginEntry(c, ind, first, "loadBalancerClass:")
 		if v.LoadBalancerClass == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.LoadBalancerClass)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("loadBalancerClass", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "loadBalancerClass", r, top) {
 			first = false
 		}
 	}
 	if len(v.LoadBalancerIP) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "loadBalancerIP:"...)
+		pos = s.beginEntry(c, ind, first, "loadBalancerIP:")
 		r = s.strValue(string(v.LoadBalancerIP), ctx{ind: ind, mode: modeKey})
-		if s.prune("loadBalancerIP", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "loadBalancerIP", r, top) {
 			first = false
 		}
 	}
 	if len(v.LoadBalancerSourceRanges) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "loadBalancerSourceRanges:"...)
+		pos = s.beginEntry(c, ind, first, "loadBalancerSourceRanges:")
 		if v.LoadBalancerSourceRanges == nil {
 			r = resNull
 		} else if len(v.LoadBalancerSourceRanges) == 0 {
@@ -3297,20 +2017,12 @@ func encCorev1ServiceSpec(s *state, v *corev1.ServiceSpec, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("loadBalancerSourceRanges", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "loadBalancerSourceRanges", r, top) {
 			first = false
 		}
 	}
 	if len(v.Ports) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "ports:"...)
+		pos = s.beginEntry(c, ind, first, "ports:")
 		if v.Ports == nil {
 			r = resNull
 		} else if len(v.Ports) == 0 {
@@ -3324,164 +2036,59 @@ func encCorev1ServiceSpec(s *state, v *corev1.ServiceSpec, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("ports", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "ports", r, top) {
 			first = false
 		}
 	}
 	if v.PublishNotReadyAddresses {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "publishNotReadyAddresses:"...)
+		pos = s.beginEntry(c, ind, first, "publishNotReadyAddresses:")
 		r = s.boolValue(bool(v.PublishNotReadyAddresses), ctx{ind: ind, mode: modeKey})
-		if s.prune("publishNotReadyAddresses", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "publishNotReadyAddresses", r, top) {
 			first = false
 		}
 	}
 	if len(v.Selector) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "selector:"...)
+		pos = s.beginEntry(c, ind, first, "selector:")
 		r = encMap1(s, v.Selector, ctx{ind: ind, mode: modeKey})
-		if s.prune("selector", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "selector", r, top) {
 			first = false
 		}
 	}
 	if len(v.SessionAffinity) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "sessionAffinity:"...)
+		pos = s.beginEntry(c, ind, first, "sessionAffinity:")
 		r = s.strValue(string(v.SessionAffinity), ctx{ind: ind, mode: modeKey})
-		if s.prune("sessionAffinity", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "sessionAffinity", r, top) {
 			first = false
 		}
 	}
 	if v.SessionAffinityConfig != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "sessionAffinityConfig:"...)
+		pos = s.beginEntry(c, ind, first, "sessionAffinityConfig:")
 		if v.SessionAffinityConfig == nil {
 			r = resNull
 		} else {
 			r = encCorev1SessionAffinityConfig(s, &(*v.SessionAffinityConfig), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("sessionAffinityConfig", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "sessionAffinityConfig", r, top) {
 			first = false
 		}
 	}
 	if v.TrafficDistribution != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "trafficDistribution:"...)
+		pos = s.beginEntry(c, ind, first, "trafficDistribution:")
 		if v.TrafficDistribution == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.TrafficDistribution)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("trafficDistribution", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "trafficDistribution", r, top) {
 			first = false
 		}
 	}
 	if len(v.Type) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "type:"...)
+		pos = s.beginEntry(c, ind, first, "type:")
 		r = s.strValue(string(v.Type), ctx{ind: ind, mode: modeKey})
-		if s.prune("type", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "type", r, top) {
 			first = false
 		}
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1ServiceStatus writes a v1.ServiceStatus as the reflective plan does.
-func encCorev1ServiceStatus(s *state, v *corev1.ServiceStatus, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	if len(v.Conditions) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "conditions:"...)
-		if v.Conditions == nil {
-			r = resNull
-		} else if len(v.Conditions) == 0 {
-			r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-		} else {
-			for i1 := range v.Conditions {
-				c1 := s.seqItem(ctx{ind: ind, mode: modeKey}, i1 == 0)
-				var r1 result
-				r1 = encMetav1Condition(s, &v.Conditions[i1], c1)
-				s.nullItem(r1)
-			}
-			r = resOther
-		}
-		if s.prune("conditions", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "loadBalancer:"...)
-	r = encCorev1LoadBalancerStatus(s, &v.LoadBalancer, ctx{ind: ind, mode: modeKey})
-	if s.prune("loadBalancer", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
 	}
 	if first {
 		return s.emptyMapping(c)
@@ -3499,47 +2106,25 @@ func encCorev1ResourceQuotaSpec(s *state, v *corev1.ResourceQuotaSpec, c ctx) re
 		r   result
 	)
 	if len(v.Hard) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "hard:"...)
+		pos = s.beginEntry(c, ind, first, "hard:")
 		r = encMap2(s, v.Hard, ctx{ind: ind, mode: modeKey})
-		if s.prune("hard", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "hard", r, top) {
 			first = false
 		}
 	}
 	if v.ScopeSelector != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "scopeSelector:"...)
+		pos = s.beginEntry(c, ind, first, "scopeSelector:")
 		if v.ScopeSelector == nil {
 			r = resNull
 		} else {
 			r = encCorev1ScopeSelector(s, &(*v.ScopeSelector), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("scopeSelector", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "scopeSelector", r, top) {
 			first = false
 		}
 	}
 	if len(v.Scopes) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "scopes:"...)
+		pos = s.beginEntry(c, ind, first, "scopes:")
 		if v.Scopes == nil {
 			r = resNull
 		} else if len(v.Scopes) == 0 {
@@ -3553,54 +2138,7 @@ func encCorev1ResourceQuotaSpec(s *state, v *corev1.ResourceQuotaSpec, c ctx) re
 			}
 			r = resOther
 		}
-		if s.prune("scopes", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1ResourceQuotaStatus writes a v1.ResourceQuotaStatus as the reflective plan does.
-func encCorev1ResourceQuotaStatus(s *state, v *corev1.ResourceQuotaStatus, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	if len(v.Hard) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "hard:"...)
-		r = encMap2(s, v.Hard, ctx{ind: ind, mode: modeKey})
-		if s.prune("hard", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.Used) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "used:"...)
-		r = encMap2(s, v.Used, ctx{ind: ind, mode: modeKey})
-		if s.prune("used", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "scopes", r, top) {
 			first = false
 		}
 	}
@@ -3619,13 +2157,7 @@ func encCorev1LimitRangeSpec(s *state, v *corev1.LimitRangeSpec, c ctx) result {
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "limits:"...)
+	pos = s.beginEntry(c, ind, first, "limits:")
 	if v.Limits == nil {
 		r = resNull
 	} else if len(v.Limits) == 0 {
@@ -3639,9 +2171,7 @@ func encCorev1LimitRangeSpec(s *state, v *corev1.LimitRangeSpec, c ctx) result {
 		}
 		r = resOther
 	}
-	if s.prune("limits", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "limits", r, top) {
 		first = false
 	}
 	if first {
@@ -3660,13 +2190,7 @@ func encCorev1PersistentVolumeClaimSpec(s *state, v *corev1.PersistentVolumeClai
 		r   result
 	)
 	if len(v.AccessModes) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "accessModes:"...)
+		pos = s.beginEntry(c, ind, first, "accessModes:")
 		if v.AccessModes == nil {
 			r = resNull
 		} else if len(v.AccessModes) == 0 {
@@ -3680,337 +2204,85 @@ func encCorev1PersistentVolumeClaimSpec(s *state, v *corev1.PersistentVolumeClai
 			}
 			r = resOther
 		}
-		if s.prune("accessModes", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "accessModes", r, top) {
 			first = false
 		}
 	}
 	if v.DataSource != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "dataSource:"...)
+		pos = s.beginEntry(c, ind, first, "dataSource:")
 		if v.DataSource == nil {
 			r = resNull
 		} else {
 			r = encCorev1TypedLocalObjectReference(s, &(*v.DataSource), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("dataSource", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "dataSource", r, top) {
 			first = false
 		}
 	}
 	if v.DataSourceRef != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "dataSourceRef:"...)
+		pos = s.beginEntry(c, ind, first, "dataSourceRef:")
 		if v.DataSourceRef == nil {
 			r = resNull
 		} else {
 			r = encCorev1TypedObjectReference(s, &(*v.DataSourceRef), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("dataSourceRef", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "dataSourceRef", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "resources:"...)
+	pos = s.beginEntry(c, ind, first, "resources:")
 	r = encCorev1VolumeResourceRequirements(s, &v.Resources, ctx{ind: ind, mode: modeKey})
-	if s.prune("resources", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "resources", r, top) {
 		first = false
 	}
 	if v.Selector != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "selector:"...)
+		pos = s.beginEntry(c, ind, first, "selector:")
 		if v.Selector == nil {
 			r = resNull
 		} else {
 			r = encMetav1LabelSelector(s, &(*v.Selector), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("selector", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "selector", r, top) {
 			first = false
 		}
 	}
 	if v.StorageClassName != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "storageClassName:"...)
+		pos = s.beginEntry(c, ind, first, "storageClassName:")
 		if v.StorageClassName == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.StorageClassName)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("storageClassName", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "storageClassName", r, top) {
 			first = false
 		}
 	}
 	if v.VolumeAttributesClassName != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "volumeAttributesClassName:"...)
+		pos = s.beginEntry(c, ind, first, "volumeAttributesClassName:")
 		if v.VolumeAttributesClassName == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.VolumeAttributesClassName)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("volumeAttributesClassName", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "volumeAttributesClassName", r, top) {
 			first = false
 		}
 	}
 	if v.VolumeMode != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "volumeMode:"...)
+		pos = s.beginEntry(c, ind, first, "volumeMode:")
 		if v.VolumeMode == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.VolumeMode)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("volumeMode", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "volumeMode", r, top) {
 			first = false
 		}
 	}
 	if len(v.VolumeName) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "volumeName:"...)
+		pos = s.beginEntry(c, ind, first, "volumeName:")
 		r = s.strValue(string(v.VolumeName), ctx{ind: ind, mode: modeKey})
-		if s.prune("volumeName", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1PersistentVolumeClaimStatus writes a v1.PersistentVolumeClaimStatus as the reflective plan does.
-func encCorev1PersistentVolumeClaimStatus(s *state, v *corev1.PersistentVolumeClaimStatus, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	if len(v.AccessModes) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "accessModes:"...)
-		if v.AccessModes == nil {
-			r = resNull
-		} else if len(v.AccessModes) == 0 {
-			r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-		} else {
-			for i1 := range v.AccessModes {
-				c1 := s.seqItem(ctx{ind: ind, mode: modeKey}, i1 == 0)
-				var r1 result
-				r1 = s.strValue(string(v.AccessModes[i1]), c1)
-				s.nullItem(r1)
-			}
-			r = resOther
-		}
-		if s.prune("accessModes", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.AllocatedResourceStatuses) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "allocatedResourceStatuses:"...)
-		r = encMap3(s, v.AllocatedResourceStatuses, ctx{ind: ind, mode: modeKey})
-		if s.prune("allocatedResourceStatuses", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.AllocatedResources) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "allocatedResources:"...)
-		r = encMap2(s, v.AllocatedResources, ctx{ind: ind, mode: modeKey})
-		if s.prune("allocatedResources", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.Capacity) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "capacity:"...)
-		r = encMap2(s, v.Capacity, ctx{ind: ind, mode: modeKey})
-		if s.prune("capacity", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.Conditions) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "conditions:"...)
-		if v.Conditions == nil {
-			r = resNull
-		} else if len(v.Conditions) == 0 {
-			r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-		} else {
-			for i2 := range v.Conditions {
-				c2 := s.seqItem(ctx{ind: ind, mode: modeKey}, i2 == 0)
-				var r2 result
-				r2 = encCorev1PersistentVolumeClaimCondition(s, &v.Conditions[i2], c2)
-				s.nullItem(r2)
-			}
-			r = resOther
-		}
-		if s.prune("conditions", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.CurrentVolumeAttributesClassName != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "currentVolumeAttributesClassName:"...)
-		if v.CurrentVolumeAttributesClassName == nil {
-			r = resNull
-		} else {
-			r = s.strValue(string((*v.CurrentVolumeAttributesClassName)), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("currentVolumeAttributesClassName", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.HealthStatus != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "healthStatus:"...)
-		if v.HealthStatus == nil {
-			r = resNull
-		} else {
-			r = encCorev1VolumeHealthStatus(s, &(*v.HealthStatus), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("healthStatus", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.ModifyVolumeStatus != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "modifyVolumeStatus:"...)
-		if v.ModifyVolumeStatus == nil {
-			r = resNull
-		} else {
-			r = encCorev1ModifyVolumeStatus(s, &(*v.ModifyVolumeStatus), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("modifyVolumeStatus", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.Phase) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "phase:"...)
-		r = s.strValue(string(v.Phase), ctx{ind: ind, mode: modeKey})
-		if s.prune("phase", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "volumeName", r, top) {
 			first = false
 		}
 	}
@@ -4030,69 +2302,39 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 		r   result
 	)
 	if v.ActiveDeadlineSeconds != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "activeDeadlineSeconds:"...)
+		pos = s.beginEntry(c, ind, first, "activeDeadlineSeconds:")
 		if v.ActiveDeadlineSeconds == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.ActiveDeadlineSeconds)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("activeDeadlineSeconds", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "activeDeadlineSeconds", r, top) {
 			first = false
 		}
 	}
 	if v.Affinity != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "affinity:"...)
+		pos = s.beginEntry(c, ind, first, "affinity:")
 		if v.Affinity == nil {
 			r = resNull
 		} else {
 			r = encCorev1Affinity(s, &(*v.Affinity), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("affinity", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "affinity", r, top) {
 			first = false
 		}
 	}
 	if v.AutomountServiceAccountToken != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "automountServiceAccountToken:"...)
+		pos = s.beginEntry(c, ind, first, "automountServiceAccountToken:")
 		if v.AutomountServiceAccountToken == nil {
 			r = resNull
 		} else {
 			r = s.boolValue(bool((*v.AutomountServiceAccountToken)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("automountServiceAccountToken", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "automountServiceAccountToken", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "containers:"...)
+	pos = s.beginEntry(c, ind, first, "containers:")
 	if v.Containers == nil {
 		r = resNull
 	} else if len(v.Containers) == 0 {
@@ -4106,72 +2348,40 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 		}
 		r = resOther
 	}
-	if s.prune("containers", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "containers", r, top) {
 		first = false
 	}
 	if v.DNSConfig != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "dnsConfig:"...)
+		pos = s.beginEntry(c, ind, first, "dnsConfig:")
 		if v.DNSConfig == nil {
 			r = resNull
 		} else {
 			r = encCorev1PodDNSConfig(s, &(*v.DNSConfig), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("dnsConfig", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "dnsConfig", r, top) {
 			first = false
 		}
 	}
 	if len(v.DNSPolicy) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "dnsPolicy:"...)
+		pos = s.beginEntry(c, ind, first, "dnsPolicy:")
 		r = s.strValue(string(v.DNSPolicy), ctx{ind: ind, mode: modeKey})
-		if s.prune("dnsPolicy", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "dnsPolicy", r, top) {
 			first = false
 		}
 	}
 	if v.EnableServiceLinks != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "enableServiceLinks:"...)
+		pos = s.beginEntry(c, ind, first, "enableServiceLinks:")
 		if v.EnableServiceLinks == nil {
 			r = resNull
 		} else {
 			r = s.boolValue(bool((*v.EnableServiceLinks)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("enableServiceLinks", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "enableServiceLinks", r, top) {
 			first = false
 		}
 	}
 	if len(v.EphemeralContainers) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "ephemeralContainers:"...)
+		pos = s.beginEntry(c, ind, first, "ephemeralContainers:")
 		if v.EphemeralContainers == nil {
 			r = resNull
 		} else if len(v.EphemeralContainers) == 0 {
@@ -4180,25 +2390,17 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 			for i2 := range v.EphemeralContainers {
 				c2 := s.seqItem(ctx{ind: ind, mode: modeKey}, i2 == 0)
 				var r2 result
-				r2 = encCorev1EphemeralContainer(s, &v.EphemeralContainers[i2], c2)
+				r2 = fallback15.enc(s, reflect.ValueOf(&v.EphemeralContainers[i2]).Elem(), c2)
 				s.nullItem(r2)
 			}
 			r = resOther
 		}
-		if s.prune("ephemeralContainers", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "ephemeralContainers", r, top) {
 			first = false
 		}
 	}
 	if len(v.EvictionResponders) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "evictionResponders:"...)
+		pos = s.beginEntry(c, ind, first, "evictionResponders:")
 		if v.EvictionResponders == nil {
 			r = resNull
 		} else if len(v.EvictionResponders) == 0 {
@@ -4212,20 +2414,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("evictionResponders", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "evictionResponders", r, top) {
 			first = false
 		}
 	}
 	if len(v.HostAliases) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "hostAliases:"...)
+		pos = s.beginEntry(c, ind, first, "hostAliases:")
 		if v.HostAliases == nil {
 			r = resNull
 		} else if len(v.HostAliases) == 0 {
@@ -4239,118 +2433,62 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("hostAliases", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "hostAliases", r, top) {
 			first = false
 		}
 	}
 	if v.HostIPC {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "hostIPC:"...)
+		pos = s.beginEntry(c, ind, first, "hostIPC:")
 		r = s.boolValue(bool(v.HostIPC), ctx{ind: ind, mode: modeKey})
-		if s.prune("hostIPC", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "hostIPC", r, top) {
 			first = false
 		}
 	}
 	if v.HostNetwork {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "hostNetwork:"...)
+		pos = s.beginEntry(c, ind, first, "hostNetwork:")
 		r = s.boolValue(bool(v.HostNetwork), ctx{ind: ind, mode: modeKey})
-		if s.prune("hostNetwork", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "hostNetwork", r, top) {
 			first = false
 		}
 	}
 	if v.HostPID {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "hostPID:"...)
+		pos = s.beginEntry(c, ind, first, "hostPID:")
 		r = s.boolValue(bool(v.HostPID), ctx{ind: ind, mode: modeKey})
-		if s.prune("hostPID", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "hostPID", r, top) {
 			first = false
 		}
 	}
 	if v.HostUsers != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "hostUsers:"...)
+		pos = s.beginEntry(c, ind, first, "hostUsers:")
 		if v.HostUsers == nil {
 			r = resNull
 		} else {
 			r = s.boolValue(bool((*v.HostUsers)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("hostUsers", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "hostUsers", r, top) {
 			first = false
 		}
 	}
 	if len(v.Hostname) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "hostname:"...)
+		pos = s.beginEntry(c, ind, first, "hostname:")
 		r = s.strValue(string(v.Hostname), ctx{ind: ind, mode: modeKey})
-		if s.prune("hostname", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "hostname", r, top) {
 			first = false
 		}
 	}
 	if v.HostnameOverride != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "hostnameOverride:"...)
+		pos = s.beginEntry(c, ind, first, "hostnameOverride:")
 		if v.HostnameOverride == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.HostnameOverride)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("hostnameOverride", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "hostnameOverride", r, top) {
 			first = false
 		}
 	}
 	if len(v.ImagePullSecrets) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "imagePullSecrets:"...)
+		pos = s.beginEntry(c, ind, first, "imagePullSecrets:")
 		if v.ImagePullSecrets == nil {
 			r = resNull
 		} else if len(v.ImagePullSecrets) == 0 {
@@ -4364,20 +2502,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("imagePullSecrets", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "imagePullSecrets", r, top) {
 			first = false
 		}
 	}
 	if len(v.InitContainers) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "initContainers:"...)
+		pos = s.beginEntry(c, ind, first, "initContainers:")
 		if v.InitContainers == nil {
 			r = resNull
 		} else if len(v.InitContainers) == 0 {
@@ -4391,137 +2521,73 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("initContainers", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "initContainers", r, top) {
 			first = false
 		}
 	}
 	if len(v.NodeName) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "nodeName:"...)
+		pos = s.beginEntry(c, ind, first, "nodeName:")
 		r = s.strValue(string(v.NodeName), ctx{ind: ind, mode: modeKey})
-		if s.prune("nodeName", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "nodeName", r, top) {
 			first = false
 		}
 	}
 	if len(v.NodeSelector) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "nodeSelector:"...)
+		pos = s.beginEntry(c, ind, first, "nodeSelector:")
 		r = encMap1(s, v.NodeSelector, ctx{ind: ind, mode: modeKey})
-		if s.prune("nodeSelector", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "nodeSelector", r, top) {
 			first = false
 		}
 	}
 	if v.OS != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "os:"...)
+		pos = s.beginEntry(c, ind, first, "os:")
 		if v.OS == nil {
 			r = resNull
 		} else {
 			r = encCorev1PodOS(s, &(*v.OS), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("os", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "os", r, top) {
 			first = false
 		}
 	}
 	if len(v.Overhead) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "overhead:"...)
+		pos = s.beginEntry(c, ind, first, "overhead:")
 		r = encMap2(s, v.Overhead, ctx{ind: ind, mode: modeKey})
-		if s.prune("overhead", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "overhead", r, top) {
 			first = false
 		}
 	}
 	if v.PreemptionPolicy != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "preemptionPolicy:"...)
+		pos = s.beginEntry(c, ind, first, "preemptionPolicy:")
 		if v.PreemptionPolicy == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.PreemptionPolicy)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("preemptionPolicy", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "preemptionPolicy", r, top) {
 			first = false
 		}
 	}
 	if v.Priority != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "priority:"...)
+		pos = s.beginEntry(c, ind, first, "priority:")
 		if v.Priority == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.Priority)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("priority", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "priority", r, top) {
 			first = false
 		}
 	}
 	if len(v.PriorityClassName) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "priorityClassName:"...)
+		pos = s.beginEntry(c, ind, first, "priorityClassName:")
 		r = s.strValue(string(v.PriorityClassName), ctx{ind: ind, mode: modeKey})
-		if s.prune("priorityClassName", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "priorityClassName", r, top) {
 			first = false
 		}
 	}
 	if len(v.ReadinessGates) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "readinessGates:"...)
+		pos = s.beginEntry(c, ind, first, "readinessGates:")
 		if v.ReadinessGates == nil {
 			r = resNull
 		} else if len(v.ReadinessGates) == 0 {
@@ -4535,20 +2601,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("readinessGates", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "readinessGates", r, top) {
 			first = false
 		}
 	}
 	if len(v.ResourceClaims) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "resourceClaims:"...)
+		pos = s.beginEntry(c, ind, first, "resourceClaims:")
 		if v.ResourceClaims == nil {
 			r = resNull
 		} else if len(v.ResourceClaims) == 0 {
@@ -4562,88 +2620,48 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("resourceClaims", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "resourceClaims", r, top) {
 			first = false
 		}
 	}
 	if v.Resources != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "resources:"...)
+		pos = s.beginEntry(c, ind, first, "resources:")
 		if v.Resources == nil {
 			r = resNull
 		} else {
 			r = encCorev1ResourceRequirements(s, &(*v.Resources), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("resources", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "resources", r, top) {
 			first = false
 		}
 	}
 	if len(v.RestartPolicy) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "restartPolicy:"...)
+		pos = s.beginEntry(c, ind, first, "restartPolicy:")
 		r = s.strValue(string(v.RestartPolicy), ctx{ind: ind, mode: modeKey})
-		if s.prune("restartPolicy", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "restartPolicy", r, top) {
 			first = false
 		}
 	}
 	if v.RuntimeClassName != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "runtimeClassName:"...)
+		pos = s.beginEntry(c, ind, first, "runtimeClassName:")
 		if v.RuntimeClassName == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.RuntimeClassName)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("runtimeClassName", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "runtimeClassName", r, top) {
 			first = false
 		}
 	}
 	if len(v.SchedulerName) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "schedulerName:"...)
+		pos = s.beginEntry(c, ind, first, "schedulerName:")
 		r = s.strValue(string(v.SchedulerName), ctx{ind: ind, mode: modeKey})
-		if s.prune("schedulerName", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "schedulerName", r, top) {
 			first = false
 		}
 	}
 	if len(v.SchedulingGates) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "schedulingGates:"...)
+		pos = s.beginEntry(c, ind, first, "schedulingGates:")
 		if v.SchedulingGates == nil {
 			r = resNull
 		} else if len(v.SchedulingGates) == 0 {
@@ -4657,160 +2675,88 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("schedulingGates", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "schedulingGates", r, top) {
 			first = false
 		}
 	}
 	if v.SchedulingGroup != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "schedulingGroup:"...)
+		pos = s.beginEntry(c, ind, first, "schedulingGroup:")
 		if v.SchedulingGroup == nil {
 			r = resNull
 		} else {
 			r = encCorev1PodSchedulingGroup(s, &(*v.SchedulingGroup), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("schedulingGroup", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "schedulingGroup", r, top) {
 			first = false
 		}
 	}
 	if v.SecurityContext != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "securityContext:"...)
+		pos = s.beginEntry(c, ind, first, "securityContext:")
 		if v.SecurityContext == nil {
 			r = resNull
 		} else {
 			r = encCorev1PodSecurityContext(s, &(*v.SecurityContext), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("securityContext", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "securityContext", r, top) {
 			first = false
 		}
 	}
 	if len(v.DeprecatedServiceAccount) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "serviceAccount:"...)
+		pos = s.beginEntry(c, ind, first, "serviceAccount:")
 		r = s.strValue(string(v.DeprecatedServiceAccount), ctx{ind: ind, mode: modeKey})
-		if s.prune("serviceAccount", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "serviceAccount", r, top) {
 			first = false
 		}
 	}
 	if len(v.ServiceAccountName) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "serviceAccountName:"...)
+		pos = s.beginEntry(c, ind, first, "serviceAccountName:")
 		r = s.strValue(string(v.ServiceAccountName), ctx{ind: ind, mode: modeKey})
-		if s.prune("serviceAccountName", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "serviceAccountName", r, top) {
 			first = false
 		}
 	}
 	if v.SetHostnameAsFQDN != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "setHostnameAsFQDN:"...)
+		pos = s.beginEntry(c, ind, first, "setHostnameAsFQDN:")
 		if v.SetHostnameAsFQDN == nil {
 			r = resNull
 		} else {
 			r = s.boolValue(bool((*v.SetHostnameAsFQDN)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("setHostnameAsFQDN", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "setHostnameAsFQDN", r, top) {
 			first = false
 		}
 	}
 	if v.ShareProcessNamespace != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "shareProcessNamespace:"...)
+		pos = s.beginEntry(c, ind, first, "shareProcessNamespace:")
 		if v.ShareProcessNamespace == nil {
 			r = resNull
 		} else {
 			r = s.boolValue(bool((*v.ShareProcessNamespace)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("shareProcessNamespace", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "shareProcessNamespace", r, top) {
 			first = false
 		}
 	}
 	if len(v.Subdomain) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "subdomain:"...)
+		pos = s.beginEntry(c, ind, first, "subdomain:")
 		r = s.strValue(string(v.Subdomain), ctx{ind: ind, mode: modeKey})
-		if s.prune("subdomain", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "subdomain", r, top) {
 			first = false
 		}
 	}
 	if v.TerminationGracePeriodSeconds != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "terminationGracePeriodSeconds:"...)
+		pos = s.beginEntry(c, ind, first, "terminationGracePeriodSeconds:")
 		if v.TerminationGracePeriodSeconds == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.TerminationGracePeriodSeconds)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("terminationGracePeriodSeconds", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "terminationGracePeriodSeconds", r, top) {
 			first = false
 		}
 	}
 	if len(v.Tolerations) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "tolerations:"...)
+		pos = s.beginEntry(c, ind, first, "tolerations:")
 		if v.Tolerations == nil {
 			r = resNull
 		} else if len(v.Tolerations) == 0 {
@@ -4824,20 +2770,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("tolerations", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "tolerations", r, top) {
 			first = false
 		}
 	}
 	if len(v.TopologySpreadConstraints) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "topologySpreadConstraints:"...)
+		pos = s.beginEntry(c, ind, first, "topologySpreadConstraints:")
 		if v.TopologySpreadConstraints == nil {
 			r = resNull
 		} else if len(v.TopologySpreadConstraints) == 0 {
@@ -4851,20 +2789,12 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("topologySpreadConstraints", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "topologySpreadConstraints", r, top) {
 			first = false
 		}
 	}
 	if len(v.Volumes) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "volumes:"...)
+		pos = s.beginEntry(c, ind, first, "volumes:")
 		if v.Volumes == nil {
 			r = resNull
 		} else if len(v.Volumes) == 0 {
@@ -4878,474 +2808,7 @@ func encCorev1PodSpec(s *state, v *corev1.PodSpec, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("volumes", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1PodStatus writes a v1.PodStatus as the reflective plan does.
-func encCorev1PodStatus(s *state, v *corev1.PodStatus, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	if len(v.AllocatedResources) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "allocatedResources:"...)
-		r = encMap2(s, v.AllocatedResources, ctx{ind: ind, mode: modeKey})
-		if s.prune("allocatedResources", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.Conditions) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "conditions:"...)
-		if v.Conditions == nil {
-			r = resNull
-		} else if len(v.Conditions) == 0 {
-			r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-		} else {
-			for i1 := range v.Conditions {
-				c1 := s.seqItem(ctx{ind: ind, mode: modeKey}, i1 == 0)
-				var r1 result
-				r1 = encCorev1PodCondition(s, &v.Conditions[i1], c1)
-				s.nullItem(r1)
-			}
-			r = resOther
-		}
-		if s.prune("conditions", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.ContainerStatuses) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "containerStatuses:"...)
-		if v.ContainerStatuses == nil {
-			r = resNull
-		} else if len(v.ContainerStatuses) == 0 {
-			r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-		} else {
-			for i2 := range v.ContainerStatuses {
-				c2 := s.seqItem(ctx{ind: ind, mode: modeKey}, i2 == 0)
-				var r2 result
-				r2 = encCorev1ContainerStatus(s, &v.ContainerStatuses[i2], c2)
-				s.nullItem(r2)
-			}
-			r = resOther
-		}
-		if s.prune("containerStatuses", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.EphemeralContainerStatuses) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "ephemeralContainerStatuses:"...)
-		if v.EphemeralContainerStatuses == nil {
-			r = resNull
-		} else if len(v.EphemeralContainerStatuses) == 0 {
-			r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-		} else {
-			for i3 := range v.EphemeralContainerStatuses {
-				c3 := s.seqItem(ctx{ind: ind, mode: modeKey}, i3 == 0)
-				var r3 result
-				r3 = encCorev1ContainerStatus(s, &v.EphemeralContainerStatuses[i3], c3)
-				s.nullItem(r3)
-			}
-			r = resOther
-		}
-		if s.prune("ephemeralContainerStatuses", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.ExtendedResourceClaimStatus != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "extendedResourceClaimStatus:"...)
-		if v.ExtendedResourceClaimStatus == nil {
-			r = resNull
-		} else {
-			r = encCorev1PodExtendedResourceClaimStatus(s, &(*v.ExtendedResourceClaimStatus), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("extendedResourceClaimStatus", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.HostIP) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "hostIP:"...)
-		r = s.strValue(string(v.HostIP), ctx{ind: ind, mode: modeKey})
-		if s.prune("hostIP", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.HostIPs) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "hostIPs:"...)
-		if v.HostIPs == nil {
-			r = resNull
-		} else if len(v.HostIPs) == 0 {
-			r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-		} else {
-			for i4 := range v.HostIPs {
-				c4 := s.seqItem(ctx{ind: ind, mode: modeKey}, i4 == 0)
-				var r4 result
-				r4 = encCorev1HostIP(s, &v.HostIPs[i4], c4)
-				s.nullItem(r4)
-			}
-			r = resOther
-		}
-		if s.prune("hostIPs", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.InitContainerStatuses) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "initContainerStatuses:"...)
-		if v.InitContainerStatuses == nil {
-			r = resNull
-		} else if len(v.InitContainerStatuses) == 0 {
-			r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-		} else {
-			for i5 := range v.InitContainerStatuses {
-				c5 := s.seqItem(ctx{ind: ind, mode: modeKey}, i5 == 0)
-				var r5 result
-				r5 = encCorev1ContainerStatus(s, &v.InitContainerStatuses[i5], c5)
-				s.nullItem(r5)
-			}
-			r = resOther
-		}
-		if s.prune("initContainerStatuses", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.Message) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "message:"...)
-		r = s.strValue(string(v.Message), ctx{ind: ind, mode: modeKey})
-		if s.prune("message", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.NodeAllocatableResourceClaimStatuses) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "nodeAllocatableResourceClaimStatuses:"...)
-		if v.NodeAllocatableResourceClaimStatuses == nil {
-			r = resNull
-		} else if len(v.NodeAllocatableResourceClaimStatuses) == 0 {
-			r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-		} else {
-			for i6 := range v.NodeAllocatableResourceClaimStatuses {
-				c6 := s.seqItem(ctx{ind: ind, mode: modeKey}, i6 == 0)
-				var r6 result
-				r6 = encCorev1NodeAllocatableResourceClaimStatus(s, &v.NodeAllocatableResourceClaimStatuses[i6], c6)
-				s.nullItem(r6)
-			}
-			r = resOther
-		}
-		if s.prune("nodeAllocatableResourceClaimStatuses", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.NominatedNodeName) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "nominatedNodeName:"...)
-		r = s.strValue(string(v.NominatedNodeName), ctx{ind: ind, mode: modeKey})
-		if s.prune("nominatedNodeName", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.ObservedGeneration != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "observedGeneration:"...)
-		r = s.intValue(int64(v.ObservedGeneration), ctx{ind: ind, mode: modeKey})
-		if s.prune("observedGeneration", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.Phase) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "phase:"...)
-		r = s.strValue(string(v.Phase), ctx{ind: ind, mode: modeKey})
-		if s.prune("phase", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.PodIP) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "podIP:"...)
-		r = s.strValue(string(v.PodIP), ctx{ind: ind, mode: modeKey})
-		if s.prune("podIP", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.PodIPs) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "podIPs:"...)
-		if v.PodIPs == nil {
-			r = resNull
-		} else if len(v.PodIPs) == 0 {
-			r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-		} else {
-			for i7 := range v.PodIPs {
-				c7 := s.seqItem(ctx{ind: ind, mode: modeKey}, i7 == 0)
-				var r7 result
-				r7 = encCorev1PodIP(s, &v.PodIPs[i7], c7)
-				s.nullItem(r7)
-			}
-			r = resOther
-		}
-		if s.prune("podIPs", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.QOSClass) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "qosClass:"...)
-		r = s.strValue(string(v.QOSClass), ctx{ind: ind, mode: modeKey})
-		if s.prune("qosClass", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.Reason) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "reason:"...)
-		r = s.strValue(string(v.Reason), ctx{ind: ind, mode: modeKey})
-		if s.prune("reason", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.Resize) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "resize:"...)
-		r = s.strValue(string(v.Resize), ctx{ind: ind, mode: modeKey})
-		if s.prune("resize", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.ResourceClaimStatuses) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "resourceClaimStatuses:"...)
-		if v.ResourceClaimStatuses == nil {
-			r = resNull
-		} else if len(v.ResourceClaimStatuses) == 0 {
-			r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-		} else {
-			for i8 := range v.ResourceClaimStatuses {
-				c8 := s.seqItem(ctx{ind: ind, mode: modeKey}, i8 == 0)
-				var r8 result
-				r8 = encCorev1PodResourceClaimStatus(s, &v.ResourceClaimStatuses[i8], c8)
-				s.nullItem(r8)
-			}
-			r = resOther
-		}
-		if s.prune("resourceClaimStatuses", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.Resources != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "resources:"...)
-		if v.Resources == nil {
-			r = resNull
-		} else {
-			r = encCorev1ResourceRequirements(s, &(*v.Resources), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("resources", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.StartTime != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "startTime:"...)
-		if v.StartTime == nil {
-			r = resNull
-		} else {
-			r = s.metaTime(&(*v.StartTime), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("startTime", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.VolumeHealth) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "volumeHealth:"...)
-		if v.VolumeHealth == nil {
-			r = resNull
-		} else if len(v.VolumeHealth) == 0 {
-			r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-		} else {
-			for i9 := range v.VolumeHealth {
-				c9 := s.seqItem(ctx{ind: ind, mode: modeKey}, i9 == 0)
-				var r9 result
-				r9 = encCorev1PodVolumeHealth(s, &v.VolumeHealth[i9], c9)
-				s.nullItem(r9)
-			}
-			r = resOther
-		}
-		if s.prune("volumeHealth", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "volumes", r, top) {
 			first = false
 		}
 	}
@@ -5365,304 +2828,70 @@ func encAppsv1DeploymentSpec(s *state, v *appsv1.DeploymentSpec, c ctx) result {
 		r   result
 	)
 	if v.MinReadySeconds != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "minReadySeconds:"...)
+		pos = s.beginEntry(c, ind, first, "minReadySeconds:")
 		r = s.intValue(int64(v.MinReadySeconds), ctx{ind: ind, mode: modeKey})
-		if s.prune("minReadySeconds", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "minReadySeconds", r, top) {
 			first = false
 		}
 	}
 	if v.Paused {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "paused:"...)
+		pos = s.beginEntry(c, ind, first, "paused:")
 		r = s.boolValue(bool(v.Paused), ctx{ind: ind, mode: modeKey})
-		if s.prune("paused", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "paused", r, top) {
 			first = false
 		}
 	}
 	if v.ProgressDeadlineSeconds != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "progressDeadlineSeconds:"...)
+		pos = s.beginEntry(c, ind, first, "progressDeadlineSeconds:")
 		if v.ProgressDeadlineSeconds == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.ProgressDeadlineSeconds)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("progressDeadlineSeconds", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "progressDeadlineSeconds", r, top) {
 			first = false
 		}
 	}
 	if v.Replicas != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "replicas:"...)
+		pos = s.beginEntry(c, ind, first, "replicas:")
 		if v.Replicas == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.Replicas)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("replicas", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "replicas", r, top) {
 			first = false
 		}
 	}
 	if v.RevisionHistoryLimit != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "revisionHistoryLimit:"...)
+		pos = s.beginEntry(c, ind, first, "revisionHistoryLimit:")
 		if v.RevisionHistoryLimit == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.RevisionHistoryLimit)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("revisionHistoryLimit", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "revisionHistoryLimit", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "selector:"...)
+	pos = s.beginEntry(c, ind, first, "selector:")
 	if v.Selector == nil {
 		r = resNull
 	} else {
 		r = encMetav1LabelSelector(s, &(*v.Selector), ctx{ind: ind, mode: modeKey})
 	}
-	if s.prune("selector", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "selector", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "strategy:"...)
+	pos = s.beginEntry(c, ind, first, "strategy:")
 	r = encAppsv1DeploymentStrategy(s, &v.Strategy, ctx{ind: ind, mode: modeKey})
-	if s.prune("strategy", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "strategy", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "template:"...)
+	pos = s.beginEntry(c, ind, first, "template:")
 	r = encCorev1PodTemplateSpec(s, &v.Template, ctx{ind: ind, mode: modeKey})
-	if s.prune("template", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "template", r, top) {
 		first = false
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encAppsv1DeploymentStatus writes a v1.DeploymentStatus as the reflective plan does.
-func encAppsv1DeploymentStatus(s *state, v *appsv1.DeploymentStatus, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	if v.AvailableReplicas != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "availableReplicas:"...)
-		r = s.intValue(int64(v.AvailableReplicas), ctx{ind: ind, mode: modeKey})
-		if s.prune("availableReplicas", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.CollisionCount != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "collisionCount:"...)
-		if v.CollisionCount == nil {
-			r = resNull
-		} else {
-			r = s.intValue(int64((*v.CollisionCount)), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("collisionCount", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.Conditions) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "conditions:"...)
-		if v.Conditions == nil {
-			r = resNull
-		} else if len(v.Conditions) == 0 {
-			r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-		} else {
-			for i1 := range v.Conditions {
-				c1 := s.seqItem(ctx{ind: ind, mode: modeKey}, i1 == 0)
-				var r1 result
-				r1 = encAppsv1DeploymentCondition(s, &v.Conditions[i1], c1)
-				s.nullItem(r1)
-			}
-			r = resOther
-		}
-		if s.prune("conditions", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.ObservedGeneration != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "observedGeneration:"...)
-		r = s.intValue(int64(v.ObservedGeneration), ctx{ind: ind, mode: modeKey})
-		if s.prune("observedGeneration", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.ReadyReplicas != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "readyReplicas:"...)
-		r = s.intValue(int64(v.ReadyReplicas), ctx{ind: ind, mode: modeKey})
-		if s.prune("readyReplicas", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.Replicas != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "replicas:"...)
-		r = s.intValue(int64(v.Replicas), ctx{ind: ind, mode: modeKey})
-		if s.prune("replicas", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.TerminatingReplicas != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "terminatingReplicas:"...)
-		if v.TerminatingReplicas == nil {
-			r = resNull
-		} else {
-			r = s.intValue(int64((*v.TerminatingReplicas)), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("terminatingReplicas", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.UnavailableReplicas != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "unavailableReplicas:"...)
-		r = s.intValue(int64(v.UnavailableReplicas), ctx{ind: ind, mode: modeKey})
-		if s.prune("unavailableReplicas", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.UpdatedReplicas != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "updatedReplicas:"...)
-		r = s.intValue(int64(v.UpdatedReplicas), ctx{ind: ind, mode: modeKey})
-		if s.prune("updatedReplicas", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
 	}
 	if first {
 		return s.emptyMapping(c)
@@ -5680,175 +2909,89 @@ func encAppsv1StatefulSetSpec(s *state, v *appsv1.StatefulSetSpec, c ctx) result
 		r   result
 	)
 	if v.MinReadySeconds != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "minReadySeconds:"...)
+		pos = s.beginEntry(c, ind, first, "minReadySeconds:")
 		r = s.intValue(int64(v.MinReadySeconds), ctx{ind: ind, mode: modeKey})
-		if s.prune("minReadySeconds", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "minReadySeconds", r, top) {
 			first = false
 		}
 	}
 	if v.Ordinals != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "ordinals:"...)
+		pos = s.beginEntry(c, ind, first, "ordinals:")
 		if v.Ordinals == nil {
 			r = resNull
 		} else {
 			r = encAppsv1StatefulSetOrdinals(s, &(*v.Ordinals), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("ordinals", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "ordinals", r, top) {
 			first = false
 		}
 	}
 	if v.PersistentVolumeClaimRetentionPolicy != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "persistentVolumeClaimRetentionPolicy:"...)
+		pos = s.beginEntry(c, ind, first, "persistentVolumeClaimRetentionPolicy:")
 		if v.PersistentVolumeClaimRetentionPolicy == nil {
 			r = resNull
 		} else {
 			r = encAppsv1StatefulSetPersistentVolumeClaimRetentionPolicy(s, &(*v.PersistentVolumeClaimRetentionPolicy), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("persistentVolumeClaimRetentionPolicy", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "persistentVolumeClaimRetentionPolicy", r, top) {
 			first = false
 		}
 	}
 	if len(v.PodManagementPolicy) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "podManagementPolicy:"...)
+		pos = s.beginEntry(c, ind, first, "podManagementPolicy:")
 		r = s.strValue(string(v.PodManagementPolicy), ctx{ind: ind, mode: modeKey})
-		if s.prune("podManagementPolicy", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "podManagementPolicy", r, top) {
 			first = false
 		}
 	}
 	if v.Replicas != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "replicas:"...)
+		pos = s.beginEntry(c, ind, first, "replicas:")
 		if v.Replicas == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.Replicas)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("replicas", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "replicas", r, top) {
 			first = false
 		}
 	}
 	if v.RevisionHistoryLimit != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "revisionHistoryLimit:"...)
+		pos = s.beginEntry(c, ind, first, "revisionHistoryLimit:")
 		if v.RevisionHistoryLimit == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.RevisionHistoryLimit)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("revisionHistoryLimit", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "revisionHistoryLimit", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "selector:"...)
+	pos = s.beginEntry(c, ind, first, "selector:")
 	if v.Selector == nil {
 		r = resNull
 	} else {
 		r = encMetav1LabelSelector(s, &(*v.Selector), ctx{ind: ind, mode: modeKey})
 	}
-	if s.prune("selector", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "selector", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "serviceName:"...)
+	pos = s.beginEntry(c, ind, first, "serviceName:")
 	r = s.strValue(string(v.ServiceName), ctx{ind: ind, mode: modeKey})
-	if s.prune("serviceName", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "serviceName", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "template:"...)
+	pos = s.beginEntry(c, ind, first, "template:")
 	r = encCorev1PodTemplateSpec(s, &v.Template, ctx{ind: ind, mode: modeKey})
-	if s.prune("template", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "template", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "updateStrategy:"...)
+	pos = s.beginEntry(c, ind, first, "updateStrategy:")
 	r = encAppsv1StatefulSetUpdateStrategy(s, &v.UpdateStrategy, ctx{ind: ind, mode: modeKey})
-	if s.prune("updateStrategy", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "updateStrategy", r, top) {
 		first = false
 	}
 	if len(v.VolumeClaimTemplates) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "volumeClaimTemplates:"...)
+		pos = s.beginEntry(c, ind, first, "volumeClaimTemplates:")
 		if v.VolumeClaimTemplates == nil {
 			r = resNull
 		} else if len(v.VolumeClaimTemplates) == 0 {
@@ -5862,186 +3005,7 @@ func encAppsv1StatefulSetSpec(s *state, v *appsv1.StatefulSetSpec, c ctx) result
 			}
 			r = resOther
 		}
-		if s.prune("volumeClaimTemplates", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encAppsv1StatefulSetStatus writes a v1.StatefulSetStatus as the reflective plan does.
-func encAppsv1StatefulSetStatus(s *state, v *appsv1.StatefulSetStatus, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "availableReplicas:"...)
-	r = s.intValue(int64(v.AvailableReplicas), ctx{ind: ind, mode: modeKey})
-	if s.prune("availableReplicas", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if v.CollisionCount != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "collisionCount:"...)
-		if v.CollisionCount == nil {
-			r = resNull
-		} else {
-			r = s.intValue(int64((*v.CollisionCount)), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("collisionCount", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.Conditions) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "conditions:"...)
-		if v.Conditions == nil {
-			r = resNull
-		} else if len(v.Conditions) == 0 {
-			r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-		} else {
-			for i1 := range v.Conditions {
-				c1 := s.seqItem(ctx{ind: ind, mode: modeKey}, i1 == 0)
-				var r1 result
-				r1 = encAppsv1StatefulSetCondition(s, &v.Conditions[i1], c1)
-				s.nullItem(r1)
-			}
-			r = resOther
-		}
-		if s.prune("conditions", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.CurrentReplicas != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "currentReplicas:"...)
-		r = s.intValue(int64(v.CurrentReplicas), ctx{ind: ind, mode: modeKey})
-		if s.prune("currentReplicas", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.CurrentRevision) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "currentRevision:"...)
-		r = s.strValue(string(v.CurrentRevision), ctx{ind: ind, mode: modeKey})
-		if s.prune("currentRevision", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.ObservedGeneration != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "observedGeneration:"...)
-		r = s.intValue(int64(v.ObservedGeneration), ctx{ind: ind, mode: modeKey})
-		if s.prune("observedGeneration", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.ReadyReplicas != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "readyReplicas:"...)
-		r = s.intValue(int64(v.ReadyReplicas), ctx{ind: ind, mode: modeKey})
-		if s.prune("readyReplicas", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "replicas:"...)
-	r = s.intValue(int64(v.Replicas), ctx{ind: ind, mode: modeKey})
-	if s.prune("replicas", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if len(v.UpdateRevision) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "updateRevision:"...)
-		r = s.strValue(string(v.UpdateRevision), ctx{ind: ind, mode: modeKey})
-		if s.prune("updateRevision", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.UpdatedReplicas != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "updatedReplicas:"...)
-		r = s.intValue(int64(v.UpdatedReplicas), ctx{ind: ind, mode: modeKey})
-		if s.prune("updatedReplicas", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "volumeClaimTemplates", r, top) {
 			first = false
 		}
 	}
@@ -6061,254 +3025,41 @@ func encAppsv1DaemonSetSpec(s *state, v *appsv1.DaemonSetSpec, c ctx) result {
 		r   result
 	)
 	if v.MinReadySeconds != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "minReadySeconds:"...)
+		pos = s.beginEntry(c, ind, first, "minReadySeconds:")
 		r = s.intValue(int64(v.MinReadySeconds), ctx{ind: ind, mode: modeKey})
-		if s.prune("minReadySeconds", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "minReadySeconds", r, top) {
 			first = false
 		}
 	}
 	if v.RevisionHistoryLimit != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "revisionHistoryLimit:"...)
+		pos = s.beginEntry(c, ind, first, "revisionHistoryLimit:")
 		if v.RevisionHistoryLimit == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.RevisionHistoryLimit)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("revisionHistoryLimit", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "revisionHistoryLimit", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "selector:"...)
+	pos = s.beginEntry(c, ind, first, "selector:")
 	if v.Selector == nil {
 		r = resNull
 	} else {
 		r = encMetav1LabelSelector(s, &(*v.Selector), ctx{ind: ind, mode: modeKey})
 	}
-	if s.prune("selector", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "selector", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "template:"...)
+	pos = s.beginEntry(c, ind, first, "template:")
 	r = encCorev1PodTemplateSpec(s, &v.Template, ctx{ind: ind, mode: modeKey})
-	if s.prune("template", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "template", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "updateStrategy:"...)
+	pos = s.beginEntry(c, ind, first, "updateStrategy:")
 	r = encAppsv1DaemonSetUpdateStrategy(s, &v.UpdateStrategy, ctx{ind: ind, mode: modeKey})
-	if s.prune("updateStrategy", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "updateStrategy", r, top) {
 		first = false
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encAppsv1DaemonSetStatus writes a v1.DaemonSetStatus as the reflective plan does.
-func encAppsv1DaemonSetStatus(s *state, v *appsv1.DaemonSetStatus, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	if v.CollisionCount != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "collisionCount:"...)
-		if v.CollisionCount == nil {
-			r = resNull
-		} else {
-			r = s.intValue(int64((*v.CollisionCount)), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("collisionCount", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.Conditions) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "conditions:"...)
-		if v.Conditions == nil {
-			r = resNull
-		} else if len(v.Conditions) == 0 {
-			r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-		} else {
-			for i1 := range v.Conditions {
-				c1 := s.seqItem(ctx{ind: ind, mode: modeKey}, i1 == 0)
-				var r1 result
-				r1 = encAppsv1DaemonSetCondition(s, &v.Conditions[i1], c1)
-				s.nullItem(r1)
-			}
-			r = resOther
-		}
-		if s.prune("conditions", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "currentNumberScheduled:"...)
-	r = s.intValue(int64(v.CurrentNumberScheduled), ctx{ind: ind, mode: modeKey})
-	if s.prune("currentNumberScheduled", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "desiredNumberScheduled:"...)
-	r = s.intValue(int64(v.DesiredNumberScheduled), ctx{ind: ind, mode: modeKey})
-	if s.prune("desiredNumberScheduled", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if v.NumberAvailable != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "numberAvailable:"...)
-		r = s.intValue(int64(v.NumberAvailable), ctx{ind: ind, mode: modeKey})
-		if s.prune("numberAvailable", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "numberMisscheduled:"...)
-	r = s.intValue(int64(v.NumberMisscheduled), ctx{ind: ind, mode: modeKey})
-	if s.prune("numberMisscheduled", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "numberReady:"...)
-	r = s.intValue(int64(v.NumberReady), ctx{ind: ind, mode: modeKey})
-	if s.prune("numberReady", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if v.NumberUnavailable != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "numberUnavailable:"...)
-		r = s.intValue(int64(v.NumberUnavailable), ctx{ind: ind, mode: modeKey})
-		if s.prune("numberUnavailable", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.ObservedGeneration != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "observedGeneration:"...)
-		r = s.intValue(int64(v.ObservedGeneration), ctx{ind: ind, mode: modeKey})
-		if s.prune("observedGeneration", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.UpdatedNumberScheduled != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "updatedNumberScheduled:"...)
-		r = s.intValue(int64(v.UpdatedNumberScheduled), ctx{ind: ind, mode: modeKey})
-		if s.prune("updatedNumberScheduled", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
 	}
 	if first {
 		return s.emptyMapping(c)
@@ -6326,535 +3077,183 @@ func encBatchv1JobSpec(s *state, v *batchv1.JobSpec, c ctx) result {
 		r   result
 	)
 	if v.ActiveDeadlineSeconds != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "activeDeadlineSeconds:"...)
+		pos = s.beginEntry(c, ind, first, "activeDeadlineSeconds:")
 		if v.ActiveDeadlineSeconds == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.ActiveDeadlineSeconds)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("activeDeadlineSeconds", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "activeDeadlineSeconds", r, top) {
 			first = false
 		}
 	}
 	if v.BackoffLimit != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "backoffLimit:"...)
+		pos = s.beginEntry(c, ind, first, "backoffLimit:")
 		if v.BackoffLimit == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.BackoffLimit)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("backoffLimit", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "backoffLimit", r, top) {
 			first = false
 		}
 	}
 	if v.BackoffLimitPerIndex != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "backoffLimitPerIndex:"...)
+		pos = s.beginEntry(c, ind, first, "backoffLimitPerIndex:")
 		if v.BackoffLimitPerIndex == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.BackoffLimitPerIndex)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("backoffLimitPerIndex", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "backoffLimitPerIndex", r, top) {
 			first = false
 		}
 	}
 	if v.CompletionMode != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "completionMode:"...)
+		pos = s.beginEntry(c, ind, first, "completionMode:")
 		if v.CompletionMode == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.CompletionMode)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("completionMode", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "completionMode", r, top) {
 			first = false
 		}
 	}
 	if v.Completions != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "completions:"...)
+		pos = s.beginEntry(c, ind, first, "completions:")
 		if v.Completions == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.Completions)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("completions", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "completions", r, top) {
 			first = false
 		}
 	}
 	if v.ManagedBy != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "managedBy:"...)
+		pos = s.beginEntry(c, ind, first, "managedBy:")
 		if v.ManagedBy == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.ManagedBy)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("managedBy", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "managedBy", r, top) {
 			first = false
 		}
 	}
 	if v.ManualSelector != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "manualSelector:"...)
+		pos = s.beginEntry(c, ind, first, "manualSelector:")
 		if v.ManualSelector == nil {
 			r = resNull
 		} else {
 			r = s.boolValue(bool((*v.ManualSelector)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("manualSelector", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "manualSelector", r, top) {
 			first = false
 		}
 	}
 	if v.MaxFailedIndexes != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "maxFailedIndexes:"...)
+		pos = s.beginEntry(c, ind, first, "maxFailedIndexes:")
 		if v.MaxFailedIndexes == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.MaxFailedIndexes)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("maxFailedIndexes", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "maxFailedIndexes", r, top) {
 			first = false
 		}
 	}
 	if v.Parallelism != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "parallelism:"...)
+		pos = s.beginEntry(c, ind, first, "parallelism:")
 		if v.Parallelism == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.Parallelism)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("parallelism", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "parallelism", r, top) {
 			first = false
 		}
 	}
 	if v.PodFailurePolicy != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "podFailurePolicy:"...)
+		pos = s.beginEntry(c, ind, first, "podFailurePolicy:")
 		if v.PodFailurePolicy == nil {
 			r = resNull
 		} else {
 			r = encBatchv1PodFailurePolicy(s, &(*v.PodFailurePolicy), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("podFailurePolicy", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "podFailurePolicy", r, top) {
 			first = false
 		}
 	}
 	if v.PodReplacementPolicy != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "podReplacementPolicy:"...)
+		pos = s.beginEntry(c, ind, first, "podReplacementPolicy:")
 		if v.PodReplacementPolicy == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.PodReplacementPolicy)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("podReplacementPolicy", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "podReplacementPolicy", r, top) {
 			first = false
 		}
 	}
 	if v.Scheduling != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "scheduling:"...)
+		pos = s.beginEntry(c, ind, first, "scheduling:")
 		if v.Scheduling == nil {
 			r = resNull
 		} else {
 			r = encBatchv1JobSchedulingConfiguration(s, &(*v.Scheduling), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("scheduling", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "scheduling", r, top) {
 			first = false
 		}
 	}
 	if v.Selector != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "selector:"...)
+		pos = s.beginEntry(c, ind, first, "selector:")
 		if v.Selector == nil {
 			r = resNull
 		} else {
 			r = encMetav1LabelSelector(s, &(*v.Selector), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("selector", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "selector", r, top) {
 			first = false
 		}
 	}
 	if v.SuccessPolicy != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "successPolicy:"...)
+		pos = s.beginEntry(c, ind, first, "successPolicy:")
 		if v.SuccessPolicy == nil {
 			r = resNull
 		} else {
 			r = encBatchv1SuccessPolicy(s, &(*v.SuccessPolicy), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("successPolicy", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "successPolicy", r, top) {
 			first = false
 		}
 	}
 	if v.Suspend != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "suspend:"...)
+		pos = s.beginEntry(c, ind, first, "suspend:")
 		if v.Suspend == nil {
 			r = resNull
 		} else {
 			r = s.boolValue(bool((*v.Suspend)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("suspend", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "suspend", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "template:"...)
+	pos = s.beginEntry(c, ind, first, "template:")
 	r = encCorev1PodTemplateSpec(s, &v.Template, ctx{ind: ind, mode: modeKey})
-	if s.prune("template", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "template", r, top) {
 		first = false
 	}
 	if v.TTLSecondsAfterFinished != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "ttlSecondsAfterFinished:"...)
+		pos = s.beginEntry(c, ind, first, "ttlSecondsAfterFinished:")
 		if v.TTLSecondsAfterFinished == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.TTLSecondsAfterFinished)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("ttlSecondsAfterFinished", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encBatchv1JobStatus writes a v1.JobStatus as the reflective plan does.
-func encBatchv1JobStatus(s *state, v *batchv1.JobStatus, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	if v.Active != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "active:"...)
-		r = s.intValue(int64(v.Active), ctx{ind: ind, mode: modeKey})
-		if s.prune("active", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.CompletedIndexes) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "completedIndexes:"...)
-		r = s.strValue(string(v.CompletedIndexes), ctx{ind: ind, mode: modeKey})
-		if s.prune("completedIndexes", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.CompletionTime != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "completionTime:"...)
-		if v.CompletionTime == nil {
-			r = resNull
-		} else {
-			r = s.metaTime(&(*v.CompletionTime), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("completionTime", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.Conditions) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "conditions:"...)
-		if v.Conditions == nil {
-			r = resNull
-		} else if len(v.Conditions) == 0 {
-			r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-		} else {
-			for i1 := range v.Conditions {
-				c1 := s.seqItem(ctx{ind: ind, mode: modeKey}, i1 == 0)
-				var r1 result
-				r1 = encBatchv1JobCondition(s, &v.Conditions[i1], c1)
-				s.nullItem(r1)
-			}
-			r = resOther
-		}
-		if s.prune("conditions", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.Failed != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "failed:"...)
-		r = s.intValue(int64(v.Failed), ctx{ind: ind, mode: modeKey})
-		if s.prune("failed", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.FailedIndexes != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "failedIndexes:"...)
-		if v.FailedIndexes == nil {
-			r = resNull
-		} else {
-			r = s.strValue(string((*v.FailedIndexes)), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("failedIndexes", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.Ready != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "ready:"...)
-		if v.Ready == nil {
-			r = resNull
-		} else {
-			r = s.intValue(int64((*v.Ready)), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("ready", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.StartTime != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "startTime:"...)
-		if v.StartTime == nil {
-			r = resNull
-		} else {
-			r = s.metaTime(&(*v.StartTime), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("startTime", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.Succeeded != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "succeeded:"...)
-		r = s.intValue(int64(v.Succeeded), ctx{ind: ind, mode: modeKey})
-		if s.prune("succeeded", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.Terminating != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "terminating:"...)
-		if v.Terminating == nil {
-			r = resNull
-		} else {
-			r = s.intValue(int64((*v.Terminating)), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("terminating", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.UncountedTerminatedPods != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "uncountedTerminatedPods:"...)
-		if v.UncountedTerminatedPods == nil {
-			r = resNull
-		} else {
-			r = encBatchv1UncountedTerminatedPods(s, &(*v.UncountedTerminatedPods), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("uncountedTerminatedPods", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "ttlSecondsAfterFinished", r, top) {
 			first = false
 		}
 	}
@@ -6874,218 +3273,74 @@ func encBatchv1CronJobSpec(s *state, v *batchv1.CronJobSpec, c ctx) result {
 		r   result
 	)
 	if len(v.ConcurrencyPolicy) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "concurrencyPolicy:"...)
+		pos = s.beginEntry(c, ind, first, "concurrencyPolicy:")
 		r = s.strValue(string(v.ConcurrencyPolicy), ctx{ind: ind, mode: modeKey})
-		if s.prune("concurrencyPolicy", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "concurrencyPolicy", r, top) {
 			first = false
 		}
 	}
 	if v.FailedJobsHistoryLimit != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "failedJobsHistoryLimit:"...)
+		pos = s.beginEntry(c, ind, first, "failedJobsHistoryLimit:")
 		if v.FailedJobsHistoryLimit == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.FailedJobsHistoryLimit)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("failedJobsHistoryLimit", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "failedJobsHistoryLimit", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "jobTemplate:"...)
+	pos = s.beginEntry(c, ind, first, "jobTemplate:")
 	r = encBatchv1JobTemplateSpec(s, &v.JobTemplate, ctx{ind: ind, mode: modeKey})
-	if s.prune("jobTemplate", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "jobTemplate", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "schedule:"...)
+	pos = s.beginEntry(c, ind, first, "schedule:")
 	r = s.strValue(string(v.Schedule), ctx{ind: ind, mode: modeKey})
-	if s.prune("schedule", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "schedule", r, top) {
 		first = false
 	}
 	if v.StartingDeadlineSeconds != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "startingDeadlineSeconds:"...)
+		pos = s.beginEntry(c, ind, first, "startingDeadlineSeconds:")
 		if v.StartingDeadlineSeconds == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.StartingDeadlineSeconds)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("startingDeadlineSeconds", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "startingDeadlineSeconds", r, top) {
 			first = false
 		}
 	}
 	if v.SuccessfulJobsHistoryLimit != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "successfulJobsHistoryLimit:"...)
+		pos = s.beginEntry(c, ind, first, "successfulJobsHistoryLimit:")
 		if v.SuccessfulJobsHistoryLimit == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.SuccessfulJobsHistoryLimit)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("successfulJobsHistoryLimit", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "successfulJobsHistoryLimit", r, top) {
 			first = false
 		}
 	}
 	if v.Suspend != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "suspend:"...)
+		pos = s.beginEntry(c, ind, first, "suspend:")
 		if v.Suspend == nil {
 			r = resNull
 		} else {
 			r = s.boolValue(bool((*v.Suspend)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("suspend", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "suspend", r, top) {
 			first = false
 		}
 	}
 	if v.TimeZone != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "timeZone:"...)
+		pos = s.beginEntry(c, ind, first, "timeZone:")
 		if v.TimeZone == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.TimeZone)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("timeZone", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encBatchv1CronJobStatus writes a v1.CronJobStatus as the reflective plan does.
-func encBatchv1CronJobStatus(s *state, v *batchv1.CronJobStatus, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	if len(v.Active) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "active:"...)
-		if v.Active == nil {
-			r = resNull
-		} else if len(v.Active) == 0 {
-			r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-		} else {
-			for i1 := range v.Active {
-				c1 := s.seqItem(ctx{ind: ind, mode: modeKey}, i1 == 0)
-				var r1 result
-				r1 = encCorev1ObjectReference(s, &v.Active[i1], c1)
-				s.nullItem(r1)
-			}
-			r = resOther
-		}
-		if s.prune("active", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.LastScheduleTime != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "lastScheduleTime:"...)
-		if v.LastScheduleTime == nil {
-			r = resNull
-		} else {
-			r = s.metaTime(&(*v.LastScheduleTime), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("lastScheduleTime", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.LastSuccessfulTime != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "lastSuccessfulTime:"...)
-		if v.LastSuccessfulTime == nil {
-			r = resNull
-		} else {
-			r = s.metaTime(&(*v.LastSuccessfulTime), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("lastSuccessfulTime", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "timeZone", r, top) {
 			first = false
 		}
 	}
@@ -7105,202 +3360,46 @@ func encPolicyv1PodDisruptionBudgetSpec(s *state, v *policyv1.PodDisruptionBudge
 		r   result
 	)
 	if v.MaxUnavailable != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "maxUnavailable:"...)
+		pos = s.beginEntry(c, ind, first, "maxUnavailable:")
 		if v.MaxUnavailable == nil {
 			r = resNull
 		} else {
 			r = s.intOrString(&(*v.MaxUnavailable), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("maxUnavailable", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "maxUnavailable", r, top) {
 			first = false
 		}
 	}
 	if v.MinAvailable != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "minAvailable:"...)
+		pos = s.beginEntry(c, ind, first, "minAvailable:")
 		if v.MinAvailable == nil {
 			r = resNull
 		} else {
 			r = s.intOrString(&(*v.MinAvailable), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("minAvailable", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "minAvailable", r, top) {
 			first = false
 		}
 	}
 	if v.Selector != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "selector:"...)
+		pos = s.beginEntry(c, ind, first, "selector:")
 		if v.Selector == nil {
 			r = resNull
 		} else {
 			r = encMetav1LabelSelector(s, &(*v.Selector), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("selector", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "selector", r, top) {
 			first = false
 		}
 	}
 	if v.UnhealthyPodEvictionPolicy != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "unhealthyPodEvictionPolicy:"...)
+		pos = s.beginEntry(c, ind, first, "unhealthyPodEvictionPolicy:")
 		if v.UnhealthyPodEvictionPolicy == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.UnhealthyPodEvictionPolicy)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("unhealthyPodEvictionPolicy", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encPolicyv1PodDisruptionBudgetStatus writes a v1.PodDisruptionBudgetStatus as the reflective plan does.
-func encPolicyv1PodDisruptionBudgetStatus(s *state, v *policyv1.PodDisruptionBudgetStatus, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	if len(v.Conditions) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "conditions:"...)
-		if v.Conditions == nil {
-			r = resNull
-		} else if len(v.Conditions) == 0 {
-			r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-		} else {
-			for i1 := range v.Conditions {
-				c1 := s.seqItem(ctx{ind: ind, mode: modeKey}, i1 == 0)
-				var r1 result
-				r1 = encMetav1Condition(s, &v.Conditions[i1], c1)
-				s.nullItem(r1)
-			}
-			r = resOther
-		}
-		if s.prune("conditions", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "currentHealthy:"...)
-	r = s.intValue(int64(v.CurrentHealthy), ctx{ind: ind, mode: modeKey})
-	if s.prune("currentHealthy", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "desiredHealthy:"...)
-	r = s.intValue(int64(v.DesiredHealthy), ctx{ind: ind, mode: modeKey})
-	if s.prune("desiredHealthy", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if len(v.DisruptedPods) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "disruptedPods:"...)
-		r = encMap4(s, v.DisruptedPods, ctx{ind: ind, mode: modeKey})
-		if s.prune("disruptedPods", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "disruptionsAllowed:"...)
-	r = s.intValue(int64(v.DisruptionsAllowed), ctx{ind: ind, mode: modeKey})
-	if s.prune("disruptionsAllowed", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "expectedPods:"...)
-	r = s.intValue(int64(v.ExpectedPods), ctx{ind: ind, mode: modeKey})
-	if s.prune("expectedPods", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if v.ObservedGeneration != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "observedGeneration:"...)
-		r = s.intValue(int64(v.ObservedGeneration), ctx{ind: ind, mode: modeKey})
-		if s.prune("observedGeneration", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "unhealthyPodEvictionPolicy", r, top) {
 			first = false
 		}
 	}
@@ -7320,13 +3419,7 @@ func encNetworkingv1NetworkPolicySpec(s *state, v *networkingv1.NetworkPolicySpe
 		r   result
 	)
 	if len(v.Egress) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "egress:"...)
+		pos = s.beginEntry(c, ind, first, "egress:")
 		if v.Egress == nil {
 			r = resNull
 		} else if len(v.Egress) == 0 {
@@ -7340,20 +3433,12 @@ func encNetworkingv1NetworkPolicySpec(s *state, v *networkingv1.NetworkPolicySpe
 			}
 			r = resOther
 		}
-		if s.prune("egress", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "egress", r, top) {
 			first = false
 		}
 	}
 	if len(v.Ingress) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "ingress:"...)
+		pos = s.beginEntry(c, ind, first, "ingress:")
 		if v.Ingress == nil {
 			r = resNull
 		} else if len(v.Ingress) == 0 {
@@ -7367,33 +3452,17 @@ func encNetworkingv1NetworkPolicySpec(s *state, v *networkingv1.NetworkPolicySpe
 			}
 			r = resOther
 		}
-		if s.prune("ingress", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "ingress", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "podSelector:"...)
+	pos = s.beginEntry(c, ind, first, "podSelector:")
 	r = encMetav1LabelSelector(s, &v.PodSelector, ctx{ind: ind, mode: modeKey})
-	if s.prune("podSelector", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "podSelector", r, top) {
 		first = false
 	}
 	if len(v.PolicyTypes) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "policyTypes:"...)
+		pos = s.beginEntry(c, ind, first, "policyTypes:")
 		if v.PolicyTypes == nil {
 			r = resNull
 		} else if len(v.PolicyTypes) == 0 {
@@ -7407,9 +3476,7 @@ func encNetworkingv1NetworkPolicySpec(s *state, v *networkingv1.NetworkPolicySpe
 			}
 			r = resOther
 		}
-		if s.prune("policyTypes", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "policyTypes", r, top) {
 			first = false
 		}
 	}
@@ -7429,13 +3496,7 @@ func encRbacv1PolicyRule(s *state, v *rbacv1.PolicyRule, c ctx) result {
 		r   result
 	)
 	if len(v.APIGroups) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "apiGroups:"...)
+		pos = s.beginEntry(c, ind, first, "apiGroups:")
 		if v.APIGroups == nil {
 			r = resNull
 		} else if len(v.APIGroups) == 0 {
@@ -7449,20 +3510,12 @@ func encRbacv1PolicyRule(s *state, v *rbacv1.PolicyRule, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("apiGroups", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "apiGroups", r, top) {
 			first = false
 		}
 	}
 	if len(v.NonResourceURLs) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "nonResourceURLs:"...)
+		pos = s.beginEntry(c, ind, first, "nonResourceURLs:")
 		if v.NonResourceURLs == nil {
 			r = resNull
 		} else if len(v.NonResourceURLs) == 0 {
@@ -7476,20 +3529,12 @@ func encRbacv1PolicyRule(s *state, v *rbacv1.PolicyRule, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("nonResourceURLs", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "nonResourceURLs", r, top) {
 			first = false
 		}
 	}
 	if len(v.ResourceNames) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "resourceNames:"...)
+		pos = s.beginEntry(c, ind, first, "resourceNames:")
 		if v.ResourceNames == nil {
 			r = resNull
 		} else if len(v.ResourceNames) == 0 {
@@ -7503,20 +3548,12 @@ func encRbacv1PolicyRule(s *state, v *rbacv1.PolicyRule, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("resourceNames", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "resourceNames", r, top) {
 			first = false
 		}
 	}
 	if len(v.Resources) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "resources:"...)
+		pos = s.beginEntry(c, ind, first, "resources:")
 		if v.Resources == nil {
 			r = resNull
 		} else if len(v.Resources) == 0 {
@@ -7530,19 +3567,11 @@ func encRbacv1PolicyRule(s *state, v *rbacv1.PolicyRule, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("resources", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "resources", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "verbs:"...)
+	pos = s.beginEntry(c, ind, first, "verbs:")
 	if v.Verbs == nil {
 		r = resNull
 	} else if len(v.Verbs) == 0 {
@@ -7556,9 +3585,7 @@ func encRbacv1PolicyRule(s *state, v *rbacv1.PolicyRule, c ctx) result {
 		}
 		r = resOther
 	}
-	if s.prune("verbs", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "verbs", r, top) {
 		first = false
 	}
 	if first {
@@ -7576,43 +3603,19 @@ func encRbacv1RoleRef(s *state, v *rbacv1.RoleRef, c ctx) result {
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "apiGroup:"...)
+	pos = s.beginEntry(c, ind, first, "apiGroup:")
 	r = s.strValue(string(v.APIGroup), ctx{ind: ind, mode: modeKey})
-	if s.prune("apiGroup", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "apiGroup", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "kind:"...)
+	pos = s.beginEntry(c, ind, first, "kind:")
 	r = s.strValue(string(v.Kind), ctx{ind: ind, mode: modeKey})
-	if s.prune("kind", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "kind", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "name:"...)
+	pos = s.beginEntry(c, ind, first, "name:")
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
-	if s.prune("name", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "name", r, top) {
 		first = false
 	}
 	if first {
@@ -7631,58 +3634,26 @@ func encRbacv1Subject(s *state, v *rbacv1.Subject, c ctx) result {
 		r   result
 	)
 	if len(v.APIGroup) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "apiGroup:"...)
+		pos = s.beginEntry(c, ind, first, "apiGroup:")
 		r = s.strValue(string(v.APIGroup), ctx{ind: ind, mode: modeKey})
-		if s.prune("apiGroup", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "apiGroup", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "kind:"...)
+	pos = s.beginEntry(c, ind, first, "kind:")
 	r = s.strValue(string(v.Kind), ctx{ind: ind, mode: modeKey})
-	if s.prune("kind", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "kind", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "name:"...)
+	pos = s.beginEntry(c, ind, first, "name:")
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
-	if s.prune("name", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "name", r, top) {
 		first = false
 	}
 	if len(v.Namespace) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "namespace:"...)
+		pos = s.beginEntry(c, ind, first, "namespace:")
 		r = s.strValue(string(v.Namespace), ctx{ind: ind, mode: modeKey})
-		if s.prune("namespace", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "namespace", r, top) {
 			first = false
 		}
 	}
@@ -7702,13 +3673,7 @@ func encRbacv1AggregationRule(s *state, v *rbacv1.AggregationRule, c ctx) result
 		r   result
 	)
 	if len(v.ClusterRoleSelectors) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "clusterRoleSelectors:"...)
+		pos = s.beginEntry(c, ind, first, "clusterRoleSelectors:")
 		if v.ClusterRoleSelectors == nil {
 			r = resNull
 		} else if len(v.ClusterRoleSelectors) == 0 {
@@ -7722,9 +3687,7 @@ func encRbacv1AggregationRule(s *state, v *rbacv1.AggregationRule, c ctx) result
 			}
 			r = resOther
 		}
-		if s.prune("clusterRoleSelectors", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "clusterRoleSelectors", r, top) {
 			first = false
 		}
 	}
@@ -7744,45 +3707,23 @@ func encAutoscalingv2HorizontalPodAutoscalerSpec(s *state, v *autoscalingv2.Hori
 		r   result
 	)
 	if v.Behavior != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "behavior:"...)
+		pos = s.beginEntry(c, ind, first, "behavior:")
 		if v.Behavior == nil {
 			r = resNull
 		} else {
 			r = encAutoscalingv2HorizontalPodAutoscalerBehavior(s, &(*v.Behavior), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("behavior", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "behavior", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "maxReplicas:"...)
+	pos = s.beginEntry(c, ind, first, "maxReplicas:")
 	r = s.intValue(int64(v.MaxReplicas), ctx{ind: ind, mode: modeKey})
-	if s.prune("maxReplicas", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "maxReplicas", r, top) {
 		first = false
 	}
 	if len(v.Metrics) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "metrics:"...)
+		pos = s.beginEntry(c, ind, first, "metrics:")
 		if v.Metrics == nil {
 			r = resNull
 		} else if len(v.Metrics) == 0 {
@@ -7796,176 +3737,25 @@ func encAutoscalingv2HorizontalPodAutoscalerSpec(s *state, v *autoscalingv2.Hori
 			}
 			r = resOther
 		}
-		if s.prune("metrics", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "metrics", r, top) {
 			first = false
 		}
 	}
 	if v.MinReplicas != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "minReplicas:"...)
+		pos = s.beginEntry(c, ind, first, "minReplicas:")
 		if v.MinReplicas == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.MinReplicas)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("minReplicas", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "minReplicas", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "scaleTargetRef:"...)
+	pos = s.beginEntry(c, ind, first, "scaleTargetRef:")
 	r = encAutoscalingv2CrossVersionObjectReference(s, &v.ScaleTargetRef, ctx{ind: ind, mode: modeKey})
-	if s.prune("scaleTargetRef", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "scaleTargetRef", r, top) {
 		first = false
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encAutoscalingv2HorizontalPodAutoscalerStatus writes a v2.HorizontalPodAutoscalerStatus as the reflective plan does.
-func encAutoscalingv2HorizontalPodAutoscalerStatus(s *state, v *autoscalingv2.HorizontalPodAutoscalerStatus, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	if len(v.Conditions) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "conditions:"...)
-		if v.Conditions == nil {
-			r = resNull
-		} else if len(v.Conditions) == 0 {
-			r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-		} else {
-			for i1 := range v.Conditions {
-				c1 := s.seqItem(ctx{ind: ind, mode: modeKey}, i1 == 0)
-				var r1 result
-				r1 = encAutoscalingv2HorizontalPodAutoscalerCondition(s, &v.Conditions[i1], c1)
-				s.nullItem(r1)
-			}
-			r = resOther
-		}
-		if s.prune("conditions", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "currentMetrics:"...)
-	if v.CurrentMetrics == nil {
-		r = resNull
-	} else if len(v.CurrentMetrics) == 0 {
-		r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-	} else {
-		for i2 := range v.CurrentMetrics {
-			c2 := s.seqItem(ctx{ind: ind, mode: modeKey}, i2 == 0)
-			var r2 result
-			r2 = encAutoscalingv2MetricStatus(s, &v.CurrentMetrics[i2], c2)
-			s.nullItem(r2)
-		}
-		r = resOther
-	}
-	if s.prune("currentMetrics", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if v.CurrentReplicas != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "currentReplicas:"...)
-		r = s.intValue(int64(v.CurrentReplicas), ctx{ind: ind, mode: modeKey})
-		if s.prune("currentReplicas", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "desiredReplicas:"...)
-	r = s.intValue(int64(v.DesiredReplicas), ctx{ind: ind, mode: modeKey})
-	if s.prune("desiredReplicas", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if v.LastScaleTime != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "lastScaleTime:"...)
-		if v.LastScaleTime == nil {
-			r = resNull
-		} else {
-			r = s.metaTime(&(*v.LastScaleTime), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("lastScaleTime", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.ObservedGeneration != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "observedGeneration:"...)
-		if v.ObservedGeneration == nil {
-			r = resNull
-		} else {
-			r = s.intValue(int64((*v.ObservedGeneration)), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("observedGeneration", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
 	}
 	if first {
 		return s.emptyMapping(c)
@@ -7983,13 +3773,7 @@ func encCorev1TopologySelectorTerm(s *state, v *corev1.TopologySelectorTerm, c c
 		r   result
 	)
 	if len(v.MatchLabelExpressions) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "matchLabelExpressions:"...)
+		pos = s.beginEntry(c, ind, first, "matchLabelExpressions:")
 		if v.MatchLabelExpressions == nil {
 			r = resNull
 		} else if len(v.MatchLabelExpressions) == 0 {
@@ -8003,9 +3787,7 @@ func encCorev1TopologySelectorTerm(s *state, v *corev1.TopologySelectorTerm, c c
 			}
 			r = resOther
 		}
-		if s.prune("matchLabelExpressions", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "matchLabelExpressions", r, top) {
 			first = false
 		}
 	}
@@ -8025,111 +3807,55 @@ func encMetav1ManagedFieldsEntry(s *state, v *metav1.ManagedFieldsEntry, c ctx) 
 		r   result
 	)
 	if len(v.APIVersion) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "apiVersion:"...)
+		pos = s.beginEntry(c, ind, first, "apiVersion:")
 		r = s.strValue(string(v.APIVersion), ctx{ind: ind, mode: modeKey})
-		if s.prune("apiVersion", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "apiVersion", r, top) {
 			first = false
 		}
 	}
 	if len(v.FieldsType) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "fieldsType:"...)
+		pos = s.beginEntry(c, ind, first, "fieldsType:")
 		r = s.strValue(string(v.FieldsType), ctx{ind: ind, mode: modeKey})
-		if s.prune("fieldsType", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "fieldsType", r, top) {
 			first = false
 		}
 	}
 	if v.FieldsV1 != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "fieldsV1:"...)
-		r = fallback3.enc(s, reflect.ValueOf(&v.FieldsV1).Elem(), ctx{ind: ind, mode: modeKey})
-		if s.prune("fieldsV1", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		pos = s.beginEntry(c, ind, first, "fieldsV1:")
+		r = fallback16.enc(s, reflect.ValueOf(&v.FieldsV1).Elem(), ctx{ind: ind, mode: modeKey})
+		if s.endEntry(pos, "fieldsV1", r, top) {
 			first = false
 		}
 	}
 	if len(v.Manager) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "manager:"...)
+		pos = s.beginEntry(c, ind, first, "manager:")
 		r = s.strValue(string(v.Manager), ctx{ind: ind, mode: modeKey})
-		if s.prune("manager", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "manager", r, top) {
 			first = false
 		}
 	}
 	if len(v.Operation) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "operation:"...)
+		pos = s.beginEntry(c, ind, first, "operation:")
 		r = s.strValue(string(v.Operation), ctx{ind: ind, mode: modeKey})
-		if s.prune("operation", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "operation", r, top) {
 			first = false
 		}
 	}
 	if len(v.Subresource) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "subresource:"...)
+		pos = s.beginEntry(c, ind, first, "subresource:")
 		r = s.strValue(string(v.Subresource), ctx{ind: ind, mode: modeKey})
-		if s.prune("subresource", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "subresource", r, top) {
 			first = false
 		}
 	}
 	if v.Time != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "time:"...)
+		pos = s.beginEntry(c, ind, first, "time:")
 		if v.Time == nil {
 			r = resNull
 		} else {
 			r = s.metaTime(&(*v.Time), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("time", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "time", r, top) {
 			first = false
 		}
 	}
@@ -8148,178 +3874,46 @@ func encMetav1OwnerReference(s *state, v *metav1.OwnerReference, c ctx) result {
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "apiVersion:"...)
+	pos = s.beginEntry(c, ind, first, "apiVersion:")
 	r = s.strValue(string(v.APIVersion), ctx{ind: ind, mode: modeKey})
-	if s.prune("apiVersion", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "apiVersion", r, top) {
 		first = false
 	}
 	if v.BlockOwnerDeletion != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "blockOwnerDeletion:"...)
+		pos = s.beginEntry(c, ind, first, "blockOwnerDeletion:")
 		if v.BlockOwnerDeletion == nil {
 			r = resNull
 		} else {
 			r = s.boolValue(bool((*v.BlockOwnerDeletion)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("blockOwnerDeletion", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "blockOwnerDeletion", r, top) {
 			first = false
 		}
 	}
 	if v.Controller != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "controller:"...)
+		pos = s.beginEntry(c, ind, first, "controller:")
 		if v.Controller == nil {
 			r = resNull
 		} else {
 			r = s.boolValue(bool((*v.Controller)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("controller", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "controller", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "kind:"...)
+	pos = s.beginEntry(c, ind, first, "kind:")
 	r = s.strValue(string(v.Kind), ctx{ind: ind, mode: modeKey})
-	if s.prune("kind", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "kind", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "name:"...)
+	pos = s.beginEntry(c, ind, first, "name:")
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
-	if s.prune("name", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "name", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "uid:"...)
+	pos = s.beginEntry(c, ind, first, "uid:")
 	r = s.strValue(string(v.UID), ctx{ind: ind, mode: modeKey})
-	if s.prune("uid", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1NamespaceCondition writes a v1.NamespaceCondition as the reflective plan does.
-func encCorev1NamespaceCondition(s *state, v *corev1.NamespaceCondition, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "lastTransitionTime:"...)
-	r = s.metaTime(&v.LastTransitionTime, ctx{ind: ind, mode: modeKey})
-	if s.prune("lastTransitionTime", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if len(v.Message) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "message:"...)
-		r = s.strValue(string(v.Message), ctx{ind: ind, mode: modeKey})
-		if s.prune("message", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.Reason) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "reason:"...)
-		r = s.strValue(string(v.Reason), ctx{ind: ind, mode: modeKey})
-		if s.prune("reason", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "status:"...)
-	r = s.strValue(string(v.Status), ctx{ind: ind, mode: modeKey})
-	if s.prune("status", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "type:"...)
-	r = s.strValue(string(v.Type), ctx{ind: ind, mode: modeKey})
-	if s.prune("type", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "uid", r, top) {
 		first = false
 	}
 	if first {
@@ -8338,93 +3932,45 @@ func encCorev1ServicePort(s *state, v *corev1.ServicePort, c ctx) result {
 		r   result
 	)
 	if v.AppProtocol != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "appProtocol:"...)
+		pos = s.beginEntry(c, ind, first, "appProtocol:")
 		if v.AppProtocol == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.AppProtocol)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("appProtocol", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "appProtocol", r, top) {
 			first = false
 		}
 	}
 	if len(v.Name) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "name:"...)
+		pos = s.beginEntry(c, ind, first, "name:")
 		r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
-		if s.prune("name", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "name", r, top) {
 			first = false
 		}
 	}
 	if v.NodePort != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "nodePort:"...)
+		pos = s.beginEntry(c, ind, first, "nodePort:")
 		r = s.intValue(int64(v.NodePort), ctx{ind: ind, mode: modeKey})
-		if s.prune("nodePort", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "nodePort", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "port:"...)
+	pos = s.beginEntry(c, ind, first, "port:")
 	r = s.intValue(int64(v.Port), ctx{ind: ind, mode: modeKey})
-	if s.prune("port", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "port", r, top) {
 		first = false
 	}
 	if len(v.Protocol) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "protocol:"...)
+		pos = s.beginEntry(c, ind, first, "protocol:")
 		r = s.strValue(string(v.Protocol), ctx{ind: ind, mode: modeKey})
-		if s.prune("protocol", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "protocol", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "targetPort:"...)
+	pos = s.beginEntry(c, ind, first, "targetPort:")
 	r = s.intOrString(&v.TargetPort, ctx{ind: ind, mode: modeKey})
-	if s.prune("targetPort", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "targetPort", r, top) {
 		first = false
 	}
 	if first {
@@ -8443,158 +3989,13 @@ func encCorev1SessionAffinityConfig(s *state, v *corev1.SessionAffinityConfig, c
 		r   result
 	)
 	if v.ClientIP != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "clientIP:"...)
+		pos = s.beginEntry(c, ind, first, "clientIP:")
 		if v.ClientIP == nil {
 			r = resNull
 		} else {
 			r = encCorev1ClientIPConfig(s, &(*v.ClientIP), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("clientIP", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encMetav1Condition writes a v1.Condition as the reflective plan does.
-func encMetav1Condition(s *state, v *metav1.Condition, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "lastTransitionTime:"...)
-	r = s.metaTime(&v.LastTransitionTime, ctx{ind: ind, mode: modeKey})
-	if s.prune("lastTransitionTime", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "message:"...)
-	r = s.strValue(string(v.Message), ctx{ind: ind, mode: modeKey})
-	if s.prune("message", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if v.ObservedGeneration != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "observedGeneration:"...)
-		r = s.intValue(int64(v.ObservedGeneration), ctx{ind: ind, mode: modeKey})
-		if s.prune("observedGeneration", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "reason:"...)
-	r = s.strValue(string(v.Reason), ctx{ind: ind, mode: modeKey})
-	if s.prune("reason", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "status:"...)
-	r = s.strValue(string(v.Status), ctx{ind: ind, mode: modeKey})
-	if s.prune("status", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "type:"...)
-	r = s.strValue(string(v.Type), ctx{ind: ind, mode: modeKey})
-	if s.prune("type", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1LoadBalancerStatus writes a v1.LoadBalancerStatus as the reflective plan does.
-func encCorev1LoadBalancerStatus(s *state, v *corev1.LoadBalancerStatus, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	if len(v.Ingress) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "ingress:"...)
-		if v.Ingress == nil {
-			r = resNull
-		} else if len(v.Ingress) == 0 {
-			r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-		} else {
-			for i1 := range v.Ingress {
-				c1 := s.seqItem(ctx{ind: ind, mode: modeKey}, i1 == 0)
-				var r1 result
-				r1 = encCorev1LoadBalancerIngress(s, &v.Ingress[i1], c1)
-				s.nullItem(r1)
-			}
-			r = resOther
-		}
-		if s.prune("ingress", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "clientIP", r, top) {
 			first = false
 		}
 	}
@@ -8627,7 +4028,7 @@ func encMap2(s *state, m corev1.ResourceList, c ctx) result {
 	if !ascii {
 		for _, e := range entries {
 			if !utf8.ValidString(e.k) {
-				return fallback4.enc(s, reflect.ValueOf(m), c)
+				return fallback17.enc(s, reflect.ValueOf(m), c)
 			}
 		}
 	}
@@ -8684,13 +4085,7 @@ func encCorev1ScopeSelector(s *state, v *corev1.ScopeSelector, c ctx) result {
 		r   result
 	)
 	if len(v.MatchExpressions) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "matchExpressions:"...)
+		pos = s.beginEntry(c, ind, first, "matchExpressions:")
 		if v.MatchExpressions == nil {
 			r = resNull
 		} else if len(v.MatchExpressions) == 0 {
@@ -8704,9 +4099,7 @@ func encCorev1ScopeSelector(s *state, v *corev1.ScopeSelector, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("matchExpressions", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "matchExpressions", r, top) {
 			first = false
 		}
 	}
@@ -8726,91 +4119,43 @@ func encCorev1LimitRangeItem(s *state, v *corev1.LimitRangeItem, c ctx) result {
 		r   result
 	)
 	if len(v.Default) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "default:"...)
+		pos = s.beginEntry(c, ind, first, "default:")
 		r = encMap2(s, v.Default, ctx{ind: ind, mode: modeKey})
-		if s.prune("default", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "default", r, top) {
 			first = false
 		}
 	}
 	if len(v.DefaultRequest) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "defaultRequest:"...)
+		pos = s.beginEntry(c, ind, first, "defaultRequest:")
 		r = encMap2(s, v.DefaultRequest, ctx{ind: ind, mode: modeKey})
-		if s.prune("defaultRequest", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "defaultRequest", r, top) {
 			first = false
 		}
 	}
 	if len(v.Max) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "max:"...)
+		pos = s.beginEntry(c, ind, first, "max:")
 		r = encMap2(s, v.Max, ctx{ind: ind, mode: modeKey})
-		if s.prune("max", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "max", r, top) {
 			first = false
 		}
 	}
 	if len(v.MaxLimitRequestRatio) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "maxLimitRequestRatio:"...)
+		pos = s.beginEntry(c, ind, first, "maxLimitRequestRatio:")
 		r = encMap2(s, v.MaxLimitRequestRatio, ctx{ind: ind, mode: modeKey})
-		if s.prune("maxLimitRequestRatio", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "maxLimitRequestRatio", r, top) {
 			first = false
 		}
 	}
 	if len(v.Min) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "min:"...)
+		pos = s.beginEntry(c, ind, first, "min:")
 		r = encMap2(s, v.Min, ctx{ind: ind, mode: modeKey})
-		if s.prune("min", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "min", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "type:"...)
+	pos = s.beginEntry(c, ind, first, "type:")
 	r = s.strValue(string(v.Type), ctx{ind: ind, mode: modeKey})
-	if s.prune("type", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "type", r, top) {
 		first = false
 	}
 	if first {
@@ -8828,47 +4173,23 @@ func encCorev1TypedLocalObjectReference(s *state, v *corev1.TypedLocalObjectRefe
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "apiGroup:"...)
+	pos = s.beginEntry(c, ind, first, "apiGroup:")
 	if v.APIGroup == nil {
 		r = resNull
 	} else {
 		r = s.strValue(string((*v.APIGroup)), ctx{ind: ind, mode: modeKey})
 	}
-	if s.prune("apiGroup", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "apiGroup", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "kind:"...)
+	pos = s.beginEntry(c, ind, first, "kind:")
 	r = s.strValue(string(v.Kind), ctx{ind: ind, mode: modeKey})
-	if s.prune("kind", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "kind", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "name:"...)
+	pos = s.beginEntry(c, ind, first, "name:")
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
-	if s.prune("name", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "name", r, top) {
 		first = false
 	}
 	if first {
@@ -8886,65 +4207,33 @@ func encCorev1TypedObjectReference(s *state, v *corev1.TypedObjectReference, c c
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "apiGroup:"...)
+	pos = s.beginEntry(c, ind, first, "apiGroup:")
 	if v.APIGroup == nil {
 		r = resNull
 	} else {
 		r = s.strValue(string((*v.APIGroup)), ctx{ind: ind, mode: modeKey})
 	}
-	if s.prune("apiGroup", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "apiGroup", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "kind:"...)
+	pos = s.beginEntry(c, ind, first, "kind:")
 	r = s.strValue(string(v.Kind), ctx{ind: ind, mode: modeKey})
-	if s.prune("kind", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "kind", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "name:"...)
+	pos = s.beginEntry(c, ind, first, "name:")
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
-	if s.prune("name", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "name", r, top) {
 		first = false
 	}
 	if v.Namespace != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "namespace:"...)
+		pos = s.beginEntry(c, ind, first, "namespace:")
 		if v.Namespace == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.Namespace)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("namespace", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "namespace", r, top) {
 			first = false
 		}
 	}
@@ -8964,32 +4253,16 @@ func encCorev1VolumeResourceRequirements(s *state, v *corev1.VolumeResourceRequi
 		r   result
 	)
 	if len(v.Limits) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "limits:"...)
+		pos = s.beginEntry(c, ind, first, "limits:")
 		r = encMap2(s, v.Limits, ctx{ind: ind, mode: modeKey})
-		if s.prune("limits", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "limits", r, top) {
 			first = false
 		}
 	}
 	if len(v.Requests) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "requests:"...)
+		pos = s.beginEntry(c, ind, first, "requests:")
 		r = encMap2(s, v.Requests, ctx{ind: ind, mode: modeKey})
-		if s.prune("requests", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "requests", r, top) {
 			first = false
 		}
 	}
@@ -9009,13 +4282,7 @@ func encMetav1LabelSelector(s *state, v *metav1.LabelSelector, c ctx) result {
 		r   result
 	)
 	if len(v.MatchExpressions) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "matchExpressions:"...)
+		pos = s.beginEntry(c, ind, first, "matchExpressions:")
 		if v.MatchExpressions == nil {
 			r = resNull
 		} else if len(v.MatchExpressions) == 0 {
@@ -9029,289 +4296,14 @@ func encMetav1LabelSelector(s *state, v *metav1.LabelSelector, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("matchExpressions", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "matchExpressions", r, top) {
 			first = false
 		}
 	}
 	if len(v.MatchLabels) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "matchLabels:"...)
+		pos = s.beginEntry(c, ind, first, "matchLabels:")
 		r = encMap1(s, v.MatchLabels, ctx{ind: ind, mode: modeKey})
-		if s.prune("matchLabels", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encMap3 writes a map[v1.ResourceName]v1.ClaimResourceStatus as the reflective plan does.
-func encMap3(s *state, m map[corev1.ResourceName]corev1.ClaimResourceStatus, c ctx) result {
-	if m == nil {
-		return resNull
-	}
-	if len(m) == 0 {
-		return s.emptyMapping(c)
-	}
-	type entry struct {
-		k string
-		v corev1.ClaimResourceStatus
-	}
-	var small [16]entry
-	entries := small[:0]
-	ascii, digits := true, false
-	for k, v := range m {
-		entries = append(entries, entry{string(k), v})
-		ascii = ascii && isASCII(string(k))
-		digits = digits || hasDigit(string(k))
-	}
-	if !ascii {
-		for _, e := range entries {
-			if !utf8.ValidString(e.k) {
-				return fallback5.enc(s, reflect.ValueOf(m), c)
-			}
-		}
-	}
-	// The steps of sortKeyed.
-	switch {
-	case digits:
-		slices.SortFunc(entries, func(a, b entry) int { return strings.Compare(a.k, b.k) })
-		slices.SortStableFunc(entries, func(a, b entry) int { return keyCompare(a.k, b.k) })
-	case ascii && len(entries) <= len(small):
-		// Without digits the order is total: any correct sort gives the
-		// same result, and insertion sort is quickest for a handful.
-		for i := 1; i < len(entries); i++ {
-			for j := i; j > 0 && lessASCII(entries[j].k, entries[j-1].k) < 0; j-- {
-				entries[j], entries[j-1] = entries[j-1], entries[j]
-			}
-		}
-	default:
-		slices.SortFunc(entries, func(a, b entry) int { return keyCompare(a.k, b.k) })
-	}
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	for i := range entries {
-		e := &entries[i]
-		pos := len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		vm := s.key(e.k, ind)
-		s.buf = append(s.buf, ':')
-		var r result
-		r = s.strValue(string(e.v), ctx{ind: ind, mode: vm})
-		if s.prune(e.k, r, top) {
-			s.buf = s.buf[:pos]
-			continue
-		}
-		first = false
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1PersistentVolumeClaimCondition writes a v1.PersistentVolumeClaimCondition as the reflective plan does.
-func encCorev1PersistentVolumeClaimCondition(s *state, v *corev1.PersistentVolumeClaimCondition, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "lastProbeTime:"...)
-	r = s.metaTime(&v.LastProbeTime, ctx{ind: ind, mode: modeKey})
-	if s.prune("lastProbeTime", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "lastTransitionTime:"...)
-	r = s.metaTime(&v.LastTransitionTime, ctx{ind: ind, mode: modeKey})
-	if s.prune("lastTransitionTime", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if len(v.Message) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "message:"...)
-		r = s.strValue(string(v.Message), ctx{ind: ind, mode: modeKey})
-		if s.prune("message", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.Reason) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "reason:"...)
-		r = s.strValue(string(v.Reason), ctx{ind: ind, mode: modeKey})
-		if s.prune("reason", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "status:"...)
-	r = s.strValue(string(v.Status), ctx{ind: ind, mode: modeKey})
-	if s.prune("status", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "type:"...)
-	r = s.strValue(string(v.Type), ctx{ind: ind, mode: modeKey})
-	if s.prune("type", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1VolumeHealthStatus writes a v1.VolumeHealthStatus as the reflective plan does.
-func encCorev1VolumeHealthStatus(s *state, v *corev1.VolumeHealthStatus, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	if len(v.HealthConditions) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "healthConditions:"...)
-		if v.HealthConditions == nil {
-			r = resNull
-		} else if len(v.HealthConditions) == 0 {
-			r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-		} else {
-			for i1 := range v.HealthConditions {
-				c1 := s.seqItem(ctx{ind: ind, mode: modeKey}, i1 == 0)
-				var r1 result
-				r1 = encCorev1VolumeHealthCondition(s, &v.HealthConditions[i1], c1)
-				s.nullItem(r1)
-			}
-			r = resOther
-		}
-		if s.prune("healthConditions", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "lastTransitionTime:"...)
-	r = s.metaTime(&v.LastTransitionTime, ctx{ind: ind, mode: modeKey})
-	if s.prune("lastTransitionTime", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1ModifyVolumeStatus writes a v1.ModifyVolumeStatus as the reflective plan does.
-func encCorev1ModifyVolumeStatus(s *state, v *corev1.ModifyVolumeStatus, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "status:"...)
-	r = s.strValue(string(v.Status), ctx{ind: ind, mode: modeKey})
-	if s.prune("status", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if len(v.TargetVolumeAttributesClassName) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "targetVolumeAttributesClassName:"...)
-		r = s.strValue(string(v.TargetVolumeAttributesClassName), ctx{ind: ind, mode: modeKey})
-		if s.prune("targetVolumeAttributesClassName", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "matchLabels", r, top) {
 			first = false
 		}
 	}
@@ -9331,59 +4323,35 @@ func encCorev1Affinity(s *state, v *corev1.Affinity, c ctx) result {
 		r   result
 	)
 	if v.NodeAffinity != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "nodeAffinity:"...)
+		pos = s.beginEntry(c, ind, first, "nodeAffinity:")
 		if v.NodeAffinity == nil {
 			r = resNull
 		} else {
 			r = encCorev1NodeAffinity(s, &(*v.NodeAffinity), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("nodeAffinity", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "nodeAffinity", r, top) {
 			first = false
 		}
 	}
 	if v.PodAffinity != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "podAffinity:"...)
+		pos = s.beginEntry(c, ind, first, "podAffinity:")
 		if v.PodAffinity == nil {
 			r = resNull
 		} else {
 			r = encCorev1PodAffinity(s, &(*v.PodAffinity), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("podAffinity", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "podAffinity", r, top) {
 			first = false
 		}
 	}
 	if v.PodAntiAffinity != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "podAntiAffinity:"...)
+		pos = s.beginEntry(c, ind, first, "podAntiAffinity:")
 		if v.PodAntiAffinity == nil {
 			r = resNull
 		} else {
 			r = encCorev1PodAntiAffinity(s, &(*v.PodAntiAffinity), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("podAntiAffinity", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "podAntiAffinity", r, top) {
 			first = false
 		}
 	}
@@ -9403,13 +4371,7 @@ func encCorev1Container(s *state, v *corev1.Container, c ctx) result {
 		r   result
 	)
 	if len(v.Args) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "args:"...)
+		pos = s.beginEntry(c, ind, first, "args:")
 		if v.Args == nil {
 			r = resNull
 		} else if len(v.Args) == 0 {
@@ -9423,20 +4385,12 @@ func encCorev1Container(s *state, v *corev1.Container, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("args", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "args", r, top) {
 			first = false
 		}
 	}
 	if len(v.Command) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "command:"...)
+		pos = s.beginEntry(c, ind, first, "command:")
 		if v.Command == nil {
 			r = resNull
 		} else if len(v.Command) == 0 {
@@ -9450,20 +4404,12 @@ func encCorev1Container(s *state, v *corev1.Container, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("command", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "command", r, top) {
 			first = false
 		}
 	}
 	if len(v.Env) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "env:"...)
+		pos = s.beginEntry(c, ind, first, "env:")
 		if v.Env == nil {
 			r = resNull
 		} else if len(v.Env) == 0 {
@@ -9477,20 +4423,12 @@ func encCorev1Container(s *state, v *corev1.Container, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("env", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "env", r, top) {
 			first = false
 		}
 	}
 	if len(v.EnvFrom) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "envFrom:"...)
+		pos = s.beginEntry(c, ind, first, "envFrom:")
 		if v.EnvFrom == nil {
 			r = resNull
 		} else if len(v.EnvFrom) == 0 {
@@ -9504,101 +4442,53 @@ func encCorev1Container(s *state, v *corev1.Container, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("envFrom", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "envFrom", r, top) {
 			first = false
 		}
 	}
 	if len(v.Image) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "image:"...)
+		pos = s.beginEntry(c, ind, first, "image:")
 		r = s.strValue(string(v.Image), ctx{ind: ind, mode: modeKey})
-		if s.prune("image", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "image", r, top) {
 			first = false
 		}
 	}
 	if len(v.ImagePullPolicy) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "imagePullPolicy:"...)
+		pos = s.beginEntry(c, ind, first, "imagePullPolicy:")
 		r = s.strValue(string(v.ImagePullPolicy), ctx{ind: ind, mode: modeKey})
-		if s.prune("imagePullPolicy", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "imagePullPolicy", r, top) {
 			first = false
 		}
 	}
 	if v.Lifecycle != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "lifecycle:"...)
+		pos = s.beginEntry(c, ind, first, "lifecycle:")
 		if v.Lifecycle == nil {
 			r = resNull
 		} else {
 			r = encCorev1Lifecycle(s, &(*v.Lifecycle), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("lifecycle", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "lifecycle", r, top) {
 			first = false
 		}
 	}
 	if v.LivenessProbe != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "livenessProbe:"...)
+		pos = s.beginEntry(c, ind, first, "livenessProbe:")
 		if v.LivenessProbe == nil {
 			r = resNull
 		} else {
 			r = encCorev1Probe(s, &(*v.LivenessProbe), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("livenessProbe", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "livenessProbe", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "name:"...)
+	pos = s.beginEntry(c, ind, first, "name:")
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
-	if s.prune("name", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "name", r, top) {
 		first = false
 	}
 	if len(v.Ports) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "ports:"...)
+		pos = s.beginEntry(c, ind, first, "ports:")
 		if v.Ports == nil {
 			r = resNull
 		} else if len(v.Ports) == 0 {
@@ -9612,39 +4502,23 @@ func encCorev1Container(s *state, v *corev1.Container, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("ports", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "ports", r, top) {
 			first = false
 		}
 	}
 	if v.ReadinessProbe != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "readinessProbe:"...)
+		pos = s.beginEntry(c, ind, first, "readinessProbe:")
 		if v.ReadinessProbe == nil {
 			r = resNull
 		} else {
 			r = encCorev1Probe(s, &(*v.ReadinessProbe), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("readinessProbe", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "readinessProbe", r, top) {
 			first = false
 		}
 	}
 	if len(v.ResizePolicy) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "resizePolicy:"...)
+		pos = s.beginEntry(c, ind, first, "resizePolicy:")
 		if v.ResizePolicy == nil {
 			r = resNull
 		} else if len(v.ResizePolicy) == 0 {
@@ -9658,52 +4532,28 @@ func encCorev1Container(s *state, v *corev1.Container, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("resizePolicy", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "resizePolicy", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "resources:"...)
+	pos = s.beginEntry(c, ind, first, "resources:")
 	r = encCorev1ResourceRequirements(s, &v.Resources, ctx{ind: ind, mode: modeKey})
-	if s.prune("resources", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "resources", r, top) {
 		first = false
 	}
 	if v.RestartPolicy != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "restartPolicy:"...)
+		pos = s.beginEntry(c, ind, first, "restartPolicy:")
 		if v.RestartPolicy == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.RestartPolicy)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("restartPolicy", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "restartPolicy", r, top) {
 			first = false
 		}
 	}
 	if len(v.RestartPolicyRules) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "restartPolicyRules:"...)
+		pos = s.beginEntry(c, ind, first, "restartPolicyRules:")
 		if v.RestartPolicyRules == nil {
 			r = resNull
 		} else if len(v.RestartPolicyRules) == 0 {
@@ -9717,133 +4567,69 @@ func encCorev1Container(s *state, v *corev1.Container, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("restartPolicyRules", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "restartPolicyRules", r, top) {
 			first = false
 		}
 	}
 	if v.SecurityContext != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "securityContext:"...)
+		pos = s.beginEntry(c, ind, first, "securityContext:")
 		if v.SecurityContext == nil {
 			r = resNull
 		} else {
 			r = encCorev1SecurityContext(s, &(*v.SecurityContext), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("securityContext", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "securityContext", r, top) {
 			first = false
 		}
 	}
 	if v.StartupProbe != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "startupProbe:"...)
+		pos = s.beginEntry(c, ind, first, "startupProbe:")
 		if v.StartupProbe == nil {
 			r = resNull
 		} else {
 			r = encCorev1Probe(s, &(*v.StartupProbe), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("startupProbe", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "startupProbe", r, top) {
 			first = false
 		}
 	}
 	if v.Stdin {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "stdin:"...)
+		pos = s.beginEntry(c, ind, first, "stdin:")
 		r = s.boolValue(bool(v.Stdin), ctx{ind: ind, mode: modeKey})
-		if s.prune("stdin", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "stdin", r, top) {
 			first = false
 		}
 	}
 	if v.StdinOnce {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "stdinOnce:"...)
+		pos = s.beginEntry(c, ind, first, "stdinOnce:")
 		r = s.boolValue(bool(v.StdinOnce), ctx{ind: ind, mode: modeKey})
-		if s.prune("stdinOnce", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "stdinOnce", r, top) {
 			first = false
 		}
 	}
 	if len(v.TerminationMessagePath) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "terminationMessagePath:"...)
+		pos = s.beginEntry(c, ind, first, "terminationMessagePath:")
 		r = s.strValue(string(v.TerminationMessagePath), ctx{ind: ind, mode: modeKey})
-		if s.prune("terminationMessagePath", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "terminationMessagePath", r, top) {
 			first = false
 		}
 	}
 	if len(v.TerminationMessagePolicy) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "terminationMessagePolicy:"...)
+		pos = s.beginEntry(c, ind, first, "terminationMessagePolicy:")
 		r = s.strValue(string(v.TerminationMessagePolicy), ctx{ind: ind, mode: modeKey})
-		if s.prune("terminationMessagePolicy", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "terminationMessagePolicy", r, top) {
 			first = false
 		}
 	}
 	if v.TTY {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "tty:"...)
+		pos = s.beginEntry(c, ind, first, "tty:")
 		r = s.boolValue(bool(v.TTY), ctx{ind: ind, mode: modeKey})
-		if s.prune("tty", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "tty", r, top) {
 			first = false
 		}
 	}
 	if len(v.VolumeDevices) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "volumeDevices:"...)
+		pos = s.beginEntry(c, ind, first, "volumeDevices:")
 		if v.VolumeDevices == nil {
 			r = resNull
 		} else if len(v.VolumeDevices) == 0 {
@@ -9857,20 +4643,12 @@ func encCorev1Container(s *state, v *corev1.Container, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("volumeDevices", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "volumeDevices", r, top) {
 			first = false
 		}
 	}
 	if len(v.VolumeMounts) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "volumeMounts:"...)
+		pos = s.beginEntry(c, ind, first, "volumeMounts:")
 		if v.VolumeMounts == nil {
 			r = resNull
 		} else if len(v.VolumeMounts) == 0 {
@@ -9884,24 +4662,14 @@ func encCorev1Container(s *state, v *corev1.Container, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("volumeMounts", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "volumeMounts", r, top) {
 			first = false
 		}
 	}
 	if len(v.WorkingDir) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "workingDir:"...)
+		pos = s.beginEntry(c, ind, first, "workingDir:")
 		r = s.strValue(string(v.WorkingDir), ctx{ind: ind, mode: modeKey})
-		if s.prune("workingDir", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "workingDir", r, top) {
 			first = false
 		}
 	}
@@ -9921,13 +4689,7 @@ func encCorev1PodDNSConfig(s *state, v *corev1.PodDNSConfig, c ctx) result {
 		r   result
 	)
 	if len(v.Nameservers) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "nameservers:"...)
+		pos = s.beginEntry(c, ind, first, "nameservers:")
 		if v.Nameservers == nil {
 			r = resNull
 		} else if len(v.Nameservers) == 0 {
@@ -9941,20 +4703,12 @@ func encCorev1PodDNSConfig(s *state, v *corev1.PodDNSConfig, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("nameservers", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "nameservers", r, top) {
 			first = false
 		}
 	}
 	if len(v.Options) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "options:"...)
+		pos = s.beginEntry(c, ind, first, "options:")
 		if v.Options == nil {
 			r = resNull
 		} else if len(v.Options) == 0 {
@@ -9968,20 +4722,12 @@ func encCorev1PodDNSConfig(s *state, v *corev1.PodDNSConfig, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("options", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "options", r, top) {
 			first = false
 		}
 	}
 	if len(v.Searches) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "searches:"...)
+		pos = s.beginEntry(c, ind, first, "searches:")
 		if v.Searches == nil {
 			r = resNull
 		} else if len(v.Searches) == 0 {
@@ -9995,542 +4741,7 @@ func encCorev1PodDNSConfig(s *state, v *corev1.PodDNSConfig, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("searches", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1EphemeralContainer writes a v1.EphemeralContainer as the reflective plan does.
-func encCorev1EphemeralContainer(s *state, v *corev1.EphemeralContainer, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	if len(v.EphemeralContainerCommon.Args) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "args:"...)
-		if v.EphemeralContainerCommon.Args == nil {
-			r = resNull
-		} else if len(v.EphemeralContainerCommon.Args) == 0 {
-			r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-		} else {
-			for i1 := range v.EphemeralContainerCommon.Args {
-				c1 := s.seqItem(ctx{ind: ind, mode: modeKey}, i1 == 0)
-				var r1 result
-				r1 = s.strValue(string(v.EphemeralContainerCommon.Args[i1]), c1)
-				s.nullItem(r1)
-			}
-			r = resOther
-		}
-		if s.prune("args", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.EphemeralContainerCommon.Command) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "command:"...)
-		if v.EphemeralContainerCommon.Command == nil {
-			r = resNull
-		} else if len(v.EphemeralContainerCommon.Command) == 0 {
-			r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-		} else {
-			for i2 := range v.EphemeralContainerCommon.Command {
-				c2 := s.seqItem(ctx{ind: ind, mode: modeKey}, i2 == 0)
-				var r2 result
-				r2 = s.strValue(string(v.EphemeralContainerCommon.Command[i2]), c2)
-				s.nullItem(r2)
-			}
-			r = resOther
-		}
-		if s.prune("command", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.EphemeralContainerCommon.Env) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "env:"...)
-		if v.EphemeralContainerCommon.Env == nil {
-			r = resNull
-		} else if len(v.EphemeralContainerCommon.Env) == 0 {
-			r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-		} else {
-			for i3 := range v.EphemeralContainerCommon.Env {
-				c3 := s.seqItem(ctx{ind: ind, mode: modeKey}, i3 == 0)
-				var r3 result
-				r3 = encCorev1EnvVar(s, &v.EphemeralContainerCommon.Env[i3], c3)
-				s.nullItem(r3)
-			}
-			r = resOther
-		}
-		if s.prune("env", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.EphemeralContainerCommon.EnvFrom) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "envFrom:"...)
-		if v.EphemeralContainerCommon.EnvFrom == nil {
-			r = resNull
-		} else if len(v.EphemeralContainerCommon.EnvFrom) == 0 {
-			r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-		} else {
-			for i4 := range v.EphemeralContainerCommon.EnvFrom {
-				c4 := s.seqItem(ctx{ind: ind, mode: modeKey}, i4 == 0)
-				var r4 result
-				r4 = encCorev1EnvFromSource(s, &v.EphemeralContainerCommon.EnvFrom[i4], c4)
-				s.nullItem(r4)
-			}
-			r = resOther
-		}
-		if s.prune("envFrom", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.EphemeralContainerCommon.Image) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "image:"...)
-		r = s.strValue(string(v.EphemeralContainerCommon.Image), ctx{ind: ind, mode: modeKey})
-		if s.prune("image", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.EphemeralContainerCommon.ImagePullPolicy) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "imagePullPolicy:"...)
-		r = s.strValue(string(v.EphemeralContainerCommon.ImagePullPolicy), ctx{ind: ind, mode: modeKey})
-		if s.prune("imagePullPolicy", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.EphemeralContainerCommon.Lifecycle != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "lifecycle:"...)
-		if v.EphemeralContainerCommon.Lifecycle == nil {
-			r = resNull
-		} else {
-			r = encCorev1Lifecycle(s, &(*v.EphemeralContainerCommon.Lifecycle), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("lifecycle", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.EphemeralContainerCommon.LivenessProbe != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "livenessProbe:"...)
-		if v.EphemeralContainerCommon.LivenessProbe == nil {
-			r = resNull
-		} else {
-			r = encCorev1Probe(s, &(*v.EphemeralContainerCommon.LivenessProbe), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("livenessProbe", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "name:"...)
-	r = s.strValue(string(v.EphemeralContainerCommon.Name), ctx{ind: ind, mode: modeKey})
-	if s.prune("name", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if len(v.EphemeralContainerCommon.Ports) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "ports:"...)
-		if v.EphemeralContainerCommon.Ports == nil {
-			r = resNull
-		} else if len(v.EphemeralContainerCommon.Ports) == 0 {
-			r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-		} else {
-			for i5 := range v.EphemeralContainerCommon.Ports {
-				c5 := s.seqItem(ctx{ind: ind, mode: modeKey}, i5 == 0)
-				var r5 result
-				r5 = encCorev1ContainerPort(s, &v.EphemeralContainerCommon.Ports[i5], c5)
-				s.nullItem(r5)
-			}
-			r = resOther
-		}
-		if s.prune("ports", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.EphemeralContainerCommon.ReadinessProbe != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "readinessProbe:"...)
-		if v.EphemeralContainerCommon.ReadinessProbe == nil {
-			r = resNull
-		} else {
-			r = encCorev1Probe(s, &(*v.EphemeralContainerCommon.ReadinessProbe), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("readinessProbe", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.EphemeralContainerCommon.ResizePolicy) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "resizePolicy:"...)
-		if v.EphemeralContainerCommon.ResizePolicy == nil {
-			r = resNull
-		} else if len(v.EphemeralContainerCommon.ResizePolicy) == 0 {
-			r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-		} else {
-			for i6 := range v.EphemeralContainerCommon.ResizePolicy {
-				c6 := s.seqItem(ctx{ind: ind, mode: modeKey}, i6 == 0)
-				var r6 result
-				r6 = encCorev1ContainerResizePolicy(s, &v.EphemeralContainerCommon.ResizePolicy[i6], c6)
-				s.nullItem(r6)
-			}
-			r = resOther
-		}
-		if s.prune("resizePolicy", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "resources:"...)
-	r = encCorev1ResourceRequirements(s, &v.EphemeralContainerCommon.Resources, ctx{ind: ind, mode: modeKey})
-	if s.prune("resources", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if v.EphemeralContainerCommon.RestartPolicy != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "restartPolicy:"...)
-		if v.EphemeralContainerCommon.RestartPolicy == nil {
-			r = resNull
-		} else {
-			r = s.strValue(string((*v.EphemeralContainerCommon.RestartPolicy)), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("restartPolicy", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.EphemeralContainerCommon.RestartPolicyRules) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "restartPolicyRules:"...)
-		if v.EphemeralContainerCommon.RestartPolicyRules == nil {
-			r = resNull
-		} else if len(v.EphemeralContainerCommon.RestartPolicyRules) == 0 {
-			r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-		} else {
-			for i7 := range v.EphemeralContainerCommon.RestartPolicyRules {
-				c7 := s.seqItem(ctx{ind: ind, mode: modeKey}, i7 == 0)
-				var r7 result
-				r7 = encCorev1ContainerRestartRule(s, &v.EphemeralContainerCommon.RestartPolicyRules[i7], c7)
-				s.nullItem(r7)
-			}
-			r = resOther
-		}
-		if s.prune("restartPolicyRules", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.EphemeralContainerCommon.SecurityContext != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "securityContext:"...)
-		if v.EphemeralContainerCommon.SecurityContext == nil {
-			r = resNull
-		} else {
-			r = encCorev1SecurityContext(s, &(*v.EphemeralContainerCommon.SecurityContext), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("securityContext", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.EphemeralContainerCommon.StartupProbe != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "startupProbe:"...)
-		if v.EphemeralContainerCommon.StartupProbe == nil {
-			r = resNull
-		} else {
-			r = encCorev1Probe(s, &(*v.EphemeralContainerCommon.StartupProbe), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("startupProbe", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.EphemeralContainerCommon.Stdin {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "stdin:"...)
-		r = s.boolValue(bool(v.EphemeralContainerCommon.Stdin), ctx{ind: ind, mode: modeKey})
-		if s.prune("stdin", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.EphemeralContainerCommon.StdinOnce {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "stdinOnce:"...)
-		r = s.boolValue(bool(v.EphemeralContainerCommon.StdinOnce), ctx{ind: ind, mode: modeKey})
-		if s.prune("stdinOnce", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.TargetContainerName) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "targetContainerName:"...)
-		r = s.strValue(string(v.TargetContainerName), ctx{ind: ind, mode: modeKey})
-		if s.prune("targetContainerName", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.EphemeralContainerCommon.TerminationMessagePath) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "terminationMessagePath:"...)
-		r = s.strValue(string(v.EphemeralContainerCommon.TerminationMessagePath), ctx{ind: ind, mode: modeKey})
-		if s.prune("terminationMessagePath", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.EphemeralContainerCommon.TerminationMessagePolicy) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "terminationMessagePolicy:"...)
-		r = s.strValue(string(v.EphemeralContainerCommon.TerminationMessagePolicy), ctx{ind: ind, mode: modeKey})
-		if s.prune("terminationMessagePolicy", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.EphemeralContainerCommon.TTY {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "tty:"...)
-		r = s.boolValue(bool(v.EphemeralContainerCommon.TTY), ctx{ind: ind, mode: modeKey})
-		if s.prune("tty", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.EphemeralContainerCommon.VolumeDevices) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "volumeDevices:"...)
-		if v.EphemeralContainerCommon.VolumeDevices == nil {
-			r = resNull
-		} else if len(v.EphemeralContainerCommon.VolumeDevices) == 0 {
-			r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-		} else {
-			for i8 := range v.EphemeralContainerCommon.VolumeDevices {
-				c8 := s.seqItem(ctx{ind: ind, mode: modeKey}, i8 == 0)
-				var r8 result
-				r8 = encCorev1VolumeDevice(s, &v.EphemeralContainerCommon.VolumeDevices[i8], c8)
-				s.nullItem(r8)
-			}
-			r = resOther
-		}
-		if s.prune("volumeDevices", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.EphemeralContainerCommon.VolumeMounts) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "volumeMounts:"...)
-		if v.EphemeralContainerCommon.VolumeMounts == nil {
-			r = resNull
-		} else if len(v.EphemeralContainerCommon.VolumeMounts) == 0 {
-			r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-		} else {
-			for i9 := range v.EphemeralContainerCommon.VolumeMounts {
-				c9 := s.seqItem(ctx{ind: ind, mode: modeKey}, i9 == 0)
-				var r9 result
-				r9 = encCorev1VolumeMount(s, &v.EphemeralContainerCommon.VolumeMounts[i9], c9)
-				s.nullItem(r9)
-			}
-			r = resOther
-		}
-		if s.prune("volumeMounts", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.EphemeralContainerCommon.WorkingDir) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "workingDir:"...)
-		r = s.strValue(string(v.EphemeralContainerCommon.WorkingDir), ctx{ind: ind, mode: modeKey})
-		if s.prune("workingDir", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "searches", r, top) {
 			first = false
 		}
 	}
@@ -10549,34 +4760,18 @@ func encCorev1EvictionResponder(s *state, v *corev1.EvictionResponder, c ctx) re
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "name:"...)
+	pos = s.beginEntry(c, ind, first, "name:")
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
-	if s.prune("name", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "name", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "priority:"...)
+	pos = s.beginEntry(c, ind, first, "priority:")
 	if v.Priority == nil {
 		r = resNull
 	} else {
 		r = s.intValue(int64((*v.Priority)), ctx{ind: ind, mode: modeKey})
 	}
-	if s.prune("priority", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "priority", r, top) {
 		first = false
 	}
 	if first {
@@ -10595,13 +4790,7 @@ func encCorev1HostAlias(s *state, v *corev1.HostAlias, c ctx) result {
 		r   result
 	)
 	if len(v.Hostnames) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "hostnames:"...)
+		pos = s.beginEntry(c, ind, first, "hostnames:")
 		if v.Hostnames == nil {
 			r = resNull
 		} else if len(v.Hostnames) == 0 {
@@ -10615,23 +4804,13 @@ func encCorev1HostAlias(s *state, v *corev1.HostAlias, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("hostnames", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "hostnames", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "ip:"...)
+	pos = s.beginEntry(c, ind, first, "ip:")
 	r = s.strValue(string(v.IP), ctx{ind: ind, mode: modeKey})
-	if s.prune("ip", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "ip", r, top) {
 		first = false
 	}
 	if first {
@@ -10649,17 +4828,9 @@ func encCorev1PodOS(s *state, v *corev1.PodOS, c ctx) result {
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "name:"...)
+	pos = s.beginEntry(c, ind, first, "name:")
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
-	if s.prune("name", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "name", r, top) {
 		first = false
 	}
 	if first {
@@ -10677,17 +4848,9 @@ func encCorev1PodReadinessGate(s *state, v *corev1.PodReadinessGate, c ctx) resu
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "conditionType:"...)
+	pos = s.beginEntry(c, ind, first, "conditionType:")
 	r = s.strValue(string(v.ConditionType), ctx{ind: ind, mode: modeKey})
-	if s.prune("conditionType", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "conditionType", r, top) {
 		first = false
 	}
 	if first {
@@ -10705,54 +4868,30 @@ func encCorev1PodResourceClaim(s *state, v *corev1.PodResourceClaim, c ctx) resu
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "name:"...)
+	pos = s.beginEntry(c, ind, first, "name:")
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
-	if s.prune("name", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "name", r, top) {
 		first = false
 	}
 	if v.ResourceClaimName != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "resourceClaimName:"...)
+		pos = s.beginEntry(c, ind, first, "resourceClaimName:")
 		if v.ResourceClaimName == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.ResourceClaimName)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("resourceClaimName", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "resourceClaimName", r, top) {
 			first = false
 		}
 	}
 	if v.ResourceClaimTemplateName != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "resourceClaimTemplateName:"...)
+		pos = s.beginEntry(c, ind, first, "resourceClaimTemplateName:")
 		if v.ResourceClaimTemplateName == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.ResourceClaimTemplateName)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("resourceClaimTemplateName", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "resourceClaimTemplateName", r, top) {
 			first = false
 		}
 	}
@@ -10772,13 +4911,7 @@ func encCorev1ResourceRequirements(s *state, v *corev1.ResourceRequirements, c c
 		r   result
 	)
 	if len(v.Claims) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "claims:"...)
+		pos = s.beginEntry(c, ind, first, "claims:")
 		if v.Claims == nil {
 			r = resNull
 		} else if len(v.Claims) == 0 {
@@ -10792,39 +4925,21 @@ func encCorev1ResourceRequirements(s *state, v *corev1.ResourceRequirements, c c
 			}
 			r = resOther
 		}
-		if s.prune("claims", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "claims", r, top) {
 			first = false
 		}
 	}
 	if len(v.Limits) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "limits:"...)
+		pos = s.beginEntry(c, ind, first, "limits:")
 		r = encMap2(s, v.Limits, ctx{ind: ind, mode: modeKey})
-		if s.prune("limits", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "limits", r, top) {
 			first = false
 		}
 	}
 	if len(v.Requests) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "requests:"...)
+		pos = s.beginEntry(c, ind, first, "requests:")
 		r = encMap2(s, v.Requests, ctx{ind: ind, mode: modeKey})
-		if s.prune("requests", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "requests", r, top) {
 			first = false
 		}
 	}
@@ -10843,17 +4958,9 @@ func encCorev1PodSchedulingGate(s *state, v *corev1.PodSchedulingGate, c ctx) re
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "name:"...)
+	pos = s.beginEntry(c, ind, first, "name:")
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
-	if s.prune("name", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "name", r, top) {
 		first = false
 	}
 	if first {
@@ -10872,21 +4979,13 @@ func encCorev1PodSchedulingGroup(s *state, v *corev1.PodSchedulingGroup, c ctx) 
 		r   result
 	)
 	if v.PodGroupName != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "podGroupName:"...)
+		pos = s.beginEntry(c, ind, first, "podGroupName:")
 		if v.PodGroupName == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.PodGroupName)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("podGroupName", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "podGroupName", r, top) {
 			first = false
 		}
 	}
@@ -10906,184 +5005,106 @@ func encCorev1PodSecurityContext(s *state, v *corev1.PodSecurityContext, c ctx) 
 		r   result
 	)
 	if v.AppArmorProfile != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "appArmorProfile:"...)
+		pos = s.beginEntry(c, ind, first, "appArmorProfile:")
 		if v.AppArmorProfile == nil {
 			r = resNull
 		} else {
 			r = encCorev1AppArmorProfile(s, &(*v.AppArmorProfile), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("appArmorProfile", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "appArmorProfile", r, top) {
 			first = false
 		}
 	}
 	if v.FSGroup != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "fsGroup:"...)
+		pos = s.beginEntry(c, ind, first, "fsGroup:")
 		if v.FSGroup == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.FSGroup)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("fsGroup", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "fsGroup", r, top) {
 			first = false
 		}
 	}
 	if v.FSGroupChangePolicy != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "fsGroupChangePolicy:"...)
+		pos = s.beginEntry(c, ind, first, "fsGroupChangePolicy:")
 		if v.FSGroupChangePolicy == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.FSGroupChangePolicy)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("fsGroupChangePolicy", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "fsGroupChangePolicy", r, top) {
 			first = false
 		}
 	}
 	if v.RunAsGroup != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "runAsGroup:"...)
+		pos = s.beginEntry(c, ind, first, "runAsGroup:")
 		if v.RunAsGroup == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.RunAsGroup)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("runAsGroup", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "runAsGroup", r, top) {
 			first = false
 		}
 	}
 	if v.RunAsNonRoot != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "runAsNonRoot:"...)
+		pos = s.beginEntry(c, ind, first, "runAsNonRoot:")
 		if v.RunAsNonRoot == nil {
 			r = resNull
 		} else {
 			r = s.boolValue(bool((*v.RunAsNonRoot)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("runAsNonRoot", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "runAsNonRoot", r, top) {
 			first = false
 		}
 	}
 	if v.RunAsUser != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "runAsUser:"...)
+		pos = s.beginEntry(c, ind, first, "runAsUser:")
 		if v.RunAsUser == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.RunAsUser)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("runAsUser", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "runAsUser", r, top) {
 			first = false
 		}
 	}
 	if v.SELinuxChangePolicy != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "seLinuxChangePolicy:"...)
+		pos = s.beginEntry(c, ind, first, "seLinuxChangePolicy:")
 		if v.SELinuxChangePolicy == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.SELinuxChangePolicy)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("seLinuxChangePolicy", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "seLinuxChangePolicy", r, top) {
 			first = false
 		}
 	}
 	if v.SELinuxOptions != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "seLinuxOptions:"...)
+		pos = s.beginEntry(c, ind, first, "seLinuxOptions:")
 		if v.SELinuxOptions == nil {
 			r = resNull
 		} else {
 			r = encCorev1SELinuxOptions(s, &(*v.SELinuxOptions), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("seLinuxOptions", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "seLinuxOptions", r, top) {
 			first = false
 		}
 	}
 	if v.SeccompProfile != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "seccompProfile:"...)
+		pos = s.beginEntry(c, ind, first, "seccompProfile:")
 		if v.SeccompProfile == nil {
 			r = resNull
 		} else {
 			r = encCorev1SeccompProfile(s, &(*v.SeccompProfile), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("seccompProfile", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "seccompProfile", r, top) {
 			first = false
 		}
 	}
 	if len(v.SupplementalGroups) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "supplementalGroups:"...)
+		pos = s.beginEntry(c, ind, first, "supplementalGroups:")
 		if v.SupplementalGroups == nil {
 			r = resNull
 		} else if len(v.SupplementalGroups) == 0 {
@@ -11097,39 +5118,23 @@ func encCorev1PodSecurityContext(s *state, v *corev1.PodSecurityContext, c ctx) 
 			}
 			r = resOther
 		}
-		if s.prune("supplementalGroups", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "supplementalGroups", r, top) {
 			first = false
 		}
 	}
 	if v.SupplementalGroupsPolicy != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "supplementalGroupsPolicy:"...)
+		pos = s.beginEntry(c, ind, first, "supplementalGroupsPolicy:")
 		if v.SupplementalGroupsPolicy == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.SupplementalGroupsPolicy)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("supplementalGroupsPolicy", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "supplementalGroupsPolicy", r, top) {
 			first = false
 		}
 	}
 	if len(v.Sysctls) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "sysctls:"...)
+		pos = s.beginEntry(c, ind, first, "sysctls:")
 		if v.Sysctls == nil {
 			r = resNull
 		} else if len(v.Sysctls) == 0 {
@@ -11143,28 +5148,18 @@ func encCorev1PodSecurityContext(s *state, v *corev1.PodSecurityContext, c ctx) 
 			}
 			r = resOther
 		}
-		if s.prune("sysctls", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "sysctls", r, top) {
 			first = false
 		}
 	}
 	if v.WindowsOptions != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "windowsOptions:"...)
+		pos = s.beginEntry(c, ind, first, "windowsOptions:")
 		if v.WindowsOptions == nil {
 			r = resNull
 		} else {
 			r = encCorev1WindowsSecurityContextOptions(s, &(*v.WindowsOptions), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("windowsOptions", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "windowsOptions", r, top) {
 			first = false
 		}
 	}
@@ -11184,81 +5179,41 @@ func encCorev1Toleration(s *state, v *corev1.Toleration, c ctx) result {
 		r   result
 	)
 	if len(v.Effect) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "effect:"...)
+		pos = s.beginEntry(c, ind, first, "effect:")
 		r = s.strValue(string(v.Effect), ctx{ind: ind, mode: modeKey})
-		if s.prune("effect", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "effect", r, top) {
 			first = false
 		}
 	}
 	if len(v.Key) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "key:"...)
+		pos = s.beginEntry(c, ind, first, "key:")
 		r = s.strValue(string(v.Key), ctx{ind: ind, mode: modeKey})
-		if s.prune("key", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "key", r, top) {
 			first = false
 		}
 	}
 	if len(v.Operator) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "operator:"...)
+		pos = s.beginEntry(c, ind, first, "operator:")
 		r = s.strValue(string(v.Operator), ctx{ind: ind, mode: modeKey})
-		if s.prune("operator", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "operator", r, top) {
 			first = false
 		}
 	}
 	if v.TolerationSeconds != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "tolerationSeconds:"...)
+		pos = s.beginEntry(c, ind, first, "tolerationSeconds:")
 		if v.TolerationSeconds == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.TolerationSeconds)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("tolerationSeconds", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "tolerationSeconds", r, top) {
 			first = false
 		}
 	}
 	if len(v.Value) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "value:"...)
+		pos = s.beginEntry(c, ind, first, "value:")
 		r = s.strValue(string(v.Value), ctx{ind: ind, mode: modeKey})
-		if s.prune("value", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "value", r, top) {
 			first = false
 		}
 	}
@@ -11278,32 +5233,18 @@ func encCorev1TopologySpreadConstraint(s *state, v *corev1.TopologySpreadConstra
 		r   result
 	)
 	if v.LabelSelector != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "labelSelector:"...)
+		pos = s.beginEntry(c, ind, first, "labelSelector:")
 		if v.LabelSelector == nil {
 			r = resNull
 		} else {
 			r = encMetav1LabelSelector(s, &(*v.LabelSelector), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("labelSelector", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "labelSelector", r, top) {
 			first = false
 		}
 	}
 	if len(v.MatchLabelKeys) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "matchLabelKeys:"...)
+		pos = s.beginEntry(c, ind, first, "matchLabelKeys:")
 		if v.MatchLabelKeys == nil {
 			r = resNull
 		} else if len(v.MatchLabelKeys) == 0 {
@@ -11317,106 +5258,56 @@ func encCorev1TopologySpreadConstraint(s *state, v *corev1.TopologySpreadConstra
 			}
 			r = resOther
 		}
-		if s.prune("matchLabelKeys", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "matchLabelKeys", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "maxSkew:"...)
+	pos = s.beginEntry(c, ind, first, "maxSkew:")
 	r = s.intValue(int64(v.MaxSkew), ctx{ind: ind, mode: modeKey})
-	if s.prune("maxSkew", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "maxSkew", r, top) {
 		first = false
 	}
 	if v.MinDomains != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "minDomains:"...)
+		pos = s.beginEntry(c, ind, first, "minDomains:")
 		if v.MinDomains == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.MinDomains)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("minDomains", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "minDomains", r, top) {
 			first = false
 		}
 	}
 	if v.NodeAffinityPolicy != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "nodeAffinityPolicy:"...)
+		pos = s.beginEntry(c, ind, first, "nodeAffinityPolicy:")
 		if v.NodeAffinityPolicy == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.NodeAffinityPolicy)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("nodeAffinityPolicy", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "nodeAffinityPolicy", r, top) {
 			first = false
 		}
 	}
 	if v.NodeTaintsPolicy != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "nodeTaintsPolicy:"...)
+		pos = s.beginEntry(c, ind, first, "nodeTaintsPolicy:")
 		if v.NodeTaintsPolicy == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.NodeTaintsPolicy)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("nodeTaintsPolicy", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "nodeTaintsPolicy", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "topologyKey:"...)
+	pos = s.beginEntry(c, ind, first, "topologyKey:")
 	r = s.strValue(string(v.TopologyKey), ctx{ind: ind, mode: modeKey})
-	if s.prune("topologyKey", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "topologyKey", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "whenUnsatisfiable:"...)
+	pos = s.beginEntry(c, ind, first, "whenUnsatisfiable:")
 	r = s.strValue(string(v.WhenUnsatisfiable), ctx{ind: ind, mode: modeKey})
-	if s.prune("whenUnsatisfiable", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "whenUnsatisfiable", r, top) {
 		first = false
 	}
 	if first {
@@ -11435,1298 +5326,339 @@ func encCorev1Volume(s *state, v *corev1.Volume, c ctx) result {
 		r   result
 	)
 	if v.VolumeSource.AWSElasticBlockStore != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "awsElasticBlockStore:"...)
+		pos = s.beginEntry(c, ind, first, "awsElasticBlockStore:")
 		if v.VolumeSource.AWSElasticBlockStore == nil {
 			r = resNull
 		} else {
-			r = encCorev1AWSElasticBlockStoreVolumeSource(s, &(*v.VolumeSource.AWSElasticBlockStore), ctx{ind: ind, mode: modeKey})
+			r = fallback18.enc(s, reflect.ValueOf(&(*v.VolumeSource.AWSElasticBlockStore)).Elem(), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("awsElasticBlockStore", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "awsElasticBlockStore", r, top) {
 			first = false
 		}
 	}
 	if v.VolumeSource.AzureDisk != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "azureDisk:"...)
+		pos = s.beginEntry(c, ind, first, "azureDisk:")
 		if v.VolumeSource.AzureDisk == nil {
 			r = resNull
 		} else {
-			r = encCorev1AzureDiskVolumeSource(s, &(*v.VolumeSource.AzureDisk), ctx{ind: ind, mode: modeKey})
+			r = fallback19.enc(s, reflect.ValueOf(&(*v.VolumeSource.AzureDisk)).Elem(), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("azureDisk", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "azureDisk", r, top) {
 			first = false
 		}
 	}
 	if v.VolumeSource.AzureFile != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "azureFile:"...)
+		pos = s.beginEntry(c, ind, first, "azureFile:")
 		if v.VolumeSource.AzureFile == nil {
 			r = resNull
 		} else {
-			r = encCorev1AzureFileVolumeSource(s, &(*v.VolumeSource.AzureFile), ctx{ind: ind, mode: modeKey})
+			r = fallback20.enc(s, reflect.ValueOf(&(*v.VolumeSource.AzureFile)).Elem(), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("azureFile", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "azureFile", r, top) {
 			first = false
 		}
 	}
 	if v.VolumeSource.CephFS != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "cephfs:"...)
+		pos = s.beginEntry(c, ind, first, "cephfs:")
 		if v.VolumeSource.CephFS == nil {
 			r = resNull
 		} else {
-			r = encCorev1CephFSVolumeSource(s, &(*v.VolumeSource.CephFS), ctx{ind: ind, mode: modeKey})
+			r = fallback21.enc(s, reflect.ValueOf(&(*v.VolumeSource.CephFS)).Elem(), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("cephfs", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "cephfs", r, top) {
 			first = false
 		}
 	}
 	if v.VolumeSource.Cinder != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "cinder:"...)
+		pos = s.beginEntry(c, ind, first, "cinder:")
 		if v.VolumeSource.Cinder == nil {
 			r = resNull
 		} else {
-			r = encCorev1CinderVolumeSource(s, &(*v.VolumeSource.Cinder), ctx{ind: ind, mode: modeKey})
+			r = fallback22.enc(s, reflect.ValueOf(&(*v.VolumeSource.Cinder)).Elem(), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("cinder", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "cinder", r, top) {
 			first = false
 		}
 	}
 	if v.VolumeSource.ConfigMap != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "configMap:"...)
+		pos = s.beginEntry(c, ind, first, "configMap:")
 		if v.VolumeSource.ConfigMap == nil {
 			r = resNull
 		} else {
 			r = encCorev1ConfigMapVolumeSource(s, &(*v.VolumeSource.ConfigMap), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("configMap", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "configMap", r, top) {
 			first = false
 		}
 	}
 	if v.VolumeSource.CSI != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "csi:"...)
+		pos = s.beginEntry(c, ind, first, "csi:")
 		if v.VolumeSource.CSI == nil {
 			r = resNull
 		} else {
 			r = encCorev1CSIVolumeSource(s, &(*v.VolumeSource.CSI), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("csi", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "csi", r, top) {
 			first = false
 		}
 	}
 	if v.VolumeSource.DownwardAPI != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "downwardAPI:"...)
+		pos = s.beginEntry(c, ind, first, "downwardAPI:")
 		if v.VolumeSource.DownwardAPI == nil {
 			r = resNull
 		} else {
 			r = encCorev1DownwardAPIVolumeSource(s, &(*v.VolumeSource.DownwardAPI), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("downwardAPI", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "downwardAPI", r, top) {
 			first = false
 		}
 	}
 	if v.VolumeSource.EmptyDir != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "emptyDir:"...)
+		pos = s.beginEntry(c, ind, first, "emptyDir:")
 		if v.VolumeSource.EmptyDir == nil {
 			r = resNull
 		} else {
 			r = encCorev1EmptyDirVolumeSource(s, &(*v.VolumeSource.EmptyDir), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("emptyDir", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "emptyDir", r, top) {
 			first = false
 		}
 	}
 	if v.VolumeSource.Ephemeral != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "ephemeral:"...)
+		pos = s.beginEntry(c, ind, first, "ephemeral:")
 		if v.VolumeSource.Ephemeral == nil {
 			r = resNull
 		} else {
 			r = encCorev1EphemeralVolumeSource(s, &(*v.VolumeSource.Ephemeral), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("ephemeral", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "ephemeral", r, top) {
 			first = false
 		}
 	}
 	if v.VolumeSource.FC != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "fc:"...)
+		pos = s.beginEntry(c, ind, first, "fc:")
 		if v.VolumeSource.FC == nil {
 			r = resNull
 		} else {
-			r = encCorev1FCVolumeSource(s, &(*v.VolumeSource.FC), ctx{ind: ind, mode: modeKey})
+			r = fallback23.enc(s, reflect.ValueOf(&(*v.VolumeSource.FC)).Elem(), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("fc", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "fc", r, top) {
 			first = false
 		}
 	}
 	if v.VolumeSource.FlexVolume != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "flexVolume:"...)
+		pos = s.beginEntry(c, ind, first, "flexVolume:")
 		if v.VolumeSource.FlexVolume == nil {
 			r = resNull
 		} else {
-			r = encCorev1FlexVolumeSource(s, &(*v.VolumeSource.FlexVolume), ctx{ind: ind, mode: modeKey})
+			r = fallback24.enc(s, reflect.ValueOf(&(*v.VolumeSource.FlexVolume)).Elem(), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("flexVolume", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "flexVolume", r, top) {
 			first = false
 		}
 	}
 	if v.VolumeSource.Flocker != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "flocker:"...)
+		pos = s.beginEntry(c, ind, first, "flocker:")
 		if v.VolumeSource.Flocker == nil {
 			r = resNull
 		} else {
-			r = encCorev1FlockerVolumeSource(s, &(*v.VolumeSource.Flocker), ctx{ind: ind, mode: modeKey})
+			r = fallback25.enc(s, reflect.ValueOf(&(*v.VolumeSource.Flocker)).Elem(), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("flocker", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "flocker", r, top) {
 			first = false
 		}
 	}
 	if v.VolumeSource.GCEPersistentDisk != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "gcePersistentDisk:"...)
+		pos = s.beginEntry(c, ind, first, "gcePersistentDisk:")
 		if v.VolumeSource.GCEPersistentDisk == nil {
 			r = resNull
 		} else {
-			r = encCorev1GCEPersistentDiskVolumeSource(s, &(*v.VolumeSource.GCEPersistentDisk), ctx{ind: ind, mode: modeKey})
+			r = fallback26.enc(s, reflect.ValueOf(&(*v.VolumeSource.GCEPersistentDisk)).Elem(), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("gcePersistentDisk", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "gcePersistentDisk", r, top) {
 			first = false
 		}
 	}
 	if v.VolumeSource.GitRepo != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "gitRepo:"...)
+		pos = s.beginEntry(c, ind, first, "gitRepo:")
 		if v.VolumeSource.GitRepo == nil {
 			r = resNull
 		} else {
-			r = encCorev1GitRepoVolumeSource(s, &(*v.VolumeSource.GitRepo), ctx{ind: ind, mode: modeKey})
+			r = fallback27.enc(s, reflect.ValueOf(&(*v.VolumeSource.GitRepo)).Elem(), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("gitRepo", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "gitRepo", r, top) {
 			first = false
 		}
 	}
 	if v.VolumeSource.Glusterfs != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "glusterfs:"...)
+		pos = s.beginEntry(c, ind, first, "glusterfs:")
 		if v.VolumeSource.Glusterfs == nil {
 			r = resNull
 		} else {
-			r = encCorev1GlusterfsVolumeSource(s, &(*v.VolumeSource.Glusterfs), ctx{ind: ind, mode: modeKey})
+			r = fallback28.enc(s, reflect.ValueOf(&(*v.VolumeSource.Glusterfs)).Elem(), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("glusterfs", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "glusterfs", r, top) {
 			first = false
 		}
 	}
 	if v.VolumeSource.HostPath != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "hostPath:"...)
+		pos = s.beginEntry(c, ind, first, "hostPath:")
 		if v.VolumeSource.HostPath == nil {
 			r = resNull
 		} else {
 			r = encCorev1HostPathVolumeSource(s, &(*v.VolumeSource.HostPath), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("hostPath", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "hostPath", r, top) {
 			first = false
 		}
 	}
 	if v.VolumeSource.Image != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "image:"...)
+		pos = s.beginEntry(c, ind, first, "image:")
 		if v.VolumeSource.Image == nil {
 			r = resNull
 		} else {
 			r = encCorev1ImageVolumeSource(s, &(*v.VolumeSource.Image), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("image", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "image", r, top) {
 			first = false
 		}
 	}
 	if v.VolumeSource.ISCSI != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "iscsi:"...)
+		pos = s.beginEntry(c, ind, first, "iscsi:")
 		if v.VolumeSource.ISCSI == nil {
 			r = resNull
 		} else {
-			r = encCorev1ISCSIVolumeSource(s, &(*v.VolumeSource.ISCSI), ctx{ind: ind, mode: modeKey})
+			r = fallback29.enc(s, reflect.ValueOf(&(*v.VolumeSource.ISCSI)).Elem(), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("iscsi", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "iscsi", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "name:"...)
+	pos = s.beginEntry(c, ind, first, "name:")
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
-	if s.prune("name", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "name", r, top) {
 		first = false
 	}
 	if v.VolumeSource.NFS != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "nfs:"...)
+		pos = s.beginEntry(c, ind, first, "nfs:")
 		if v.VolumeSource.NFS == nil {
 			r = resNull
 		} else {
-			r = encCorev1NFSVolumeSource(s, &(*v.VolumeSource.NFS), ctx{ind: ind, mode: modeKey})
+			r = fallback30.enc(s, reflect.ValueOf(&(*v.VolumeSource.NFS)).Elem(), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("nfs", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "nfs", r, top) {
 			first = false
 		}
 	}
 	if v.VolumeSource.PersistentVolumeClaim != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "persistentVolumeClaim:"...)
+		pos = s.beginEntry(c, ind, first, "persistentVolumeClaim:")
 		if v.VolumeSource.PersistentVolumeClaim == nil {
 			r = resNull
 		} else {
 			r = encCorev1PersistentVolumeClaimVolumeSource(s, &(*v.VolumeSource.PersistentVolumeClaim), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("persistentVolumeClaim", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "persistentVolumeClaim", r, top) {
 			first = false
 		}
 	}
 	if v.VolumeSource.PhotonPersistentDisk != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "photonPersistentDisk:"...)
+		pos = s.beginEntry(c, ind, first, "photonPersistentDisk:")
 		if v.VolumeSource.PhotonPersistentDisk == nil {
 			r = resNull
 		} else {
-			r = encCorev1PhotonPersistentDiskVolumeSource(s, &(*v.VolumeSource.PhotonPersistentDisk), ctx{ind: ind, mode: modeKey})
+			r = fallback31.enc(s, reflect.ValueOf(&(*v.VolumeSource.PhotonPersistentDisk)).Elem(), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("photonPersistentDisk", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "photonPersistentDisk", r, top) {
 			first = false
 		}
 	}
 	if v.VolumeSource.PortworxVolume != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "portworxVolume:"...)
+		pos = s.beginEntry(c, ind, first, "portworxVolume:")
 		if v.VolumeSource.PortworxVolume == nil {
 			r = resNull
 		} else {
-			r = encCorev1PortworxVolumeSource(s, &(*v.VolumeSource.PortworxVolume), ctx{ind: ind, mode: modeKey})
+			r = fallback32.enc(s, reflect.ValueOf(&(*v.VolumeSource.PortworxVolume)).Elem(), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("portworxVolume", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "portworxVolume", r, top) {
 			first = false
 		}
 	}
 	if v.VolumeSource.Projected != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "projected:"...)
+		pos = s.beginEntry(c, ind, first, "projected:")
 		if v.VolumeSource.Projected == nil {
 			r = resNull
 		} else {
 			r = encCorev1ProjectedVolumeSource(s, &(*v.VolumeSource.Projected), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("projected", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "projected", r, top) {
 			first = false
 		}
 	}
 	if v.VolumeSource.Quobyte != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "quobyte:"...)
+		pos = s.beginEntry(c, ind, first, "quobyte:")
 		if v.VolumeSource.Quobyte == nil {
 			r = resNull
 		} else {
-			r = encCorev1QuobyteVolumeSource(s, &(*v.VolumeSource.Quobyte), ctx{ind: ind, mode: modeKey})
+			r = fallback33.enc(s, reflect.ValueOf(&(*v.VolumeSource.Quobyte)).Elem(), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("quobyte", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "quobyte", r, top) {
 			first = false
 		}
 	}
 	if v.VolumeSource.RBD != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "rbd:"...)
+		pos = s.beginEntry(c, ind, first, "rbd:")
 		if v.VolumeSource.RBD == nil {
 			r = resNull
 		} else {
-			r = encCorev1RBDVolumeSource(s, &(*v.VolumeSource.RBD), ctx{ind: ind, mode: modeKey})
+			r = fallback34.enc(s, reflect.ValueOf(&(*v.VolumeSource.RBD)).Elem(), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("rbd", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "rbd", r, top) {
 			first = false
 		}
 	}
 	if v.VolumeSource.ScaleIO != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "scaleIO:"...)
+		pos = s.beginEntry(c, ind, first, "scaleIO:")
 		if v.VolumeSource.ScaleIO == nil {
 			r = resNull
 		} else {
-			r = encCorev1ScaleIOVolumeSource(s, &(*v.VolumeSource.ScaleIO), ctx{ind: ind, mode: modeKey})
+			r = fallback35.enc(s, reflect.ValueOf(&(*v.VolumeSource.ScaleIO)).Elem(), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("scaleIO", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "scaleIO", r, top) {
 			first = false
 		}
 	}
 	if v.VolumeSource.Secret != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "secret:"...)
+		pos = s.beginEntry(c, ind, first, "secret:")
 		if v.VolumeSource.Secret == nil {
 			r = resNull
 		} else {
 			r = encCorev1SecretVolumeSource(s, &(*v.VolumeSource.Secret), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("secret", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "secret", r, top) {
 			first = false
 		}
 	}
 	if v.VolumeSource.StorageOS != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "storageos:"...)
+		pos = s.beginEntry(c, ind, first, "storageos:")
 		if v.VolumeSource.StorageOS == nil {
 			r = resNull
 		} else {
-			r = encCorev1StorageOSVolumeSource(s, &(*v.VolumeSource.StorageOS), ctx{ind: ind, mode: modeKey})
+			r = fallback36.enc(s, reflect.ValueOf(&(*v.VolumeSource.StorageOS)).Elem(), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("storageos", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "storageos", r, top) {
 			first = false
 		}
 	}
 	if v.VolumeSource.VsphereVolume != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "vsphereVolume:"...)
+		pos = s.beginEntry(c, ind, first, "vsphereVolume:")
 		if v.VolumeSource.VsphereVolume == nil {
 			r = resNull
 		} else {
-			r = encCorev1VsphereVirtualDiskVolumeSource(s, &(*v.VolumeSource.VsphereVolume), ctx{ind: ind, mode: modeKey})
+			r = fallback37.enc(s, reflect.ValueOf(&(*v.VolumeSource.VsphereVolume)).Elem(), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("vsphereVolume", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "vsphereVolume", r, top) {
 			first = false
 		}
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1PodCondition writes a v1.PodCondition as the reflective plan does.
-func encCorev1PodCondition(s *state, v *corev1.PodCondition, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "lastProbeTime:"...)
-	r = s.metaTime(&v.LastProbeTime, ctx{ind: ind, mode: modeKey})
-	if s.prune("lastProbeTime", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "lastTransitionTime:"...)
-	r = s.metaTime(&v.LastTransitionTime, ctx{ind: ind, mode: modeKey})
-	if s.prune("lastTransitionTime", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if len(v.Message) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "message:"...)
-		r = s.strValue(string(v.Message), ctx{ind: ind, mode: modeKey})
-		if s.prune("message", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.ObservedGeneration != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "observedGeneration:"...)
-		r = s.intValue(int64(v.ObservedGeneration), ctx{ind: ind, mode: modeKey})
-		if s.prune("observedGeneration", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.Reason) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "reason:"...)
-		r = s.strValue(string(v.Reason), ctx{ind: ind, mode: modeKey})
-		if s.prune("reason", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "status:"...)
-	r = s.strValue(string(v.Status), ctx{ind: ind, mode: modeKey})
-	if s.prune("status", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "type:"...)
-	r = s.strValue(string(v.Type), ctx{ind: ind, mode: modeKey})
-	if s.prune("type", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1ContainerStatus writes a v1.ContainerStatus as the reflective plan does.
-func encCorev1ContainerStatus(s *state, v *corev1.ContainerStatus, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	if len(v.AllocatedResources) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "allocatedResources:"...)
-		r = encMap2(s, v.AllocatedResources, ctx{ind: ind, mode: modeKey})
-		if s.prune("allocatedResources", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.AllocatedResourcesStatus) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "allocatedResourcesStatus:"...)
-		if v.AllocatedResourcesStatus == nil {
-			r = resNull
-		} else if len(v.AllocatedResourcesStatus) == 0 {
-			r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-		} else {
-			for i1 := range v.AllocatedResourcesStatus {
-				c1 := s.seqItem(ctx{ind: ind, mode: modeKey}, i1 == 0)
-				var r1 result
-				r1 = encCorev1ResourceStatus(s, &v.AllocatedResourcesStatus[i1], c1)
-				s.nullItem(r1)
-			}
-			r = resOther
-		}
-		if s.prune("allocatedResourcesStatus", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.ContainerID) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "containerID:"...)
-		r = s.strValue(string(v.ContainerID), ctx{ind: ind, mode: modeKey})
-		if s.prune("containerID", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "image:"...)
-	r = s.strValue(string(v.Image), ctx{ind: ind, mode: modeKey})
-	if s.prune("image", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "imageID:"...)
-	r = s.strValue(string(v.ImageID), ctx{ind: ind, mode: modeKey})
-	if s.prune("imageID", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "lastState:"...)
-	r = encCorev1ContainerState(s, &v.LastTerminationState, ctx{ind: ind, mode: modeKey})
-	if s.prune("lastState", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "name:"...)
-	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
-	if s.prune("name", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "ready:"...)
-	r = s.boolValue(bool(v.Ready), ctx{ind: ind, mode: modeKey})
-	if s.prune("ready", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if v.Resources != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "resources:"...)
-		if v.Resources == nil {
-			r = resNull
-		} else {
-			r = encCorev1ResourceRequirements(s, &(*v.Resources), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("resources", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "restartCount:"...)
-	r = s.intValue(int64(v.RestartCount), ctx{ind: ind, mode: modeKey})
-	if s.prune("restartCount", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if v.Started != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "started:"...)
-		if v.Started == nil {
-			r = resNull
-		} else {
-			r = s.boolValue(bool((*v.Started)), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("started", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "state:"...)
-	r = encCorev1ContainerState(s, &v.State, ctx{ind: ind, mode: modeKey})
-	if s.prune("state", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if v.StopSignal != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "stopSignal:"...)
-		if v.StopSignal == nil {
-			r = resNull
-		} else {
-			r = s.strValue(string((*v.StopSignal)), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("stopSignal", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.User != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "user:"...)
-		if v.User == nil {
-			r = resNull
-		} else {
-			r = encCorev1ContainerUser(s, &(*v.User), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("user", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.VolumeMounts) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "volumeMounts:"...)
-		if v.VolumeMounts == nil {
-			r = resNull
-		} else if len(v.VolumeMounts) == 0 {
-			r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-		} else {
-			for i2 := range v.VolumeMounts {
-				c2 := s.seqItem(ctx{ind: ind, mode: modeKey}, i2 == 0)
-				var r2 result
-				r2 = encCorev1VolumeMountStatus(s, &v.VolumeMounts[i2], c2)
-				s.nullItem(r2)
-			}
-			r = resOther
-		}
-		if s.prune("volumeMounts", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1PodExtendedResourceClaimStatus writes a v1.PodExtendedResourceClaimStatus as the reflective plan does.
-func encCorev1PodExtendedResourceClaimStatus(s *state, v *corev1.PodExtendedResourceClaimStatus, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "requestMappings:"...)
-	if v.RequestMappings == nil {
-		r = resNull
-	} else if len(v.RequestMappings) == 0 {
-		r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-	} else {
-		for i1 := range v.RequestMappings {
-			c1 := s.seqItem(ctx{ind: ind, mode: modeKey}, i1 == 0)
-			var r1 result
-			r1 = encCorev1ContainerExtendedResourceRequest(s, &v.RequestMappings[i1], c1)
-			s.nullItem(r1)
-		}
-		r = resOther
-	}
-	if s.prune("requestMappings", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "resourceClaimName:"...)
-	r = s.strValue(string(v.ResourceClaimName), ctx{ind: ind, mode: modeKey})
-	if s.prune("resourceClaimName", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1HostIP writes a v1.HostIP as the reflective plan does.
-func encCorev1HostIP(s *state, v *corev1.HostIP, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "ip:"...)
-	r = s.strValue(string(v.IP), ctx{ind: ind, mode: modeKey})
-	if s.prune("ip", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1NodeAllocatableResourceClaimStatus writes a v1.NodeAllocatableResourceClaimStatus as the reflective plan does.
-func encCorev1NodeAllocatableResourceClaimStatus(s *state, v *corev1.NodeAllocatableResourceClaimStatus, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	if len(v.Containers) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "containers:"...)
-		if v.Containers == nil {
-			r = resNull
-		} else if len(v.Containers) == 0 {
-			r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-		} else {
-			for i1 := range v.Containers {
-				c1 := s.seqItem(ctx{ind: ind, mode: modeKey}, i1 == 0)
-				var r1 result
-				r1 = s.strValue(string(v.Containers[i1]), c1)
-				s.nullItem(r1)
-			}
-			r = resOther
-		}
-		if s.prune("containers", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.Mapping) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "mapping:"...)
-		if v.Mapping == nil {
-			r = resNull
-		} else if len(v.Mapping) == 0 {
-			r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-		} else {
-			for i2 := range v.Mapping {
-				c2 := s.seqItem(ctx{ind: ind, mode: modeKey}, i2 == 0)
-				var r2 result
-				r2 = encCorev1NodeAllocatableMappedResources(s, &v.Mapping[i2], c2)
-				s.nullItem(r2)
-			}
-			r = resOther
-		}
-		if s.prune("mapping", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.Overhead) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "overhead:"...)
-		if v.Overhead == nil {
-			r = resNull
-		} else if len(v.Overhead) == 0 {
-			r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-		} else {
-			for i3 := range v.Overhead {
-				c3 := s.seqItem(ctx{ind: ind, mode: modeKey}, i3 == 0)
-				var r3 result
-				r3 = encCorev1NodeAllocatableOverheadResources(s, &v.Overhead[i3], c3)
-				s.nullItem(r3)
-			}
-			r = resOther
-		}
-		if s.prune("overhead", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "resourceClaimName:"...)
-	r = s.strValue(string(v.ResourceClaimName), ctx{ind: ind, mode: modeKey})
-	if s.prune("resourceClaimName", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1PodIP writes a v1.PodIP as the reflective plan does.
-func encCorev1PodIP(s *state, v *corev1.PodIP, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "ip:"...)
-	r = s.strValue(string(v.IP), ctx{ind: ind, mode: modeKey})
-	if s.prune("ip", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1PodResourceClaimStatus writes a v1.PodResourceClaimStatus as the reflective plan does.
-func encCorev1PodResourceClaimStatus(s *state, v *corev1.PodResourceClaimStatus, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "name:"...)
-	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
-	if s.prune("name", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if v.ResourceClaimName != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "resourceClaimName:"...)
-		if v.ResourceClaimName == nil {
-			r = resNull
-		} else {
-			r = s.strValue(string((*v.ResourceClaimName)), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("resourceClaimName", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1PodVolumeHealth writes a v1.PodVolumeHealth as the reflective plan does.
-func encCorev1PodVolumeHealth(s *state, v *corev1.PodVolumeHealth, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	if len(v.HealthConditions) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "healthConditions:"...)
-		if v.HealthConditions == nil {
-			r = resNull
-		} else if len(v.HealthConditions) == 0 {
-			r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-		} else {
-			for i1 := range v.HealthConditions {
-				c1 := s.seqItem(ctx{ind: ind, mode: modeKey}, i1 == 0)
-				var r1 result
-				r1 = encCorev1VolumeHealthCondition(s, &v.HealthConditions[i1], c1)
-				s.nullItem(r1)
-			}
-			r = resOther
-		}
-		if s.prune("healthConditions", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "lastTransitionTime:"...)
-	r = s.metaTime(&v.LastTransitionTime, ctx{ind: ind, mode: modeKey})
-	if s.prune("lastTransitionTime", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "name:"...)
-	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
-	if s.prune("name", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
 	}
 	if first {
 		return s.emptyMapping(c)
@@ -12744,36 +5676,20 @@ func encAppsv1DeploymentStrategy(s *state, v *appsv1.DeploymentStrategy, c ctx) 
 		r   result
 	)
 	if v.RollingUpdate != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "rollingUpdate:"...)
+		pos = s.beginEntry(c, ind, first, "rollingUpdate:")
 		if v.RollingUpdate == nil {
 			r = resNull
 		} else {
 			r = encAppsv1RollingUpdateDeployment(s, &(*v.RollingUpdate), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("rollingUpdate", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "rollingUpdate", r, top) {
 			first = false
 		}
 	}
 	if len(v.Type) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "type:"...)
+		pos = s.beginEntry(c, ind, first, "type:")
 		r = s.strValue(string(v.Type), ctx{ind: ind, mode: modeKey})
-		if s.prune("type", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "type", r, top) {
 			first = false
 		}
 	}
@@ -12792,127 +5708,14 @@ func encCorev1PodTemplateSpec(s *state, v *corev1.PodTemplateSpec, c ctx) result
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "metadata:"...)
+	pos = s.beginEntry(c, ind, first, "metadata:")
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
-	if s.prune("metadata", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "metadata", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "spec:"...)
+	pos = s.beginEntry(c, ind, first, "spec:")
 	r = encCorev1PodSpec(s, &v.Spec, ctx{ind: ind, mode: modeKey})
-	if s.prune("spec", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encAppsv1DeploymentCondition writes a v1.DeploymentCondition as the reflective plan does.
-func encAppsv1DeploymentCondition(s *state, v *appsv1.DeploymentCondition, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "lastTransitionTime:"...)
-	r = s.metaTime(&v.LastTransitionTime, ctx{ind: ind, mode: modeKey})
-	if s.prune("lastTransitionTime", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "lastUpdateTime:"...)
-	r = s.metaTime(&v.LastUpdateTime, ctx{ind: ind, mode: modeKey})
-	if s.prune("lastUpdateTime", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if len(v.Message) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "message:"...)
-		r = s.strValue(string(v.Message), ctx{ind: ind, mode: modeKey})
-		if s.prune("message", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.Reason) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "reason:"...)
-		r = s.strValue(string(v.Reason), ctx{ind: ind, mode: modeKey})
-		if s.prune("reason", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "status:"...)
-	r = s.strValue(string(v.Status), ctx{ind: ind, mode: modeKey})
-	if s.prune("status", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "type:"...)
-	r = s.strValue(string(v.Type), ctx{ind: ind, mode: modeKey})
-	if s.prune("type", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "spec", r, top) {
 		first = false
 	}
 	if first {
@@ -12930,17 +5733,9 @@ func encAppsv1StatefulSetOrdinals(s *state, v *appsv1.StatefulSetOrdinals, c ctx
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "start:"...)
+	pos = s.beginEntry(c, ind, first, "start:")
 	r = s.intValue(int64(v.Start), ctx{ind: ind, mode: modeKey})
-	if s.prune("start", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "start", r, top) {
 		first = false
 	}
 	if first {
@@ -12959,32 +5754,16 @@ func encAppsv1StatefulSetPersistentVolumeClaimRetentionPolicy(s *state, v *appsv
 		r   result
 	)
 	if len(v.WhenDeleted) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "whenDeleted:"...)
+		pos = s.beginEntry(c, ind, first, "whenDeleted:")
 		r = s.strValue(string(v.WhenDeleted), ctx{ind: ind, mode: modeKey})
-		if s.prune("whenDeleted", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "whenDeleted", r, top) {
 			first = false
 		}
 	}
 	if len(v.WhenScaled) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "whenScaled:"...)
+		pos = s.beginEntry(c, ind, first, "whenScaled:")
 		r = s.strValue(string(v.WhenScaled), ctx{ind: ind, mode: modeKey})
-		if s.prune("whenScaled", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "whenScaled", r, top) {
 			first = false
 		}
 	}
@@ -13004,122 +5783,22 @@ func encAppsv1StatefulSetUpdateStrategy(s *state, v *appsv1.StatefulSetUpdateStr
 		r   result
 	)
 	if v.RollingUpdate != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "rollingUpdate:"...)
+		pos = s.beginEntry(c, ind, first, "rollingUpdate:")
 		if v.RollingUpdate == nil {
 			r = resNull
 		} else {
 			r = encAppsv1RollingUpdateStatefulSetStrategy(s, &(*v.RollingUpdate), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("rollingUpdate", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "rollingUpdate", r, top) {
 			first = false
 		}
 	}
 	if len(v.Type) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "type:"...)
+		pos = s.beginEntry(c, ind, first, "type:")
 		r = s.strValue(string(v.Type), ctx{ind: ind, mode: modeKey})
-		if s.prune("type", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "type", r, top) {
 			first = false
 		}
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encAppsv1StatefulSetCondition writes a v1.StatefulSetCondition as the reflective plan does.
-func encAppsv1StatefulSetCondition(s *state, v *appsv1.StatefulSetCondition, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "lastTransitionTime:"...)
-	r = s.metaTime(&v.LastTransitionTime, ctx{ind: ind, mode: modeKey})
-	if s.prune("lastTransitionTime", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if len(v.Message) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "message:"...)
-		r = s.strValue(string(v.Message), ctx{ind: ind, mode: modeKey})
-		if s.prune("message", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.Reason) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "reason:"...)
-		r = s.strValue(string(v.Reason), ctx{ind: ind, mode: modeKey})
-		if s.prune("reason", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "status:"...)
-	r = s.strValue(string(v.Status), ctx{ind: ind, mode: modeKey})
-	if s.prune("status", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "type:"...)
-	r = s.strValue(string(v.Type), ctx{ind: ind, mode: modeKey})
-	if s.prune("type", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
 	}
 	if first {
 		return s.emptyMapping(c)
@@ -13137,122 +5816,22 @@ func encAppsv1DaemonSetUpdateStrategy(s *state, v *appsv1.DaemonSetUpdateStrateg
 		r   result
 	)
 	if v.RollingUpdate != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "rollingUpdate:"...)
+		pos = s.beginEntry(c, ind, first, "rollingUpdate:")
 		if v.RollingUpdate == nil {
 			r = resNull
 		} else {
 			r = encAppsv1RollingUpdateDaemonSet(s, &(*v.RollingUpdate), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("rollingUpdate", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "rollingUpdate", r, top) {
 			first = false
 		}
 	}
 	if len(v.Type) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "type:"...)
+		pos = s.beginEntry(c, ind, first, "type:")
 		r = s.strValue(string(v.Type), ctx{ind: ind, mode: modeKey})
-		if s.prune("type", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "type", r, top) {
 			first = false
 		}
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encAppsv1DaemonSetCondition writes a v1.DaemonSetCondition as the reflective plan does.
-func encAppsv1DaemonSetCondition(s *state, v *appsv1.DaemonSetCondition, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "lastTransitionTime:"...)
-	r = s.metaTime(&v.LastTransitionTime, ctx{ind: ind, mode: modeKey})
-	if s.prune("lastTransitionTime", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if len(v.Message) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "message:"...)
-		r = s.strValue(string(v.Message), ctx{ind: ind, mode: modeKey})
-		if s.prune("message", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.Reason) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "reason:"...)
-		r = s.strValue(string(v.Reason), ctx{ind: ind, mode: modeKey})
-		if s.prune("reason", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "status:"...)
-	r = s.strValue(string(v.Status), ctx{ind: ind, mode: modeKey})
-	if s.prune("status", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "type:"...)
-	r = s.strValue(string(v.Type), ctx{ind: ind, mode: modeKey})
-	if s.prune("type", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
 	}
 	if first {
 		return s.emptyMapping(c)
@@ -13269,13 +5848,7 @@ func encBatchv1PodFailurePolicy(s *state, v *batchv1.PodFailurePolicy, c ctx) re
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "rules:"...)
+	pos = s.beginEntry(c, ind, first, "rules:")
 	if v.Rules == nil {
 		r = resNull
 	} else if len(v.Rules) == 0 {
@@ -13289,9 +5862,7 @@ func encBatchv1PodFailurePolicy(s *state, v *batchv1.PodFailurePolicy, c ctx) re
 		}
 		r = resOther
 	}
-	if s.prune("rules", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "rules", r, top) {
 		first = false
 	}
 	if first {
@@ -13310,32 +5881,18 @@ func encBatchv1JobSchedulingConfiguration(s *state, v *batchv1.JobSchedulingConf
 		r   result
 	)
 	if v.DisruptionMode != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "disruptionMode:"...)
+		pos = s.beginEntry(c, ind, first, "disruptionMode:")
 		if v.DisruptionMode == nil {
 			r = resNull
 		} else {
 			r = encSchedulingv1alpha3WorkloadPodGroupDisruptionMode(s, &(*v.DisruptionMode), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("disruptionMode", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "disruptionMode", r, top) {
 			first = false
 		}
 	}
 	if len(v.ResourceClaims) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "resourceClaims:"...)
+		pos = s.beginEntry(c, ind, first, "resourceClaims:")
 		if v.ResourceClaims == nil {
 			r = resNull
 		} else if len(v.ResourceClaims) == 0 {
@@ -13349,47 +5906,29 @@ func encBatchv1JobSchedulingConfiguration(s *state, v *batchv1.JobSchedulingConf
 			}
 			r = resOther
 		}
-		if s.prune("resourceClaims", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "resourceClaims", r, top) {
 			first = false
 		}
 	}
 	if v.SchedulingConstraints != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "schedulingConstraints:"...)
+		pos = s.beginEntry(c, ind, first, "schedulingConstraints:")
 		if v.SchedulingConstraints == nil {
 			r = resNull
 		} else {
 			r = encSchedulingv1alpha3WorkloadPodGroupSchedulingConstraints(s, &(*v.SchedulingConstraints), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("schedulingConstraints", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "schedulingConstraints", r, top) {
 			first = false
 		}
 	}
 	if v.SchedulingPolicy != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "schedulingPolicy:"...)
+		pos = s.beginEntry(c, ind, first, "schedulingPolicy:")
 		if v.SchedulingPolicy == nil {
 			r = resNull
 		} else {
 			r = encSchedulingv1alpha3WorkloadPodGroupSchedulingPolicy(s, &(*v.SchedulingPolicy), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("schedulingPolicy", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "schedulingPolicy", r, top) {
 			first = false
 		}
 	}
@@ -13408,13 +5947,7 @@ func encBatchv1SuccessPolicy(s *state, v *batchv1.SuccessPolicy, c ctx) result {
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "rules:"...)
+	pos = s.beginEntry(c, ind, first, "rules:")
 	if v.Rules == nil {
 		r = resNull
 	} else if len(v.Rules) == 0 {
@@ -13428,176 +5961,8 @@ func encBatchv1SuccessPolicy(s *state, v *batchv1.SuccessPolicy, c ctx) result {
 		}
 		r = resOther
 	}
-	if s.prune("rules", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "rules", r, top) {
 		first = false
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encBatchv1JobCondition writes a v1.JobCondition as the reflective plan does.
-func encBatchv1JobCondition(s *state, v *batchv1.JobCondition, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "lastProbeTime:"...)
-	r = s.metaTime(&v.LastProbeTime, ctx{ind: ind, mode: modeKey})
-	if s.prune("lastProbeTime", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "lastTransitionTime:"...)
-	r = s.metaTime(&v.LastTransitionTime, ctx{ind: ind, mode: modeKey})
-	if s.prune("lastTransitionTime", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if len(v.Message) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "message:"...)
-		r = s.strValue(string(v.Message), ctx{ind: ind, mode: modeKey})
-		if s.prune("message", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.Reason) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "reason:"...)
-		r = s.strValue(string(v.Reason), ctx{ind: ind, mode: modeKey})
-		if s.prune("reason", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "status:"...)
-	r = s.strValue(string(v.Status), ctx{ind: ind, mode: modeKey})
-	if s.prune("status", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "type:"...)
-	r = s.strValue(string(v.Type), ctx{ind: ind, mode: modeKey})
-	if s.prune("type", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encBatchv1UncountedTerminatedPods writes a v1.UncountedTerminatedPods as the reflective plan does.
-func encBatchv1UncountedTerminatedPods(s *state, v *batchv1.UncountedTerminatedPods, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	if len(v.Failed) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "failed:"...)
-		if v.Failed == nil {
-			r = resNull
-		} else if len(v.Failed) == 0 {
-			r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-		} else {
-			for i1 := range v.Failed {
-				c1 := s.seqItem(ctx{ind: ind, mode: modeKey}, i1 == 0)
-				var r1 result
-				r1 = s.strValue(string(v.Failed[i1]), c1)
-				s.nullItem(r1)
-			}
-			r = resOther
-		}
-		if s.prune("failed", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.Succeeded) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "succeeded:"...)
-		if v.Succeeded == nil {
-			r = resNull
-		} else if len(v.Succeeded) == 0 {
-			r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-		} else {
-			for i2 := range v.Succeeded {
-				c2 := s.seqItem(ctx{ind: ind, mode: modeKey}, i2 == 0)
-				var r2 result
-				r2 = s.strValue(string(v.Succeeded[i2]), c2)
-				s.nullItem(r2)
-			}
-			r = resOther
-		}
-		if s.prune("succeeded", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
 	}
 	if first {
 		return s.emptyMapping(c)
@@ -13614,100 +5979,14 @@ func encBatchv1JobTemplateSpec(s *state, v *batchv1.JobTemplateSpec, c ctx) resu
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "metadata:"...)
+	pos = s.beginEntry(c, ind, first, "metadata:")
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
-	if s.prune("metadata", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "metadata", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "spec:"...)
+	pos = s.beginEntry(c, ind, first, "spec:")
 	r = encBatchv1JobSpec(s, &v.Spec, ctx{ind: ind, mode: modeKey})
-	if s.prune("spec", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encMap4 writes a map[string]v1.Time as the reflective plan does.
-func encMap4(s *state, m map[string]metav1.Time, c ctx) result {
-	if m == nil {
-		return resNull
-	}
-	if len(m) == 0 {
-		return s.emptyMapping(c)
-	}
-	type entry struct {
-		k string
-		v metav1.Time
-	}
-	var small [16]entry
-	entries := small[:0]
-	ascii, digits := true, false
-	for k, v := range m {
-		entries = append(entries, entry{string(k), v})
-		ascii = ascii && isASCII(string(k))
-		digits = digits || hasDigit(string(k))
-	}
-	if !ascii {
-		for _, e := range entries {
-			if !utf8.ValidString(e.k) {
-				return fallback6.enc(s, reflect.ValueOf(m), c)
-			}
-		}
-	}
-	// The steps of sortKeyed.
-	switch {
-	case digits:
-		slices.SortFunc(entries, func(a, b entry) int { return strings.Compare(a.k, b.k) })
-		slices.SortStableFunc(entries, func(a, b entry) int { return keyCompare(a.k, b.k) })
-	case ascii && len(entries) <= len(small):
-		// Without digits the order is total: any correct sort gives the
-		// same result, and insertion sort is quickest for a handful.
-		for i := 1; i < len(entries); i++ {
-			for j := i; j > 0 && lessASCII(entries[j].k, entries[j-1].k) < 0; j-- {
-				entries[j], entries[j-1] = entries[j-1], entries[j]
-			}
-		}
-	default:
-		slices.SortFunc(entries, func(a, b entry) int { return keyCompare(a.k, b.k) })
-	}
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	for i := range entries {
-		e := &entries[i]
-		pos := len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		vm := s.key(e.k, ind)
-		s.buf = append(s.buf, ':')
-		var r result
-		r = s.metaTime(&e.v, ctx{ind: ind, mode: vm})
-		if s.prune(e.k, r, top) {
-			s.buf = s.buf[:pos]
-			continue
-		}
+	if s.endEntry(pos, "spec", r, top) {
 		first = false
 	}
 	if first {
@@ -13726,13 +6005,7 @@ func encNetworkingv1NetworkPolicyEgressRule(s *state, v *networkingv1.NetworkPol
 		r   result
 	)
 	if len(v.Ports) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "ports:"...)
+		pos = s.beginEntry(c, ind, first, "ports:")
 		if v.Ports == nil {
 			r = resNull
 		} else if len(v.Ports) == 0 {
@@ -13746,20 +6019,12 @@ func encNetworkingv1NetworkPolicyEgressRule(s *state, v *networkingv1.NetworkPol
 			}
 			r = resOther
 		}
-		if s.prune("ports", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "ports", r, top) {
 			first = false
 		}
 	}
 	if len(v.To) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "to:"...)
+		pos = s.beginEntry(c, ind, first, "to:")
 		if v.To == nil {
 			r = resNull
 		} else if len(v.To) == 0 {
@@ -13773,9 +6038,7 @@ func encNetworkingv1NetworkPolicyEgressRule(s *state, v *networkingv1.NetworkPol
 			}
 			r = resOther
 		}
-		if s.prune("to", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "to", r, top) {
 			first = false
 		}
 	}
@@ -13795,13 +6058,7 @@ func encNetworkingv1NetworkPolicyIngressRule(s *state, v *networkingv1.NetworkPo
 		r   result
 	)
 	if len(v.From) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "from:"...)
+		pos = s.beginEntry(c, ind, first, "from:")
 		if v.From == nil {
 			r = resNull
 		} else if len(v.From) == 0 {
@@ -13815,20 +6072,12 @@ func encNetworkingv1NetworkPolicyIngressRule(s *state, v *networkingv1.NetworkPo
 			}
 			r = resOther
 		}
-		if s.prune("from", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "from", r, top) {
 			first = false
 		}
 	}
 	if len(v.Ports) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "ports:"...)
+		pos = s.beginEntry(c, ind, first, "ports:")
 		if v.Ports == nil {
 			r = resNull
 		} else if len(v.Ports) == 0 {
@@ -13842,9 +6091,7 @@ func encNetworkingv1NetworkPolicyIngressRule(s *state, v *networkingv1.NetworkPo
 			}
 			r = resOther
 		}
-		if s.prune("ports", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "ports", r, top) {
 			first = false
 		}
 	}
@@ -13864,40 +6111,24 @@ func encAutoscalingv2HorizontalPodAutoscalerBehavior(s *state, v *autoscalingv2.
 		r   result
 	)
 	if v.ScaleDown != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "scaleDown:"...)
+		pos = s.beginEntry(c, ind, first, "scaleDown:")
 		if v.ScaleDown == nil {
 			r = resNull
 		} else {
 			r = encAutoscalingv2HPAScalingRules(s, &(*v.ScaleDown), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("scaleDown", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "scaleDown", r, top) {
 			first = false
 		}
 	}
 	if v.ScaleUp != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "scaleUp:"...)
+		pos = s.beginEntry(c, ind, first, "scaleUp:")
 		if v.ScaleUp == nil {
 			r = resNull
 		} else {
 			r = encAutoscalingv2HPAScalingRules(s, &(*v.ScaleUp), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("scaleUp", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "scaleUp", r, top) {
 			first = false
 		}
 	}
@@ -13917,111 +6148,63 @@ func encAutoscalingv2MetricSpec(s *state, v *autoscalingv2.MetricSpec, c ctx) re
 		r   result
 	)
 	if v.ContainerResource != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "containerResource:"...)
+		pos = s.beginEntry(c, ind, first, "containerResource:")
 		if v.ContainerResource == nil {
 			r = resNull
 		} else {
 			r = encAutoscalingv2ContainerResourceMetricSource(s, &(*v.ContainerResource), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("containerResource", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "containerResource", r, top) {
 			first = false
 		}
 	}
 	if v.External != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "external:"...)
+		pos = s.beginEntry(c, ind, first, "external:")
 		if v.External == nil {
 			r = resNull
 		} else {
 			r = encAutoscalingv2ExternalMetricSource(s, &(*v.External), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("external", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "external", r, top) {
 			first = false
 		}
 	}
 	if v.Object != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "object:"...)
+		pos = s.beginEntry(c, ind, first, "object:")
 		if v.Object == nil {
 			r = resNull
 		} else {
 			r = encAutoscalingv2ObjectMetricSource(s, &(*v.Object), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("object", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "object", r, top) {
 			first = false
 		}
 	}
 	if v.Pods != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "pods:"...)
+		pos = s.beginEntry(c, ind, first, "pods:")
 		if v.Pods == nil {
 			r = resNull
 		} else {
 			r = encAutoscalingv2PodsMetricSource(s, &(*v.Pods), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("pods", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "pods", r, top) {
 			first = false
 		}
 	}
 	if v.Resource != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "resource:"...)
+		pos = s.beginEntry(c, ind, first, "resource:")
 		if v.Resource == nil {
 			r = resNull
 		} else {
 			r = encAutoscalingv2ResourceMetricSource(s, &(*v.Resource), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("resource", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "resource", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "type:"...)
+	pos = s.beginEntry(c, ind, first, "type:")
 	r = s.strValue(string(v.Type), ctx{ind: ind, mode: modeKey})
-	if s.prune("type", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "type", r, top) {
 		first = false
 	}
 	if first {
@@ -14040,270 +6223,20 @@ func encAutoscalingv2CrossVersionObjectReference(s *state, v *autoscalingv2.Cros
 		r   result
 	)
 	if len(v.APIVersion) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "apiVersion:"...)
+		pos = s.beginEntry(c, ind, first, "apiVersion:")
 		r = s.strValue(string(v.APIVersion), ctx{ind: ind, mode: modeKey})
-		if s.prune("apiVersion", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "apiVersion", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "kind:"...)
+	pos = s.beginEntry(c, ind, first, "kind:")
 	r = s.strValue(string(v.Kind), ctx{ind: ind, mode: modeKey})
-	if s.prune("kind", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "kind", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "name:"...)
+	pos = s.beginEntry(c, ind, first, "name:")
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
-	if s.prune("name", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encAutoscalingv2HorizontalPodAutoscalerCondition writes a v2.HorizontalPodAutoscalerCondition as the reflective plan does.
-func encAutoscalingv2HorizontalPodAutoscalerCondition(s *state, v *autoscalingv2.HorizontalPodAutoscalerCondition, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "lastTransitionTime:"...)
-	r = s.metaTime(&v.LastTransitionTime, ctx{ind: ind, mode: modeKey})
-	if s.prune("lastTransitionTime", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if len(v.Message) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "message:"...)
-		r = s.strValue(string(v.Message), ctx{ind: ind, mode: modeKey})
-		if s.prune("message", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.ObservedGeneration != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "observedGeneration:"...)
-		if v.ObservedGeneration == nil {
-			r = resNull
-		} else {
-			r = s.intValue(int64((*v.ObservedGeneration)), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("observedGeneration", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.Reason) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "reason:"...)
-		r = s.strValue(string(v.Reason), ctx{ind: ind, mode: modeKey})
-		if s.prune("reason", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "status:"...)
-	r = s.strValue(string(v.Status), ctx{ind: ind, mode: modeKey})
-	if s.prune("status", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "type:"...)
-	r = s.strValue(string(v.Type), ctx{ind: ind, mode: modeKey})
-	if s.prune("type", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encAutoscalingv2MetricStatus writes a v2.MetricStatus as the reflective plan does.
-func encAutoscalingv2MetricStatus(s *state, v *autoscalingv2.MetricStatus, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	if v.ContainerResource != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "containerResource:"...)
-		if v.ContainerResource == nil {
-			r = resNull
-		} else {
-			r = encAutoscalingv2ContainerResourceMetricStatus(s, &(*v.ContainerResource), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("containerResource", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.External != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "external:"...)
-		if v.External == nil {
-			r = resNull
-		} else {
-			r = encAutoscalingv2ExternalMetricStatus(s, &(*v.External), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("external", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.Object != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "object:"...)
-		if v.Object == nil {
-			r = resNull
-		} else {
-			r = encAutoscalingv2ObjectMetricStatus(s, &(*v.Object), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("object", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.Pods != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "pods:"...)
-		if v.Pods == nil {
-			r = resNull
-		} else {
-			r = encAutoscalingv2PodsMetricStatus(s, &(*v.Pods), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("pods", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.Resource != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "resource:"...)
-		if v.Resource == nil {
-			r = resNull
-		} else {
-			r = encAutoscalingv2ResourceMetricStatus(s, &(*v.Resource), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("resource", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "type:"...)
-	r = s.strValue(string(v.Type), ctx{ind: ind, mode: modeKey})
-	if s.prune("type", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "name", r, top) {
 		first = false
 	}
 	if first {
@@ -14321,26 +6254,12 @@ func encCorev1TopologySelectorLabelRequirement(s *state, v *corev1.TopologySelec
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "key:"...)
+	pos = s.beginEntry(c, ind, first, "key:")
 	r = s.strValue(string(v.Key), ctx{ind: ind, mode: modeKey})
-	if s.prune("key", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "key", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "values:"...)
+	pos = s.beginEntry(c, ind, first, "values:")
 	if v.Values == nil {
 		r = resNull
 	} else if len(v.Values) == 0 {
@@ -14354,9 +6273,7 @@ func encCorev1TopologySelectorLabelRequirement(s *state, v *corev1.TopologySelec
 		}
 		r = resOther
 	}
-	if s.prune("values", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "values", r, top) {
 		first = false
 	}
 	if first {
@@ -14375,112 +6292,13 @@ func encCorev1ClientIPConfig(s *state, v *corev1.ClientIPConfig, c ctx) result {
 		r   result
 	)
 	if v.TimeoutSeconds != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "timeoutSeconds:"...)
+		pos = s.beginEntry(c, ind, first, "timeoutSeconds:")
 		if v.TimeoutSeconds == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.TimeoutSeconds)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("timeoutSeconds", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1LoadBalancerIngress writes a v1.LoadBalancerIngress as the reflective plan does.
-func encCorev1LoadBalancerIngress(s *state, v *corev1.LoadBalancerIngress, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	if len(v.Hostname) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "hostname:"...)
-		r = s.strValue(string(v.Hostname), ctx{ind: ind, mode: modeKey})
-		if s.prune("hostname", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.IP) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "ip:"...)
-		r = s.strValue(string(v.IP), ctx{ind: ind, mode: modeKey})
-		if s.prune("ip", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.IPMode != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "ipMode:"...)
-		if v.IPMode == nil {
-			r = resNull
-		} else {
-			r = s.strValue(string((*v.IPMode)), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("ipMode", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.Ports) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "ports:"...)
-		if v.Ports == nil {
-			r = resNull
-		} else if len(v.Ports) == 0 {
-			r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-		} else {
-			for i1 := range v.Ports {
-				c1 := s.seqItem(ctx{ind: ind, mode: modeKey}, i1 == 0)
-				var r1 result
-				r1 = encCorev1PortStatus(s, &v.Ports[i1], c1)
-				s.nullItem(r1)
-			}
-			r = resOther
-		}
-		if s.prune("ports", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "timeoutSeconds", r, top) {
 			first = false
 		}
 	}
@@ -14499,40 +6317,18 @@ func encCorev1ScopedResourceSelectorRequirement(s *state, v *corev1.ScopedResour
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "operator:"...)
+	pos = s.beginEntry(c, ind, first, "operator:")
 	r = s.strValue(string(v.Operator), ctx{ind: ind, mode: modeKey})
-	if s.prune("operator", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "operator", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "scopeName:"...)
+	pos = s.beginEntry(c, ind, first, "scopeName:")
 	r = s.strValue(string(v.ScopeName), ctx{ind: ind, mode: modeKey})
-	if s.prune("scopeName", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "scopeName", r, top) {
 		first = false
 	}
 	if len(v.Values) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "values:"...)
+		pos = s.beginEntry(c, ind, first, "values:")
 		if v.Values == nil {
 			r = resNull
 		} else if len(v.Values) == 0 {
@@ -14546,9 +6342,7 @@ func encCorev1ScopedResourceSelectorRequirement(s *state, v *corev1.ScopedResour
 			}
 			r = resOther
 		}
-		if s.prune("values", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "values", r, top) {
 			first = false
 		}
 	}
@@ -14567,40 +6361,18 @@ func encMetav1LabelSelectorRequirement(s *state, v *metav1.LabelSelectorRequirem
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "key:"...)
+	pos = s.beginEntry(c, ind, first, "key:")
 	r = s.strValue(string(v.Key), ctx{ind: ind, mode: modeKey})
-	if s.prune("key", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "key", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "operator:"...)
+	pos = s.beginEntry(c, ind, first, "operator:")
 	r = s.strValue(string(v.Operator), ctx{ind: ind, mode: modeKey})
-	if s.prune("operator", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "operator", r, top) {
 		first = false
 	}
 	if len(v.Values) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "values:"...)
+		pos = s.beginEntry(c, ind, first, "values:")
 		if v.Values == nil {
 			r = resNull
 		} else if len(v.Values) == 0 {
@@ -14614,67 +6386,9 @@ func encMetav1LabelSelectorRequirement(s *state, v *metav1.LabelSelectorRequirem
 			}
 			r = resOther
 		}
-		if s.prune("values", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "values", r, top) {
 			first = false
 		}
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1VolumeHealthCondition writes a v1.VolumeHealthCondition as the reflective plan does.
-func encCorev1VolumeHealthCondition(s *state, v *corev1.VolumeHealthCondition, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	if len(v.Message) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "message:"...)
-		r = s.strValue(string(v.Message), ctx{ind: ind, mode: modeKey})
-		if s.prune("message", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "reason:"...)
-	r = s.strValue(string(v.Reason), ctx{ind: ind, mode: modeKey})
-	if s.prune("reason", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "status:"...)
-	r = s.strValue(string(v.Status), ctx{ind: ind, mode: modeKey})
-	if s.prune("status", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
 	}
 	if first {
 		return s.emptyMapping(c)
@@ -14692,13 +6406,7 @@ func encCorev1NodeAffinity(s *state, v *corev1.NodeAffinity, c ctx) result {
 		r   result
 	)
 	if len(v.PreferredDuringSchedulingIgnoredDuringExecution) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "preferredDuringSchedulingIgnoredDuringExecution:"...)
+		pos = s.beginEntry(c, ind, first, "preferredDuringSchedulingIgnoredDuringExecution:")
 		if v.PreferredDuringSchedulingIgnoredDuringExecution == nil {
 			r = resNull
 		} else if len(v.PreferredDuringSchedulingIgnoredDuringExecution) == 0 {
@@ -14712,28 +6420,18 @@ func encCorev1NodeAffinity(s *state, v *corev1.NodeAffinity, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("preferredDuringSchedulingIgnoredDuringExecution", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "preferredDuringSchedulingIgnoredDuringExecution", r, top) {
 			first = false
 		}
 	}
 	if v.RequiredDuringSchedulingIgnoredDuringExecution != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "requiredDuringSchedulingIgnoredDuringExecution:"...)
+		pos = s.beginEntry(c, ind, first, "requiredDuringSchedulingIgnoredDuringExecution:")
 		if v.RequiredDuringSchedulingIgnoredDuringExecution == nil {
 			r = resNull
 		} else {
 			r = encCorev1NodeSelector(s, &(*v.RequiredDuringSchedulingIgnoredDuringExecution), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("requiredDuringSchedulingIgnoredDuringExecution", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "requiredDuringSchedulingIgnoredDuringExecution", r, top) {
 			first = false
 		}
 	}
@@ -14753,13 +6451,7 @@ func encCorev1PodAffinity(s *state, v *corev1.PodAffinity, c ctx) result {
 		r   result
 	)
 	if len(v.PreferredDuringSchedulingIgnoredDuringExecution) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "preferredDuringSchedulingIgnoredDuringExecution:"...)
+		pos = s.beginEntry(c, ind, first, "preferredDuringSchedulingIgnoredDuringExecution:")
 		if v.PreferredDuringSchedulingIgnoredDuringExecution == nil {
 			r = resNull
 		} else if len(v.PreferredDuringSchedulingIgnoredDuringExecution) == 0 {
@@ -14773,20 +6465,12 @@ func encCorev1PodAffinity(s *state, v *corev1.PodAffinity, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("preferredDuringSchedulingIgnoredDuringExecution", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "preferredDuringSchedulingIgnoredDuringExecution", r, top) {
 			first = false
 		}
 	}
 	if len(v.RequiredDuringSchedulingIgnoredDuringExecution) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "requiredDuringSchedulingIgnoredDuringExecution:"...)
+		pos = s.beginEntry(c, ind, first, "requiredDuringSchedulingIgnoredDuringExecution:")
 		if v.RequiredDuringSchedulingIgnoredDuringExecution == nil {
 			r = resNull
 		} else if len(v.RequiredDuringSchedulingIgnoredDuringExecution) == 0 {
@@ -14800,9 +6484,7 @@ func encCorev1PodAffinity(s *state, v *corev1.PodAffinity, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("requiredDuringSchedulingIgnoredDuringExecution", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "requiredDuringSchedulingIgnoredDuringExecution", r, top) {
 			first = false
 		}
 	}
@@ -14822,13 +6504,7 @@ func encCorev1PodAntiAffinity(s *state, v *corev1.PodAntiAffinity, c ctx) result
 		r   result
 	)
 	if len(v.PreferredDuringSchedulingIgnoredDuringExecution) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "preferredDuringSchedulingIgnoredDuringExecution:"...)
+		pos = s.beginEntry(c, ind, first, "preferredDuringSchedulingIgnoredDuringExecution:")
 		if v.PreferredDuringSchedulingIgnoredDuringExecution == nil {
 			r = resNull
 		} else if len(v.PreferredDuringSchedulingIgnoredDuringExecution) == 0 {
@@ -14842,20 +6518,12 @@ func encCorev1PodAntiAffinity(s *state, v *corev1.PodAntiAffinity, c ctx) result
 			}
 			r = resOther
 		}
-		if s.prune("preferredDuringSchedulingIgnoredDuringExecution", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "preferredDuringSchedulingIgnoredDuringExecution", r, top) {
 			first = false
 		}
 	}
 	if len(v.RequiredDuringSchedulingIgnoredDuringExecution) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "requiredDuringSchedulingIgnoredDuringExecution:"...)
+		pos = s.beginEntry(c, ind, first, "requiredDuringSchedulingIgnoredDuringExecution:")
 		if v.RequiredDuringSchedulingIgnoredDuringExecution == nil {
 			r = resNull
 		} else if len(v.RequiredDuringSchedulingIgnoredDuringExecution) == 0 {
@@ -14869,9 +6537,7 @@ func encCorev1PodAntiAffinity(s *state, v *corev1.PodAntiAffinity, c ctx) result
 			}
 			r = resOther
 		}
-		if s.prune("requiredDuringSchedulingIgnoredDuringExecution", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "requiredDuringSchedulingIgnoredDuringExecution", r, top) {
 			first = false
 		}
 	}
@@ -14890,50 +6556,26 @@ func encCorev1EnvVar(s *state, v *corev1.EnvVar, c ctx) result {
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "name:"...)
+	pos = s.beginEntry(c, ind, first, "name:")
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
-	if s.prune("name", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "name", r, top) {
 		first = false
 	}
 	if len(v.Value) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "value:"...)
+		pos = s.beginEntry(c, ind, first, "value:")
 		r = s.strValue(string(v.Value), ctx{ind: ind, mode: modeKey})
-		if s.prune("value", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "value", r, top) {
 			first = false
 		}
 	}
 	if v.ValueFrom != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "valueFrom:"...)
+		pos = s.beginEntry(c, ind, first, "valueFrom:")
 		if v.ValueFrom == nil {
 			r = resNull
 		} else {
 			r = encCorev1EnvVarSource(s, &(*v.ValueFrom), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("valueFrom", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "valueFrom", r, top) {
 			first = false
 		}
 	}
@@ -14953,55 +6595,31 @@ func encCorev1EnvFromSource(s *state, v *corev1.EnvFromSource, c ctx) result {
 		r   result
 	)
 	if v.ConfigMapRef != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "configMapRef:"...)
+		pos = s.beginEntry(c, ind, first, "configMapRef:")
 		if v.ConfigMapRef == nil {
 			r = resNull
 		} else {
 			r = encCorev1ConfigMapEnvSource(s, &(*v.ConfigMapRef), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("configMapRef", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "configMapRef", r, top) {
 			first = false
 		}
 	}
 	if len(v.Prefix) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "prefix:"...)
+		pos = s.beginEntry(c, ind, first, "prefix:")
 		r = s.strValue(string(v.Prefix), ctx{ind: ind, mode: modeKey})
-		if s.prune("prefix", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "prefix", r, top) {
 			first = false
 		}
 	}
 	if v.SecretRef != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "secretRef:"...)
+		pos = s.beginEntry(c, ind, first, "secretRef:")
 		if v.SecretRef == nil {
 			r = resNull
 		} else {
 			r = encCorev1SecretEnvSource(s, &(*v.SecretRef), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("secretRef", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "secretRef", r, top) {
 			first = false
 		}
 	}
@@ -15021,59 +6639,35 @@ func encCorev1Lifecycle(s *state, v *corev1.Lifecycle, c ctx) result {
 		r   result
 	)
 	if v.PostStart != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "postStart:"...)
+		pos = s.beginEntry(c, ind, first, "postStart:")
 		if v.PostStart == nil {
 			r = resNull
 		} else {
 			r = encCorev1LifecycleHandler(s, &(*v.PostStart), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("postStart", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "postStart", r, top) {
 			first = false
 		}
 	}
 	if v.PreStop != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "preStop:"...)
+		pos = s.beginEntry(c, ind, first, "preStop:")
 		if v.PreStop == nil {
 			r = resNull
 		} else {
 			r = encCorev1LifecycleHandler(s, &(*v.PreStop), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("preStop", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "preStop", r, top) {
 			first = false
 		}
 	}
 	if v.StopSignal != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "stopSignal:"...)
+		pos = s.beginEntry(c, ind, first, "stopSignal:")
 		if v.StopSignal == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.StopSignal)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("stopSignal", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "stopSignal", r, top) {
 			first = false
 		}
 	}
@@ -15093,172 +6687,92 @@ func encCorev1Probe(s *state, v *corev1.Probe, c ctx) result {
 		r   result
 	)
 	if v.ProbeHandler.Exec != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "exec:"...)
+		pos = s.beginEntry(c, ind, first, "exec:")
 		if v.ProbeHandler.Exec == nil {
 			r = resNull
 		} else {
 			r = encCorev1ExecAction(s, &(*v.ProbeHandler.Exec), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("exec", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "exec", r, top) {
 			first = false
 		}
 	}
 	if v.FailureThreshold != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "failureThreshold:"...)
+		pos = s.beginEntry(c, ind, first, "failureThreshold:")
 		r = s.intValue(int64(v.FailureThreshold), ctx{ind: ind, mode: modeKey})
-		if s.prune("failureThreshold", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "failureThreshold", r, top) {
 			first = false
 		}
 	}
 	if v.ProbeHandler.GRPC != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "grpc:"...)
+		pos = s.beginEntry(c, ind, first, "grpc:")
 		if v.ProbeHandler.GRPC == nil {
 			r = resNull
 		} else {
 			r = encCorev1GRPCAction(s, &(*v.ProbeHandler.GRPC), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("grpc", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "grpc", r, top) {
 			first = false
 		}
 	}
 	if v.ProbeHandler.HTTPGet != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "httpGet:"...)
+		pos = s.beginEntry(c, ind, first, "httpGet:")
 		if v.ProbeHandler.HTTPGet == nil {
 			r = resNull
 		} else {
 			r = encCorev1HTTPGetAction(s, &(*v.ProbeHandler.HTTPGet), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("httpGet", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "httpGet", r, top) {
 			first = false
 		}
 	}
 	if v.InitialDelaySeconds != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "initialDelaySeconds:"...)
+		pos = s.beginEntry(c, ind, first, "initialDelaySeconds:")
 		r = s.intValue(int64(v.InitialDelaySeconds), ctx{ind: ind, mode: modeKey})
-		if s.prune("initialDelaySeconds", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "initialDelaySeconds", r, top) {
 			first = false
 		}
 	}
 	if v.PeriodSeconds != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "periodSeconds:"...)
+		pos = s.beginEntry(c, ind, first, "periodSeconds:")
 		r = s.intValue(int64(v.PeriodSeconds), ctx{ind: ind, mode: modeKey})
-		if s.prune("periodSeconds", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "periodSeconds", r, top) {
 			first = false
 		}
 	}
 	if v.SuccessThreshold != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "successThreshold:"...)
+		pos = s.beginEntry(c, ind, first, "successThreshold:")
 		r = s.intValue(int64(v.SuccessThreshold), ctx{ind: ind, mode: modeKey})
-		if s.prune("successThreshold", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "successThreshold", r, top) {
 			first = false
 		}
 	}
 	if v.ProbeHandler.TCPSocket != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "tcpSocket:"...)
+		pos = s.beginEntry(c, ind, first, "tcpSocket:")
 		if v.ProbeHandler.TCPSocket == nil {
 			r = resNull
 		} else {
 			r = encCorev1TCPSocketAction(s, &(*v.ProbeHandler.TCPSocket), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("tcpSocket", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "tcpSocket", r, top) {
 			first = false
 		}
 	}
 	if v.TerminationGracePeriodSeconds != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "terminationGracePeriodSeconds:"...)
+		pos = s.beginEntry(c, ind, first, "terminationGracePeriodSeconds:")
 		if v.TerminationGracePeriodSeconds == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.TerminationGracePeriodSeconds)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("terminationGracePeriodSeconds", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "terminationGracePeriodSeconds", r, top) {
 			first = false
 		}
 	}
 	if v.TimeoutSeconds != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "timeoutSeconds:"...)
+		pos = s.beginEntry(c, ind, first, "timeoutSeconds:")
 		r = s.intValue(int64(v.TimeoutSeconds), ctx{ind: ind, mode: modeKey})
-		if s.prune("timeoutSeconds", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "timeoutSeconds", r, top) {
 			first = false
 		}
 	}
@@ -15277,76 +6791,36 @@ func encCorev1ContainerPort(s *state, v *corev1.ContainerPort, c ctx) result {
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "containerPort:"...)
+	pos = s.beginEntry(c, ind, first, "containerPort:")
 	r = s.intValue(int64(v.ContainerPort), ctx{ind: ind, mode: modeKey})
-	if s.prune("containerPort", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "containerPort", r, top) {
 		first = false
 	}
 	if len(v.HostIP) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "hostIP:"...)
+		pos = s.beginEntry(c, ind, first, "hostIP:")
 		r = s.strValue(string(v.HostIP), ctx{ind: ind, mode: modeKey})
-		if s.prune("hostIP", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "hostIP", r, top) {
 			first = false
 		}
 	}
 	if v.HostPort != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "hostPort:"...)
+		pos = s.beginEntry(c, ind, first, "hostPort:")
 		r = s.intValue(int64(v.HostPort), ctx{ind: ind, mode: modeKey})
-		if s.prune("hostPort", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "hostPort", r, top) {
 			first = false
 		}
 	}
 	if len(v.Name) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "name:"...)
+		pos = s.beginEntry(c, ind, first, "name:")
 		r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
-		if s.prune("name", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "name", r, top) {
 			first = false
 		}
 	}
 	if len(v.Protocol) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "protocol:"...)
+		pos = s.beginEntry(c, ind, first, "protocol:")
 		r = s.strValue(string(v.Protocol), ctx{ind: ind, mode: modeKey})
-		if s.prune("protocol", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "protocol", r, top) {
 			first = false
 		}
 	}
@@ -15365,30 +6839,14 @@ func encCorev1ContainerResizePolicy(s *state, v *corev1.ContainerResizePolicy, c
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "resourceName:"...)
+	pos = s.beginEntry(c, ind, first, "resourceName:")
 	r = s.strValue(string(v.ResourceName), ctx{ind: ind, mode: modeKey})
-	if s.prune("resourceName", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "resourceName", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "restartPolicy:"...)
+	pos = s.beginEntry(c, ind, first, "restartPolicy:")
 	r = s.strValue(string(v.RestartPolicy), ctx{ind: ind, mode: modeKey})
-	if s.prune("restartPolicy", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "restartPolicy", r, top) {
 		first = false
 	}
 	if first {
@@ -15407,36 +6865,20 @@ func encCorev1ContainerRestartRule(s *state, v *corev1.ContainerRestartRule, c c
 		r   result
 	)
 	if len(v.Action) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "action:"...)
+		pos = s.beginEntry(c, ind, first, "action:")
 		r = s.strValue(string(v.Action), ctx{ind: ind, mode: modeKey})
-		if s.prune("action", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "action", r, top) {
 			first = false
 		}
 	}
 	if v.ExitCodes != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "exitCodes:"...)
+		pos = s.beginEntry(c, ind, first, "exitCodes:")
 		if v.ExitCodes == nil {
 			r = resNull
 		} else {
 			r = encCorev1ContainerRestartRuleOnExitCodes(s, &(*v.ExitCodes), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("exitCodes", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "exitCodes", r, top) {
 			first = false
 		}
 	}
@@ -15456,230 +6898,134 @@ func encCorev1SecurityContext(s *state, v *corev1.SecurityContext, c ctx) result
 		r   result
 	)
 	if v.AllowPrivilegeEscalation != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "allowPrivilegeEscalation:"...)
+		pos = s.beginEntry(c, ind, first, "allowPrivilegeEscalation:")
 		if v.AllowPrivilegeEscalation == nil {
 			r = resNull
 		} else {
 			r = s.boolValue(bool((*v.AllowPrivilegeEscalation)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("allowPrivilegeEscalation", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "allowPrivilegeEscalation", r, top) {
 			first = false
 		}
 	}
 	if v.AppArmorProfile != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "appArmorProfile:"...)
+		pos = s.beginEntry(c, ind, first, "appArmorProfile:")
 		if v.AppArmorProfile == nil {
 			r = resNull
 		} else {
 			r = encCorev1AppArmorProfile(s, &(*v.AppArmorProfile), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("appArmorProfile", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "appArmorProfile", r, top) {
 			first = false
 		}
 	}
 	if v.Capabilities != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "capabilities:"...)
+		pos = s.beginEntry(c, ind, first, "capabilities:")
 		if v.Capabilities == nil {
 			r = resNull
 		} else {
 			r = encCorev1Capabilities(s, &(*v.Capabilities), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("capabilities", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "capabilities", r, top) {
 			first = false
 		}
 	}
 	if v.Privileged != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "privileged:"...)
+		pos = s.beginEntry(c, ind, first, "privileged:")
 		if v.Privileged == nil {
 			r = resNull
 		} else {
 			r = s.boolValue(bool((*v.Privileged)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("privileged", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "privileged", r, top) {
 			first = false
 		}
 	}
 	if v.ProcMount != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "procMount:"...)
+		pos = s.beginEntry(c, ind, first, "procMount:")
 		if v.ProcMount == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.ProcMount)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("procMount", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "procMount", r, top) {
 			first = false
 		}
 	}
 	if v.ReadOnlyRootFilesystem != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "readOnlyRootFilesystem:"...)
+		pos = s.beginEntry(c, ind, first, "readOnlyRootFilesystem:")
 		if v.ReadOnlyRootFilesystem == nil {
 			r = resNull
 		} else {
 			r = s.boolValue(bool((*v.ReadOnlyRootFilesystem)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("readOnlyRootFilesystem", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "readOnlyRootFilesystem", r, top) {
 			first = false
 		}
 	}
 	if v.RunAsGroup != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "runAsGroup:"...)
+		pos = s.beginEntry(c, ind, first, "runAsGroup:")
 		if v.RunAsGroup == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.RunAsGroup)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("runAsGroup", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "runAsGroup", r, top) {
 			first = false
 		}
 	}
 	if v.RunAsNonRoot != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "runAsNonRoot:"...)
+		pos = s.beginEntry(c, ind, first, "runAsNonRoot:")
 		if v.RunAsNonRoot == nil {
 			r = resNull
 		} else {
 			r = s.boolValue(bool((*v.RunAsNonRoot)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("runAsNonRoot", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "runAsNonRoot", r, top) {
 			first = false
 		}
 	}
 	if v.RunAsUser != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "runAsUser:"...)
+		pos = s.beginEntry(c, ind, first, "runAsUser:")
 		if v.RunAsUser == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.RunAsUser)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("runAsUser", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "runAsUser", r, top) {
 			first = false
 		}
 	}
 	if v.SELinuxOptions != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "seLinuxOptions:"...)
+		pos = s.beginEntry(c, ind, first, "seLinuxOptions:")
 		if v.SELinuxOptions == nil {
 			r = resNull
 		} else {
 			r = encCorev1SELinuxOptions(s, &(*v.SELinuxOptions), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("seLinuxOptions", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "seLinuxOptions", r, top) {
 			first = false
 		}
 	}
 	if v.SeccompProfile != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "seccompProfile:"...)
+		pos = s.beginEntry(c, ind, first, "seccompProfile:")
 		if v.SeccompProfile == nil {
 			r = resNull
 		} else {
 			r = encCorev1SeccompProfile(s, &(*v.SeccompProfile), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("seccompProfile", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "seccompProfile", r, top) {
 			first = false
 		}
 	}
 	if v.WindowsOptions != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "windowsOptions:"...)
+		pos = s.beginEntry(c, ind, first, "windowsOptions:")
 		if v.WindowsOptions == nil {
 			r = resNull
 		} else {
 			r = encCorev1WindowsSecurityContextOptions(s, &(*v.WindowsOptions), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("windowsOptions", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "windowsOptions", r, top) {
 			first = false
 		}
 	}
@@ -15698,30 +7044,14 @@ func encCorev1VolumeDevice(s *state, v *corev1.VolumeDevice, c ctx) result {
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "devicePath:"...)
+	pos = s.beginEntry(c, ind, first, "devicePath:")
 	r = s.strValue(string(v.DevicePath), ctx{ind: ind, mode: modeKey})
-	if s.prune("devicePath", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "devicePath", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "name:"...)
+	pos = s.beginEntry(c, ind, first, "name:")
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
-	if s.prune("name", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "name", r, top) {
 		first = false
 	}
 	if first {
@@ -15740,13 +7070,7 @@ func encCorev1VolumeMount(s *state, v *corev1.VolumeMount, c ctx) result {
 		r   result
 	)
 	if len(v.BindMountOptions) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "bindMountOptions:"...)
+		pos = s.beginEntry(c, ind, first, "bindMountOptions:")
 		if v.BindMountOptions == nil {
 			r = resNull
 		} else if len(v.BindMountOptions) == 0 {
@@ -15760,118 +7084,60 @@ func encCorev1VolumeMount(s *state, v *corev1.VolumeMount, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("bindMountOptions", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "bindMountOptions", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "mountPath:"...)
+	pos = s.beginEntry(c, ind, first, "mountPath:")
 	r = s.strValue(string(v.MountPath), ctx{ind: ind, mode: modeKey})
-	if s.prune("mountPath", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "mountPath", r, top) {
 		first = false
 	}
 	if v.MountPropagation != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "mountPropagation:"...)
+		pos = s.beginEntry(c, ind, first, "mountPropagation:")
 		if v.MountPropagation == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.MountPropagation)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("mountPropagation", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "mountPropagation", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "name:"...)
+	pos = s.beginEntry(c, ind, first, "name:")
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
-	if s.prune("name", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "name", r, top) {
 		first = false
 	}
 	if v.ReadOnly {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "readOnly:"...)
+		pos = s.beginEntry(c, ind, first, "readOnly:")
 		r = s.boolValue(bool(v.ReadOnly), ctx{ind: ind, mode: modeKey})
-		if s.prune("readOnly", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "readOnly", r, top) {
 			first = false
 		}
 	}
 	if v.RecursiveReadOnly != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "recursiveReadOnly:"...)
+		pos = s.beginEntry(c, ind, first, "recursiveReadOnly:")
 		if v.RecursiveReadOnly == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.RecursiveReadOnly)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("recursiveReadOnly", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "recursiveReadOnly", r, top) {
 			first = false
 		}
 	}
 	if len(v.SubPath) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "subPath:"...)
+		pos = s.beginEntry(c, ind, first, "subPath:")
 		r = s.strValue(string(v.SubPath), ctx{ind: ind, mode: modeKey})
-		if s.prune("subPath", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "subPath", r, top) {
 			first = false
 		}
 	}
 	if len(v.SubPathExpr) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "subPathExpr:"...)
+		pos = s.beginEntry(c, ind, first, "subPathExpr:")
 		r = s.strValue(string(v.SubPathExpr), ctx{ind: ind, mode: modeKey})
-		if s.prune("subPathExpr", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "subPathExpr", r, top) {
 			first = false
 		}
 	}
@@ -15891,36 +7157,20 @@ func encCorev1PodDNSConfigOption(s *state, v *corev1.PodDNSConfigOption, c ctx) 
 		r   result
 	)
 	if len(v.Name) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "name:"...)
+		pos = s.beginEntry(c, ind, first, "name:")
 		r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
-		if s.prune("name", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "name", r, top) {
 			first = false
 		}
 	}
 	if v.Value != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "value:"...)
+		pos = s.beginEntry(c, ind, first, "value:")
 		if v.Value == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.Value)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("value", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "value", r, top) {
 			first = false
 		}
 	}
@@ -15939,31 +7189,15 @@ func encCorev1ResourceClaim(s *state, v *corev1.ResourceClaim, c ctx) result {
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "name:"...)
+	pos = s.beginEntry(c, ind, first, "name:")
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
-	if s.prune("name", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "name", r, top) {
 		first = false
 	}
 	if len(v.Request) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "request:"...)
+		pos = s.beginEntry(c, ind, first, "request:")
 		r = s.strValue(string(v.Request), ctx{ind: ind, mode: modeKey})
-		if s.prune("request", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "request", r, top) {
 			first = false
 		}
 	}
@@ -15983,35 +7217,19 @@ func encCorev1AppArmorProfile(s *state, v *corev1.AppArmorProfile, c ctx) result
 		r   result
 	)
 	if v.LocalhostProfile != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "localhostProfile:"...)
+		pos = s.beginEntry(c, ind, first, "localhostProfile:")
 		if v.LocalhostProfile == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.LocalhostProfile)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("localhostProfile", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "localhostProfile", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "type:"...)
+	pos = s.beginEntry(c, ind, first, "type:")
 	r = s.strValue(string(v.Type), ctx{ind: ind, mode: modeKey})
-	if s.prune("type", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "type", r, top) {
 		first = false
 	}
 	if first {
@@ -16030,62 +7248,30 @@ func encCorev1SELinuxOptions(s *state, v *corev1.SELinuxOptions, c ctx) result {
 		r   result
 	)
 	if len(v.Level) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "level:"...)
+		pos = s.beginEntry(c, ind, first, "level:")
 		r = s.strValue(string(v.Level), ctx{ind: ind, mode: modeKey})
-		if s.prune("level", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "level", r, top) {
 			first = false
 		}
 	}
 	if len(v.Role) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "role:"...)
+		pos = s.beginEntry(c, ind, first, "role:")
 		r = s.strValue(string(v.Role), ctx{ind: ind, mode: modeKey})
-		if s.prune("role", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "role", r, top) {
 			first = false
 		}
 	}
 	if len(v.Type) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "type:"...)
+		pos = s.beginEntry(c, ind, first, "type:")
 		r = s.strValue(string(v.Type), ctx{ind: ind, mode: modeKey})
-		if s.prune("type", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "type", r, top) {
 			first = false
 		}
 	}
 	if len(v.User) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "user:"...)
+		pos = s.beginEntry(c, ind, first, "user:")
 		r = s.strValue(string(v.User), ctx{ind: ind, mode: modeKey})
-		if s.prune("user", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "user", r, top) {
 			first = false
 		}
 	}
@@ -16105,35 +7291,19 @@ func encCorev1SeccompProfile(s *state, v *corev1.SeccompProfile, c ctx) result {
 		r   result
 	)
 	if v.LocalhostProfile != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "localhostProfile:"...)
+		pos = s.beginEntry(c, ind, first, "localhostProfile:")
 		if v.LocalhostProfile == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.LocalhostProfile)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("localhostProfile", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "localhostProfile", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "type:"...)
+	pos = s.beginEntry(c, ind, first, "type:")
 	r = s.strValue(string(v.Type), ctx{ind: ind, mode: modeKey})
-	if s.prune("type", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "type", r, top) {
 		first = false
 	}
 	if first {
@@ -16151,30 +7321,14 @@ func encCorev1Sysctl(s *state, v *corev1.Sysctl, c ctx) result {
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "name:"...)
+	pos = s.beginEntry(c, ind, first, "name:")
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
-	if s.prune("name", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "name", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "value:"...)
+	pos = s.beginEntry(c, ind, first, "value:")
 	r = s.strValue(string(v.Value), ctx{ind: ind, mode: modeKey})
-	if s.prune("value", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "value", r, top) {
 		first = false
 	}
 	if first {
@@ -16193,522 +7347,48 @@ func encCorev1WindowsSecurityContextOptions(s *state, v *corev1.WindowsSecurityC
 		r   result
 	)
 	if v.GMSACredentialSpec != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "gmsaCredentialSpec:"...)
+		pos = s.beginEntry(c, ind, first, "gmsaCredentialSpec:")
 		if v.GMSACredentialSpec == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.GMSACredentialSpec)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("gmsaCredentialSpec", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "gmsaCredentialSpec", r, top) {
 			first = false
 		}
 	}
 	if v.GMSACredentialSpecName != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "gmsaCredentialSpecName:"...)
+		pos = s.beginEntry(c, ind, first, "gmsaCredentialSpecName:")
 		if v.GMSACredentialSpecName == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.GMSACredentialSpecName)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("gmsaCredentialSpecName", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "gmsaCredentialSpecName", r, top) {
 			first = false
 		}
 	}
 	if v.HostProcess != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "hostProcess:"...)
+		pos = s.beginEntry(c, ind, first, "hostProcess:")
 		if v.HostProcess == nil {
 			r = resNull
 		} else {
 			r = s.boolValue(bool((*v.HostProcess)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("hostProcess", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "hostProcess", r, top) {
 			first = false
 		}
 	}
 	if v.RunAsUserName != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "runAsUserName:"...)
+		pos = s.beginEntry(c, ind, first, "runAsUserName:")
 		if v.RunAsUserName == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.RunAsUserName)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("runAsUserName", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "runAsUserName", r, top) {
 			first = false
 		}
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1AWSElasticBlockStoreVolumeSource writes a v1.AWSElasticBlockStoreVolumeSource as the reflective plan does.
-func encCorev1AWSElasticBlockStoreVolumeSource(s *state, v *corev1.AWSElasticBlockStoreVolumeSource, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	if len(v.FSType) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "fsType:"...)
-		r = s.strValue(string(v.FSType), ctx{ind: ind, mode: modeKey})
-		if s.prune("fsType", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.Partition != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "partition:"...)
-		r = s.intValue(int64(v.Partition), ctx{ind: ind, mode: modeKey})
-		if s.prune("partition", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.ReadOnly {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "readOnly:"...)
-		r = s.boolValue(bool(v.ReadOnly), ctx{ind: ind, mode: modeKey})
-		if s.prune("readOnly", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "volumeID:"...)
-	r = s.strValue(string(v.VolumeID), ctx{ind: ind, mode: modeKey})
-	if s.prune("volumeID", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1AzureDiskVolumeSource writes a v1.AzureDiskVolumeSource as the reflective plan does.
-func encCorev1AzureDiskVolumeSource(s *state, v *corev1.AzureDiskVolumeSource, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	if v.CachingMode != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "cachingMode:"...)
-		if v.CachingMode == nil {
-			r = resNull
-		} else {
-			r = s.strValue(string((*v.CachingMode)), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("cachingMode", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "diskName:"...)
-	r = s.strValue(string(v.DiskName), ctx{ind: ind, mode: modeKey})
-	if s.prune("diskName", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "diskURI:"...)
-	r = s.strValue(string(v.DataDiskURI), ctx{ind: ind, mode: modeKey})
-	if s.prune("diskURI", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if v.FSType != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "fsType:"...)
-		if v.FSType == nil {
-			r = resNull
-		} else {
-			r = s.strValue(string((*v.FSType)), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("fsType", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.Kind != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "kind:"...)
-		if v.Kind == nil {
-			r = resNull
-		} else {
-			r = s.strValue(string((*v.Kind)), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("kind", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.ReadOnly != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "readOnly:"...)
-		if v.ReadOnly == nil {
-			r = resNull
-		} else {
-			r = s.boolValue(bool((*v.ReadOnly)), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("readOnly", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1AzureFileVolumeSource writes a v1.AzureFileVolumeSource as the reflective plan does.
-func encCorev1AzureFileVolumeSource(s *state, v *corev1.AzureFileVolumeSource, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	if v.ReadOnly {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "readOnly:"...)
-		r = s.boolValue(bool(v.ReadOnly), ctx{ind: ind, mode: modeKey})
-		if s.prune("readOnly", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "secretName:"...)
-	r = s.strValue(string(v.SecretName), ctx{ind: ind, mode: modeKey})
-	if s.prune("secretName", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "shareName:"...)
-	r = s.strValue(string(v.ShareName), ctx{ind: ind, mode: modeKey})
-	if s.prune("shareName", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1CephFSVolumeSource writes a v1.CephFSVolumeSource as the reflective plan does.
-func encCorev1CephFSVolumeSource(s *state, v *corev1.CephFSVolumeSource, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "monitors:"...)
-	if v.Monitors == nil {
-		r = resNull
-	} else if len(v.Monitors) == 0 {
-		r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-	} else {
-		for i1 := range v.Monitors {
-			c1 := s.seqItem(ctx{ind: ind, mode: modeKey}, i1 == 0)
-			var r1 result
-			r1 = s.strValue(string(v.Monitors[i1]), c1)
-			s.nullItem(r1)
-		}
-		r = resOther
-	}
-	if s.prune("monitors", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if len(v.Path) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "path:"...)
-		r = s.strValue(string(v.Path), ctx{ind: ind, mode: modeKey})
-		if s.prune("path", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.ReadOnly {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "readOnly:"...)
-		r = s.boolValue(bool(v.ReadOnly), ctx{ind: ind, mode: modeKey})
-		if s.prune("readOnly", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.SecretFile) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "secretFile:"...)
-		r = s.strValue(string(v.SecretFile), ctx{ind: ind, mode: modeKey})
-		if s.prune("secretFile", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.SecretRef != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "secretRef:"...)
-		if v.SecretRef == nil {
-			r = resNull
-		} else {
-			r = encCorev1LocalObjectReference(s, &(*v.SecretRef), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("secretRef", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.User) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "user:"...)
-		r = s.strValue(string(v.User), ctx{ind: ind, mode: modeKey})
-		if s.prune("user", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1CinderVolumeSource writes a v1.CinderVolumeSource as the reflective plan does.
-func encCorev1CinderVolumeSource(s *state, v *corev1.CinderVolumeSource, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	if len(v.FSType) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "fsType:"...)
-		r = s.strValue(string(v.FSType), ctx{ind: ind, mode: modeKey})
-		if s.prune("fsType", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.ReadOnly {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "readOnly:"...)
-		r = s.boolValue(bool(v.ReadOnly), ctx{ind: ind, mode: modeKey})
-		if s.prune("readOnly", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.SecretRef != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "secretRef:"...)
-		if v.SecretRef == nil {
-			r = resNull
-		} else {
-			r = encCorev1LocalObjectReference(s, &(*v.SecretRef), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("secretRef", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "volumeID:"...)
-	r = s.strValue(string(v.VolumeID), ctx{ind: ind, mode: modeKey})
-	if s.prune("volumeID", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
 	}
 	if first {
 		return s.emptyMapping(c)
@@ -16726,51 +7406,29 @@ func encCorev1ConfigMapVolumeSource(s *state, v *corev1.ConfigMapVolumeSource, c
 		r   result
 	)
 	if v.DefaultMode != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "defaultMode:"...)
+		pos = s.beginEntry(c, ind, first, "defaultMode:")
 		if v.DefaultMode == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.DefaultMode)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("defaultMode", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "defaultMode", r, top) {
 			first = false
 		}
 	}
 	if v.DefaultUser != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "defaultUser:"...)
+		pos = s.beginEntry(c, ind, first, "defaultUser:")
 		if v.DefaultUser == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.DefaultUser)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("defaultUser", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "defaultUser", r, top) {
 			first = false
 		}
 	}
 	if len(v.Items) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "items:"...)
+		pos = s.beginEntry(c, ind, first, "items:")
 		if v.Items == nil {
 			r = resNull
 		} else if len(v.Items) == 0 {
@@ -16784,43 +7442,25 @@ func encCorev1ConfigMapVolumeSource(s *state, v *corev1.ConfigMapVolumeSource, c
 			}
 			r = resOther
 		}
-		if s.prune("items", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "items", r, top) {
 			first = false
 		}
 	}
 	if len(v.LocalObjectReference.Name) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "name:"...)
+		pos = s.beginEntry(c, ind, first, "name:")
 		r = s.strValue(string(v.LocalObjectReference.Name), ctx{ind: ind, mode: modeKey})
-		if s.prune("name", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "name", r, top) {
 			first = false
 		}
 	}
 	if v.Optional != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "optional:"...)
+		pos = s.beginEntry(c, ind, first, "optional:")
 		if v.Optional == nil {
 			r = resNull
 		} else {
 			r = s.boolValue(bool((*v.Optional)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("optional", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "optional", r, top) {
 			first = false
 		}
 	}
@@ -16839,88 +7479,48 @@ func encCorev1CSIVolumeSource(s *state, v *corev1.CSIVolumeSource, c ctx) result
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "driver:"...)
+	pos = s.beginEntry(c, ind, first, "driver:")
 	r = s.strValue(string(v.Driver), ctx{ind: ind, mode: modeKey})
-	if s.prune("driver", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "driver", r, top) {
 		first = false
 	}
 	if v.FSType != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "fsType:"...)
+		pos = s.beginEntry(c, ind, first, "fsType:")
 		if v.FSType == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.FSType)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("fsType", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "fsType", r, top) {
 			first = false
 		}
 	}
 	if v.NodePublishSecretRef != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "nodePublishSecretRef:"...)
+		pos = s.beginEntry(c, ind, first, "nodePublishSecretRef:")
 		if v.NodePublishSecretRef == nil {
 			r = resNull
 		} else {
 			r = encCorev1LocalObjectReference(s, &(*v.NodePublishSecretRef), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("nodePublishSecretRef", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "nodePublishSecretRef", r, top) {
 			first = false
 		}
 	}
 	if v.ReadOnly != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "readOnly:"...)
+		pos = s.beginEntry(c, ind, first, "readOnly:")
 		if v.ReadOnly == nil {
 			r = resNull
 		} else {
 			r = s.boolValue(bool((*v.ReadOnly)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("readOnly", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "readOnly", r, top) {
 			first = false
 		}
 	}
 	if len(v.VolumeAttributes) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "volumeAttributes:"...)
+		pos = s.beginEntry(c, ind, first, "volumeAttributes:")
 		r = encMap1(s, v.VolumeAttributes, ctx{ind: ind, mode: modeKey})
-		if s.prune("volumeAttributes", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "volumeAttributes", r, top) {
 			first = false
 		}
 	}
@@ -16940,51 +7540,29 @@ func encCorev1DownwardAPIVolumeSource(s *state, v *corev1.DownwardAPIVolumeSourc
 		r   result
 	)
 	if v.DefaultMode != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "defaultMode:"...)
+		pos = s.beginEntry(c, ind, first, "defaultMode:")
 		if v.DefaultMode == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.DefaultMode)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("defaultMode", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "defaultMode", r, top) {
 			first = false
 		}
 	}
 	if v.DefaultUser != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "defaultUser:"...)
+		pos = s.beginEntry(c, ind, first, "defaultUser:")
 		if v.DefaultUser == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.DefaultUser)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("defaultUser", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "defaultUser", r, top) {
 			first = false
 		}
 	}
 	if len(v.Items) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "items:"...)
+		pos = s.beginEntry(c, ind, first, "items:")
 		if v.Items == nil {
 			r = resNull
 		} else if len(v.Items) == 0 {
@@ -16998,9 +7576,7 @@ func encCorev1DownwardAPIVolumeSource(s *state, v *corev1.DownwardAPIVolumeSourc
 			}
 			r = resOther
 		}
-		if s.prune("items", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "items", r, top) {
 			first = false
 		}
 	}
@@ -17020,55 +7596,31 @@ func encCorev1EmptyDirVolumeSource(s *state, v *corev1.EmptyDirVolumeSource, c c
 		r   result
 	)
 	if len(v.Medium) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "medium:"...)
+		pos = s.beginEntry(c, ind, first, "medium:")
 		r = s.strValue(string(v.Medium), ctx{ind: ind, mode: modeKey})
-		if s.prune("medium", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "medium", r, top) {
 			first = false
 		}
 	}
 	if v.Mode != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "mode:"...)
+		pos = s.beginEntry(c, ind, first, "mode:")
 		if v.Mode == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.Mode)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("mode", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "mode", r, top) {
 			first = false
 		}
 	}
 	if v.SizeLimit != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "sizeLimit:"...)
+		pos = s.beginEntry(c, ind, first, "sizeLimit:")
 		if v.SizeLimit == nil {
 			r = resNull
 		} else {
 			r = s.quantity(&(*v.SizeLimit), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("sizeLimit", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "sizeLimit", r, top) {
 			first = false
 		}
 	}
@@ -17088,463 +7640,13 @@ func encCorev1EphemeralVolumeSource(s *state, v *corev1.EphemeralVolumeSource, c
 		r   result
 	)
 	if v.VolumeClaimTemplate != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "volumeClaimTemplate:"...)
+		pos = s.beginEntry(c, ind, first, "volumeClaimTemplate:")
 		if v.VolumeClaimTemplate == nil {
 			r = resNull
 		} else {
 			r = encCorev1PersistentVolumeClaimTemplate(s, &(*v.VolumeClaimTemplate), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("volumeClaimTemplate", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1FCVolumeSource writes a v1.FCVolumeSource as the reflective plan does.
-func encCorev1FCVolumeSource(s *state, v *corev1.FCVolumeSource, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	if len(v.FSType) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "fsType:"...)
-		r = s.strValue(string(v.FSType), ctx{ind: ind, mode: modeKey})
-		if s.prune("fsType", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.Lun != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "lun:"...)
-		if v.Lun == nil {
-			r = resNull
-		} else {
-			r = s.intValue(int64((*v.Lun)), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("lun", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.ReadOnly {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "readOnly:"...)
-		r = s.boolValue(bool(v.ReadOnly), ctx{ind: ind, mode: modeKey})
-		if s.prune("readOnly", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.TargetWWNs) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "targetWWNs:"...)
-		if v.TargetWWNs == nil {
-			r = resNull
-		} else if len(v.TargetWWNs) == 0 {
-			r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-		} else {
-			for i1 := range v.TargetWWNs {
-				c1 := s.seqItem(ctx{ind: ind, mode: modeKey}, i1 == 0)
-				var r1 result
-				r1 = s.strValue(string(v.TargetWWNs[i1]), c1)
-				s.nullItem(r1)
-			}
-			r = resOther
-		}
-		if s.prune("targetWWNs", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.WWIDs) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "wwids:"...)
-		if v.WWIDs == nil {
-			r = resNull
-		} else if len(v.WWIDs) == 0 {
-			r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-		} else {
-			for i2 := range v.WWIDs {
-				c2 := s.seqItem(ctx{ind: ind, mode: modeKey}, i2 == 0)
-				var r2 result
-				r2 = s.strValue(string(v.WWIDs[i2]), c2)
-				s.nullItem(r2)
-			}
-			r = resOther
-		}
-		if s.prune("wwids", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1FlexVolumeSource writes a v1.FlexVolumeSource as the reflective plan does.
-func encCorev1FlexVolumeSource(s *state, v *corev1.FlexVolumeSource, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "driver:"...)
-	r = s.strValue(string(v.Driver), ctx{ind: ind, mode: modeKey})
-	if s.prune("driver", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if len(v.FSType) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "fsType:"...)
-		r = s.strValue(string(v.FSType), ctx{ind: ind, mode: modeKey})
-		if s.prune("fsType", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.Options) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "options:"...)
-		r = encMap1(s, v.Options, ctx{ind: ind, mode: modeKey})
-		if s.prune("options", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.ReadOnly {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "readOnly:"...)
-		r = s.boolValue(bool(v.ReadOnly), ctx{ind: ind, mode: modeKey})
-		if s.prune("readOnly", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.SecretRef != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "secretRef:"...)
-		if v.SecretRef == nil {
-			r = resNull
-		} else {
-			r = encCorev1LocalObjectReference(s, &(*v.SecretRef), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("secretRef", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1FlockerVolumeSource writes a v1.FlockerVolumeSource as the reflective plan does.
-func encCorev1FlockerVolumeSource(s *state, v *corev1.FlockerVolumeSource, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	if len(v.DatasetName) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "datasetName:"...)
-		r = s.strValue(string(v.DatasetName), ctx{ind: ind, mode: modeKey})
-		if s.prune("datasetName", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.DatasetUUID) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "datasetUUID:"...)
-		r = s.strValue(string(v.DatasetUUID), ctx{ind: ind, mode: modeKey})
-		if s.prune("datasetUUID", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1GCEPersistentDiskVolumeSource writes a v1.GCEPersistentDiskVolumeSource as the reflective plan does.
-func encCorev1GCEPersistentDiskVolumeSource(s *state, v *corev1.GCEPersistentDiskVolumeSource, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	if len(v.FSType) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "fsType:"...)
-		r = s.strValue(string(v.FSType), ctx{ind: ind, mode: modeKey})
-		if s.prune("fsType", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.Partition != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "partition:"...)
-		r = s.intValue(int64(v.Partition), ctx{ind: ind, mode: modeKey})
-		if s.prune("partition", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "pdName:"...)
-	r = s.strValue(string(v.PDName), ctx{ind: ind, mode: modeKey})
-	if s.prune("pdName", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if v.ReadOnly {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "readOnly:"...)
-		r = s.boolValue(bool(v.ReadOnly), ctx{ind: ind, mode: modeKey})
-		if s.prune("readOnly", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1GitRepoVolumeSource writes a v1.GitRepoVolumeSource as the reflective plan does.
-func encCorev1GitRepoVolumeSource(s *state, v *corev1.GitRepoVolumeSource, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	if len(v.Directory) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "directory:"...)
-		r = s.strValue(string(v.Directory), ctx{ind: ind, mode: modeKey})
-		if s.prune("directory", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "repository:"...)
-	r = s.strValue(string(v.Repository), ctx{ind: ind, mode: modeKey})
-	if s.prune("repository", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if len(v.Revision) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "revision:"...)
-		r = s.strValue(string(v.Revision), ctx{ind: ind, mode: modeKey})
-		if s.prune("revision", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1GlusterfsVolumeSource writes a v1.GlusterfsVolumeSource as the reflective plan does.
-func encCorev1GlusterfsVolumeSource(s *state, v *corev1.GlusterfsVolumeSource, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "endpoints:"...)
-	r = s.strValue(string(v.EndpointsName), ctx{ind: ind, mode: modeKey})
-	if s.prune("endpoints", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "path:"...)
-	r = s.strValue(string(v.Path), ctx{ind: ind, mode: modeKey})
-	if s.prune("path", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if v.ReadOnly {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "readOnly:"...)
-		r = s.boolValue(bool(v.ReadOnly), ctx{ind: ind, mode: modeKey})
-		if s.prune("readOnly", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "volumeClaimTemplate", r, top) {
 			first = false
 		}
 	}
@@ -17563,35 +7665,19 @@ func encCorev1HostPathVolumeSource(s *state, v *corev1.HostPathVolumeSource, c c
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "path:"...)
+	pos = s.beginEntry(c, ind, first, "path:")
 	r = s.strValue(string(v.Path), ctx{ind: ind, mode: modeKey})
-	if s.prune("path", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "path", r, top) {
 		first = false
 	}
 	if v.Type != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "type:"...)
+		pos = s.beginEntry(c, ind, first, "type:")
 		if v.Type == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.Type)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("type", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "type", r, top) {
 			first = false
 		}
 	}
@@ -17611,284 +7697,18 @@ func encCorev1ImageVolumeSource(s *state, v *corev1.ImageVolumeSource, c ctx) re
 		r   result
 	)
 	if len(v.PullPolicy) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "pullPolicy:"...)
+		pos = s.beginEntry(c, ind, first, "pullPolicy:")
 		r = s.strValue(string(v.PullPolicy), ctx{ind: ind, mode: modeKey})
-		if s.prune("pullPolicy", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "pullPolicy", r, top) {
 			first = false
 		}
 	}
 	if len(v.Reference) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "reference:"...)
+		pos = s.beginEntry(c, ind, first, "reference:")
 		r = s.strValue(string(v.Reference), ctx{ind: ind, mode: modeKey})
-		if s.prune("reference", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "reference", r, top) {
 			first = false
 		}
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1ISCSIVolumeSource writes a v1.ISCSIVolumeSource as the reflective plan does.
-func encCorev1ISCSIVolumeSource(s *state, v *corev1.ISCSIVolumeSource, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	if v.DiscoveryCHAPAuth {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "chapAuthDiscovery:"...)
-		r = s.boolValue(bool(v.DiscoveryCHAPAuth), ctx{ind: ind, mode: modeKey})
-		if s.prune("chapAuthDiscovery", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.SessionCHAPAuth {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "chapAuthSession:"...)
-		r = s.boolValue(bool(v.SessionCHAPAuth), ctx{ind: ind, mode: modeKey})
-		if s.prune("chapAuthSession", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.FSType) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "fsType:"...)
-		r = s.strValue(string(v.FSType), ctx{ind: ind, mode: modeKey})
-		if s.prune("fsType", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.InitiatorName != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "initiatorName:"...)
-		if v.InitiatorName == nil {
-			r = resNull
-		} else {
-			r = s.strValue(string((*v.InitiatorName)), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("initiatorName", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "iqn:"...)
-	r = s.strValue(string(v.IQN), ctx{ind: ind, mode: modeKey})
-	if s.prune("iqn", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if len(v.ISCSIInterface) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "iscsiInterface:"...)
-		r = s.strValue(string(v.ISCSIInterface), ctx{ind: ind, mode: modeKey})
-		if s.prune("iscsiInterface", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "lun:"...)
-	r = s.intValue(int64(v.Lun), ctx{ind: ind, mode: modeKey})
-	if s.prune("lun", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if len(v.Portals) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "portals:"...)
-		if v.Portals == nil {
-			r = resNull
-		} else if len(v.Portals) == 0 {
-			r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-		} else {
-			for i1 := range v.Portals {
-				c1 := s.seqItem(ctx{ind: ind, mode: modeKey}, i1 == 0)
-				var r1 result
-				r1 = s.strValue(string(v.Portals[i1]), c1)
-				s.nullItem(r1)
-			}
-			r = resOther
-		}
-		if s.prune("portals", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.ReadOnly {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "readOnly:"...)
-		r = s.boolValue(bool(v.ReadOnly), ctx{ind: ind, mode: modeKey})
-		if s.prune("readOnly", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.SecretRef != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "secretRef:"...)
-		if v.SecretRef == nil {
-			r = resNull
-		} else {
-			r = encCorev1LocalObjectReference(s, &(*v.SecretRef), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("secretRef", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "targetPortal:"...)
-	r = s.strValue(string(v.TargetPortal), ctx{ind: ind, mode: modeKey})
-	if s.prune("targetPortal", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1NFSVolumeSource writes a v1.NFSVolumeSource as the reflective plan does.
-func encCorev1NFSVolumeSource(s *state, v *corev1.NFSVolumeSource, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "path:"...)
-	r = s.strValue(string(v.Path), ctx{ind: ind, mode: modeKey})
-	if s.prune("path", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if v.ReadOnly {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "readOnly:"...)
-		r = s.boolValue(bool(v.ReadOnly), ctx{ind: ind, mode: modeKey})
-		if s.prune("readOnly", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "server:"...)
-	r = s.strValue(string(v.Server), ctx{ind: ind, mode: modeKey})
-	if s.prune("server", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
 	}
 	if first {
 		return s.emptyMapping(c)
@@ -17905,134 +7725,17 @@ func encCorev1PersistentVolumeClaimVolumeSource(s *state, v *corev1.PersistentVo
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "claimName:"...)
+	pos = s.beginEntry(c, ind, first, "claimName:")
 	r = s.strValue(string(v.ClaimName), ctx{ind: ind, mode: modeKey})
-	if s.prune("claimName", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "claimName", r, top) {
 		first = false
 	}
 	if v.ReadOnly {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "readOnly:"...)
+		pos = s.beginEntry(c, ind, first, "readOnly:")
 		r = s.boolValue(bool(v.ReadOnly), ctx{ind: ind, mode: modeKey})
-		if s.prune("readOnly", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "readOnly", r, top) {
 			first = false
 		}
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1PhotonPersistentDiskVolumeSource writes a v1.PhotonPersistentDiskVolumeSource as the reflective plan does.
-func encCorev1PhotonPersistentDiskVolumeSource(s *state, v *corev1.PhotonPersistentDiskVolumeSource, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	if len(v.FSType) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "fsType:"...)
-		r = s.strValue(string(v.FSType), ctx{ind: ind, mode: modeKey})
-		if s.prune("fsType", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "pdID:"...)
-	r = s.strValue(string(v.PdID), ctx{ind: ind, mode: modeKey})
-	if s.prune("pdID", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1PortworxVolumeSource writes a v1.PortworxVolumeSource as the reflective plan does.
-func encCorev1PortworxVolumeSource(s *state, v *corev1.PortworxVolumeSource, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	if len(v.FSType) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "fsType:"...)
-		r = s.strValue(string(v.FSType), ctx{ind: ind, mode: modeKey})
-		if s.prune("fsType", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.ReadOnly {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "readOnly:"...)
-		r = s.boolValue(bool(v.ReadOnly), ctx{ind: ind, mode: modeKey})
-		if s.prune("readOnly", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "volumeID:"...)
-	r = s.strValue(string(v.VolumeID), ctx{ind: ind, mode: modeKey})
-	if s.prune("volumeID", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
 	}
 	if first {
 		return s.emptyMapping(c)
@@ -18050,50 +7753,28 @@ func encCorev1ProjectedVolumeSource(s *state, v *corev1.ProjectedVolumeSource, c
 		r   result
 	)
 	if v.DefaultMode != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "defaultMode:"...)
+		pos = s.beginEntry(c, ind, first, "defaultMode:")
 		if v.DefaultMode == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.DefaultMode)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("defaultMode", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "defaultMode", r, top) {
 			first = false
 		}
 	}
 	if v.DefaultUser != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "defaultUser:"...)
+		pos = s.beginEntry(c, ind, first, "defaultUser:")
 		if v.DefaultUser == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.DefaultUser)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("defaultUser", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "defaultUser", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "sources:"...)
+	pos = s.beginEntry(c, ind, first, "sources:")
 	if v.Sources == nil {
 		r = resNull
 	} else if len(v.Sources) == 0 {
@@ -18107,421 +7788,8 @@ func encCorev1ProjectedVolumeSource(s *state, v *corev1.ProjectedVolumeSource, c
 		}
 		r = resOther
 	}
-	if s.prune("sources", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "sources", r, top) {
 		first = false
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1QuobyteVolumeSource writes a v1.QuobyteVolumeSource as the reflective plan does.
-func encCorev1QuobyteVolumeSource(s *state, v *corev1.QuobyteVolumeSource, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	if len(v.Group) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "group:"...)
-		r = s.strValue(string(v.Group), ctx{ind: ind, mode: modeKey})
-		if s.prune("group", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.ReadOnly {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "readOnly:"...)
-		r = s.boolValue(bool(v.ReadOnly), ctx{ind: ind, mode: modeKey})
-		if s.prune("readOnly", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "registry:"...)
-	r = s.strValue(string(v.Registry), ctx{ind: ind, mode: modeKey})
-	if s.prune("registry", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if len(v.Tenant) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "tenant:"...)
-		r = s.strValue(string(v.Tenant), ctx{ind: ind, mode: modeKey})
-		if s.prune("tenant", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.User) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "user:"...)
-		r = s.strValue(string(v.User), ctx{ind: ind, mode: modeKey})
-		if s.prune("user", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "volume:"...)
-	r = s.strValue(string(v.Volume), ctx{ind: ind, mode: modeKey})
-	if s.prune("volume", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1RBDVolumeSource writes a v1.RBDVolumeSource as the reflective plan does.
-func encCorev1RBDVolumeSource(s *state, v *corev1.RBDVolumeSource, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	if len(v.FSType) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "fsType:"...)
-		r = s.strValue(string(v.FSType), ctx{ind: ind, mode: modeKey})
-		if s.prune("fsType", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "image:"...)
-	r = s.strValue(string(v.RBDImage), ctx{ind: ind, mode: modeKey})
-	if s.prune("image", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if len(v.Keyring) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "keyring:"...)
-		r = s.strValue(string(v.Keyring), ctx{ind: ind, mode: modeKey})
-		if s.prune("keyring", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "monitors:"...)
-	if v.CephMonitors == nil {
-		r = resNull
-	} else if len(v.CephMonitors) == 0 {
-		r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-	} else {
-		for i1 := range v.CephMonitors {
-			c1 := s.seqItem(ctx{ind: ind, mode: modeKey}, i1 == 0)
-			var r1 result
-			r1 = s.strValue(string(v.CephMonitors[i1]), c1)
-			s.nullItem(r1)
-		}
-		r = resOther
-	}
-	if s.prune("monitors", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if len(v.RBDPool) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "pool:"...)
-		r = s.strValue(string(v.RBDPool), ctx{ind: ind, mode: modeKey})
-		if s.prune("pool", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.ReadOnly {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "readOnly:"...)
-		r = s.boolValue(bool(v.ReadOnly), ctx{ind: ind, mode: modeKey})
-		if s.prune("readOnly", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.SecretRef != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "secretRef:"...)
-		if v.SecretRef == nil {
-			r = resNull
-		} else {
-			r = encCorev1LocalObjectReference(s, &(*v.SecretRef), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("secretRef", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.RadosUser) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "user:"...)
-		r = s.strValue(string(v.RadosUser), ctx{ind: ind, mode: modeKey})
-		if s.prune("user", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1ScaleIOVolumeSource writes a v1.ScaleIOVolumeSource as the reflective plan does.
-func encCorev1ScaleIOVolumeSource(s *state, v *corev1.ScaleIOVolumeSource, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	if len(v.FSType) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "fsType:"...)
-		r = s.strValue(string(v.FSType), ctx{ind: ind, mode: modeKey})
-		if s.prune("fsType", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "gateway:"...)
-	r = s.strValue(string(v.Gateway), ctx{ind: ind, mode: modeKey})
-	if s.prune("gateway", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if len(v.ProtectionDomain) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "protectionDomain:"...)
-		r = s.strValue(string(v.ProtectionDomain), ctx{ind: ind, mode: modeKey})
-		if s.prune("protectionDomain", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.ReadOnly {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "readOnly:"...)
-		r = s.boolValue(bool(v.ReadOnly), ctx{ind: ind, mode: modeKey})
-		if s.prune("readOnly", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "secretRef:"...)
-	if v.SecretRef == nil {
-		r = resNull
-	} else {
-		r = encCorev1LocalObjectReference(s, &(*v.SecretRef), ctx{ind: ind, mode: modeKey})
-	}
-	if s.prune("secretRef", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if v.SSLEnabled {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "sslEnabled:"...)
-		r = s.boolValue(bool(v.SSLEnabled), ctx{ind: ind, mode: modeKey})
-		if s.prune("sslEnabled", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.StorageMode) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "storageMode:"...)
-		r = s.strValue(string(v.StorageMode), ctx{ind: ind, mode: modeKey})
-		if s.prune("storageMode", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.StoragePool) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "storagePool:"...)
-		r = s.strValue(string(v.StoragePool), ctx{ind: ind, mode: modeKey})
-		if s.prune("storagePool", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "system:"...)
-	r = s.strValue(string(v.System), ctx{ind: ind, mode: modeKey})
-	if s.prune("system", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if len(v.VolumeName) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "volumeName:"...)
-		r = s.strValue(string(v.VolumeName), ctx{ind: ind, mode: modeKey})
-		if s.prune("volumeName", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
 	}
 	if first {
 		return s.emptyMapping(c)
@@ -18539,51 +7807,29 @@ func encCorev1SecretVolumeSource(s *state, v *corev1.SecretVolumeSource, c ctx) 
 		r   result
 	)
 	if v.DefaultMode != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "defaultMode:"...)
+		pos = s.beginEntry(c, ind, first, "defaultMode:")
 		if v.DefaultMode == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.DefaultMode)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("defaultMode", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "defaultMode", r, top) {
 			first = false
 		}
 	}
 	if v.DefaultUser != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "defaultUser:"...)
+		pos = s.beginEntry(c, ind, first, "defaultUser:")
 		if v.DefaultUser == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.DefaultUser)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("defaultUser", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "defaultUser", r, top) {
 			first = false
 		}
 	}
 	if len(v.Items) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "items:"...)
+		pos = s.beginEntry(c, ind, first, "items:")
 		if v.Items == nil {
 			r = resNull
 		} else if len(v.Items) == 0 {
@@ -18597,630 +7843,25 @@ func encCorev1SecretVolumeSource(s *state, v *corev1.SecretVolumeSource, c ctx) 
 			}
 			r = resOther
 		}
-		if s.prune("items", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "items", r, top) {
 			first = false
 		}
 	}
 	if v.Optional != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "optional:"...)
+		pos = s.beginEntry(c, ind, first, "optional:")
 		if v.Optional == nil {
 			r = resNull
 		} else {
 			r = s.boolValue(bool((*v.Optional)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("optional", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "optional", r, top) {
 			first = false
 		}
 	}
 	if len(v.SecretName) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "secretName:"...)
+		pos = s.beginEntry(c, ind, first, "secretName:")
 		r = s.strValue(string(v.SecretName), ctx{ind: ind, mode: modeKey})
-		if s.prune("secretName", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1StorageOSVolumeSource writes a v1.StorageOSVolumeSource as the reflective plan does.
-func encCorev1StorageOSVolumeSource(s *state, v *corev1.StorageOSVolumeSource, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	if len(v.FSType) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "fsType:"...)
-		r = s.strValue(string(v.FSType), ctx{ind: ind, mode: modeKey})
-		if s.prune("fsType", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.ReadOnly {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "readOnly:"...)
-		r = s.boolValue(bool(v.ReadOnly), ctx{ind: ind, mode: modeKey})
-		if s.prune("readOnly", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.SecretRef != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "secretRef:"...)
-		if v.SecretRef == nil {
-			r = resNull
-		} else {
-			r = encCorev1LocalObjectReference(s, &(*v.SecretRef), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("secretRef", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.VolumeName) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "volumeName:"...)
-		r = s.strValue(string(v.VolumeName), ctx{ind: ind, mode: modeKey})
-		if s.prune("volumeName", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.VolumeNamespace) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "volumeNamespace:"...)
-		r = s.strValue(string(v.VolumeNamespace), ctx{ind: ind, mode: modeKey})
-		if s.prune("volumeNamespace", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1VsphereVirtualDiskVolumeSource writes a v1.VsphereVirtualDiskVolumeSource as the reflective plan does.
-func encCorev1VsphereVirtualDiskVolumeSource(s *state, v *corev1.VsphereVirtualDiskVolumeSource, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	if len(v.FSType) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "fsType:"...)
-		r = s.strValue(string(v.FSType), ctx{ind: ind, mode: modeKey})
-		if s.prune("fsType", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.StoragePolicyID) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "storagePolicyID:"...)
-		r = s.strValue(string(v.StoragePolicyID), ctx{ind: ind, mode: modeKey})
-		if s.prune("storagePolicyID", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.StoragePolicyName) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "storagePolicyName:"...)
-		r = s.strValue(string(v.StoragePolicyName), ctx{ind: ind, mode: modeKey})
-		if s.prune("storagePolicyName", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "volumePath:"...)
-	r = s.strValue(string(v.VolumePath), ctx{ind: ind, mode: modeKey})
-	if s.prune("volumePath", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1ResourceStatus writes a v1.ResourceStatus as the reflective plan does.
-func encCorev1ResourceStatus(s *state, v *corev1.ResourceStatus, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "name:"...)
-	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
-	if s.prune("name", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if len(v.Resources) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "resources:"...)
-		if v.Resources == nil {
-			r = resNull
-		} else if len(v.Resources) == 0 {
-			r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-		} else {
-			for i1 := range v.Resources {
-				c1 := s.seqItem(ctx{ind: ind, mode: modeKey}, i1 == 0)
-				var r1 result
-				r1 = encCorev1ResourceHealth(s, &v.Resources[i1], c1)
-				s.nullItem(r1)
-			}
-			r = resOther
-		}
-		if s.prune("resources", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1ContainerState writes a v1.ContainerState as the reflective plan does.
-func encCorev1ContainerState(s *state, v *corev1.ContainerState, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	if v.Running != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "running:"...)
-		if v.Running == nil {
-			r = resNull
-		} else {
-			r = encCorev1ContainerStateRunning(s, &(*v.Running), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("running", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.Terminated != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "terminated:"...)
-		if v.Terminated == nil {
-			r = resNull
-		} else {
-			r = encCorev1ContainerStateTerminated(s, &(*v.Terminated), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("terminated", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.Waiting != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "waiting:"...)
-		if v.Waiting == nil {
-			r = resNull
-		} else {
-			r = encCorev1ContainerStateWaiting(s, &(*v.Waiting), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("waiting", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1ContainerUser writes a v1.ContainerUser as the reflective plan does.
-func encCorev1ContainerUser(s *state, v *corev1.ContainerUser, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	if v.Linux != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "linux:"...)
-		if v.Linux == nil {
-			r = resNull
-		} else {
-			r = encCorev1LinuxContainerUser(s, &(*v.Linux), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("linux", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1VolumeMountStatus writes a v1.VolumeMountStatus as the reflective plan does.
-func encCorev1VolumeMountStatus(s *state, v *corev1.VolumeMountStatus, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "mountPath:"...)
-	r = s.strValue(string(v.MountPath), ctx{ind: ind, mode: modeKey})
-	if s.prune("mountPath", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "name:"...)
-	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
-	if s.prune("name", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if v.ReadOnly {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "readOnly:"...)
-		r = s.boolValue(bool(v.ReadOnly), ctx{ind: ind, mode: modeKey})
-		if s.prune("readOnly", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.RecursiveReadOnly != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "recursiveReadOnly:"...)
-		if v.RecursiveReadOnly == nil {
-			r = resNull
-		} else {
-			r = s.strValue(string((*v.RecursiveReadOnly)), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("recursiveReadOnly", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.VolumeStatus != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "volumeStatus:"...)
-		if v.VolumeStatus == nil {
-			r = resNull
-		} else {
-			r = encCorev1VolumeStatus(s, &(*v.VolumeStatus), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("volumeStatus", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1ContainerExtendedResourceRequest writes a v1.ContainerExtendedResourceRequest as the reflective plan does.
-func encCorev1ContainerExtendedResourceRequest(s *state, v *corev1.ContainerExtendedResourceRequest, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "containerName:"...)
-	r = s.strValue(string(v.ContainerName), ctx{ind: ind, mode: modeKey})
-	if s.prune("containerName", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "requestName:"...)
-	r = s.strValue(string(v.RequestName), ctx{ind: ind, mode: modeKey})
-	if s.prune("requestName", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "resourceName:"...)
-	r = s.strValue(string(v.ResourceName), ctx{ind: ind, mode: modeKey})
-	if s.prune("resourceName", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1NodeAllocatableMappedResources writes a v1.NodeAllocatableMappedResources as the reflective plan does.
-func encCorev1NodeAllocatableMappedResources(s *state, v *corev1.NodeAllocatableMappedResources, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "name:"...)
-	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
-	if s.prune("name", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "quantity:"...)
-	if v.Quantity == nil {
-		r = resNull
-	} else {
-		r = s.quantity(&(*v.Quantity), ctx{ind: ind, mode: modeKey})
-	}
-	if s.prune("quantity", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1NodeAllocatableOverheadResources writes a v1.NodeAllocatableOverheadResources as the reflective plan does.
-func encCorev1NodeAllocatableOverheadResources(s *state, v *corev1.NodeAllocatableOverheadResources, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "name:"...)
-	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
-	if s.prune("name", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if v.PerContainer != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "perContainer:"...)
-		if v.PerContainer == nil {
-			r = resNull
-		} else {
-			r = s.quantity(&(*v.PerContainer), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("perContainer", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.PerPod != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "perPod:"...)
-		if v.PerPod == nil {
-			r = resNull
-		} else {
-			r = s.quantity(&(*v.PerPod), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("perPod", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "secretName", r, top) {
 			first = false
 		}
 	}
@@ -19240,40 +7881,24 @@ func encAppsv1RollingUpdateDeployment(s *state, v *appsv1.RollingUpdateDeploymen
 		r   result
 	)
 	if v.MaxSurge != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "maxSurge:"...)
+		pos = s.beginEntry(c, ind, first, "maxSurge:")
 		if v.MaxSurge == nil {
 			r = resNull
 		} else {
 			r = s.intOrString(&(*v.MaxSurge), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("maxSurge", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "maxSurge", r, top) {
 			first = false
 		}
 	}
 	if v.MaxUnavailable != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "maxUnavailable:"...)
+		pos = s.beginEntry(c, ind, first, "maxUnavailable:")
 		if v.MaxUnavailable == nil {
 			r = resNull
 		} else {
 			r = s.intOrString(&(*v.MaxUnavailable), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("maxUnavailable", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "maxUnavailable", r, top) {
 			first = false
 		}
 	}
@@ -19293,40 +7918,24 @@ func encAppsv1RollingUpdateStatefulSetStrategy(s *state, v *appsv1.RollingUpdate
 		r   result
 	)
 	if v.MaxUnavailable != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "maxUnavailable:"...)
+		pos = s.beginEntry(c, ind, first, "maxUnavailable:")
 		if v.MaxUnavailable == nil {
 			r = resNull
 		} else {
 			r = s.intOrString(&(*v.MaxUnavailable), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("maxUnavailable", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "maxUnavailable", r, top) {
 			first = false
 		}
 	}
 	if v.Partition != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "partition:"...)
+		pos = s.beginEntry(c, ind, first, "partition:")
 		if v.Partition == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.Partition)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("partition", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "partition", r, top) {
 			first = false
 		}
 	}
@@ -19346,40 +7955,24 @@ func encAppsv1RollingUpdateDaemonSet(s *state, v *appsv1.RollingUpdateDaemonSet,
 		r   result
 	)
 	if v.MaxSurge != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "maxSurge:"...)
+		pos = s.beginEntry(c, ind, first, "maxSurge:")
 		if v.MaxSurge == nil {
 			r = resNull
 		} else {
 			r = s.intOrString(&(*v.MaxSurge), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("maxSurge", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "maxSurge", r, top) {
 			first = false
 		}
 	}
 	if v.MaxUnavailable != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "maxUnavailable:"...)
+		pos = s.beginEntry(c, ind, first, "maxUnavailable:")
 		if v.MaxUnavailable == nil {
 			r = resNull
 		} else {
 			r = s.intOrString(&(*v.MaxUnavailable), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("maxUnavailable", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "maxUnavailable", r, top) {
 			first = false
 		}
 	}
@@ -19398,46 +7991,24 @@ func encBatchv1PodFailurePolicyRule(s *state, v *batchv1.PodFailurePolicyRule, c
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "action:"...)
+	pos = s.beginEntry(c, ind, first, "action:")
 	r = s.strValue(string(v.Action), ctx{ind: ind, mode: modeKey})
-	if s.prune("action", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "action", r, top) {
 		first = false
 	}
 	if v.OnExitCodes != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "onExitCodes:"...)
+		pos = s.beginEntry(c, ind, first, "onExitCodes:")
 		if v.OnExitCodes == nil {
 			r = resNull
 		} else {
 			r = encBatchv1PodFailurePolicyOnExitCodesRequirement(s, &(*v.OnExitCodes), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("onExitCodes", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "onExitCodes", r, top) {
 			first = false
 		}
 	}
 	if len(v.OnPodConditions) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "onPodConditions:"...)
+		pos = s.beginEntry(c, ind, first, "onPodConditions:")
 		if v.OnPodConditions == nil {
 			r = resNull
 		} else if len(v.OnPodConditions) == 0 {
@@ -19451,9 +8022,7 @@ func encBatchv1PodFailurePolicyRule(s *state, v *batchv1.PodFailurePolicyRule, c
 			}
 			r = resOther
 		}
-		if s.prune("onPodConditions", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "onPodConditions", r, top) {
 			first = false
 		}
 	}
@@ -19473,40 +8042,24 @@ func encSchedulingv1alpha3WorkloadPodGroupDisruptionMode(s *state, v *scheduling
 		r   result
 	)
 	if v.All != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "all:"...)
+		pos = s.beginEntry(c, ind, first, "all:")
 		if v.All == nil {
 			r = resNull
 		} else {
 			r = encSchedulingv1alpha3WorkloadPodGroupAllDisruptionMode(s, &(*v.All), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("all", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "all", r, top) {
 			first = false
 		}
 	}
 	if v.Single != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "single:"...)
+		pos = s.beginEntry(c, ind, first, "single:")
 		if v.Single == nil {
 			r = resNull
 		} else {
 			r = encSchedulingv1alpha3WorkloadPodGroupSingleDisruptionMode(s, &(*v.Single), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("single", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "single", r, top) {
 			first = false
 		}
 	}
@@ -19525,54 +8078,30 @@ func encSchedulingv1alpha3WorkloadPodGroupResourceClaim(s *state, v *schedulingv
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "name:"...)
+	pos = s.beginEntry(c, ind, first, "name:")
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
-	if s.prune("name", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "name", r, top) {
 		first = false
 	}
 	if v.ResourceClaimName != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "resourceClaimName:"...)
+		pos = s.beginEntry(c, ind, first, "resourceClaimName:")
 		if v.ResourceClaimName == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.ResourceClaimName)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("resourceClaimName", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "resourceClaimName", r, top) {
 			first = false
 		}
 	}
 	if v.ResourceClaimTemplateName != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "resourceClaimTemplateName:"...)
+		pos = s.beginEntry(c, ind, first, "resourceClaimTemplateName:")
 		if v.ResourceClaimTemplateName == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.ResourceClaimTemplateName)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("resourceClaimTemplateName", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "resourceClaimTemplateName", r, top) {
 			first = false
 		}
 	}
@@ -19592,13 +8121,7 @@ func encSchedulingv1alpha3WorkloadPodGroupSchedulingConstraints(s *state, v *sch
 		r   result
 	)
 	if len(v.Topology) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "topology:"...)
+		pos = s.beginEntry(c, ind, first, "topology:")
 		if v.Topology == nil {
 			r = resNull
 		} else if len(v.Topology) == 0 {
@@ -19612,9 +8135,7 @@ func encSchedulingv1alpha3WorkloadPodGroupSchedulingConstraints(s *state, v *sch
 			}
 			r = resOther
 		}
-		if s.prune("topology", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "topology", r, top) {
 			first = false
 		}
 	}
@@ -19634,40 +8155,24 @@ func encSchedulingv1alpha3WorkloadPodGroupSchedulingPolicy(s *state, v *scheduli
 		r   result
 	)
 	if v.Basic != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "basic:"...)
+		pos = s.beginEntry(c, ind, first, "basic:")
 		if v.Basic == nil {
 			r = resNull
 		} else {
 			r = encSchedulingv1alpha3WorkloadPodGroupBasicSchedulingPolicy(s, &(*v.Basic), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("basic", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "basic", r, top) {
 			first = false
 		}
 	}
 	if v.Gang != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "gang:"...)
+		pos = s.beginEntry(c, ind, first, "gang:")
 		if v.Gang == nil {
 			r = resNull
 		} else {
 			r = encSchedulingv1alpha3WorkloadPodGroupGangSchedulingPolicy(s, &(*v.Gang), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("gang", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "gang", r, top) {
 			first = false
 		}
 	}
@@ -19687,40 +8192,24 @@ func encBatchv1SuccessPolicyRule(s *state, v *batchv1.SuccessPolicyRule, c ctx) 
 		r   result
 	)
 	if v.SucceededCount != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "succeededCount:"...)
+		pos = s.beginEntry(c, ind, first, "succeededCount:")
 		if v.SucceededCount == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.SucceededCount)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("succeededCount", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "succeededCount", r, top) {
 			first = false
 		}
 	}
 	if v.SucceededIndexes != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "succeededIndexes:"...)
+		pos = s.beginEntry(c, ind, first, "succeededIndexes:")
 		if v.SucceededIndexes == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.SucceededIndexes)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("succeededIndexes", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "succeededIndexes", r, top) {
 			first = false
 		}
 	}
@@ -19740,59 +8229,35 @@ func encNetworkingv1NetworkPolicyPort(s *state, v *networkingv1.NetworkPolicyPor
 		r   result
 	)
 	if v.EndPort != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "endPort:"...)
+		pos = s.beginEntry(c, ind, first, "endPort:")
 		if v.EndPort == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.EndPort)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("endPort", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "endPort", r, top) {
 			first = false
 		}
 	}
 	if v.Port != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "port:"...)
+		pos = s.beginEntry(c, ind, first, "port:")
 		if v.Port == nil {
 			r = resNull
 		} else {
 			r = s.intOrString(&(*v.Port), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("port", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "port", r, top) {
 			first = false
 		}
 	}
 	if v.Protocol != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "protocol:"...)
+		pos = s.beginEntry(c, ind, first, "protocol:")
 		if v.Protocol == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.Protocol)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("protocol", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "protocol", r, top) {
 			first = false
 		}
 	}
@@ -19812,59 +8277,35 @@ func encNetworkingv1NetworkPolicyPeer(s *state, v *networkingv1.NetworkPolicyPee
 		r   result
 	)
 	if v.IPBlock != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "ipBlock:"...)
+		pos = s.beginEntry(c, ind, first, "ipBlock:")
 		if v.IPBlock == nil {
 			r = resNull
 		} else {
 			r = encNetworkingv1IPBlock(s, &(*v.IPBlock), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("ipBlock", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "ipBlock", r, top) {
 			first = false
 		}
 	}
 	if v.NamespaceSelector != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "namespaceSelector:"...)
+		pos = s.beginEntry(c, ind, first, "namespaceSelector:")
 		if v.NamespaceSelector == nil {
 			r = resNull
 		} else {
 			r = encMetav1LabelSelector(s, &(*v.NamespaceSelector), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("namespaceSelector", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "namespaceSelector", r, top) {
 			first = false
 		}
 	}
 	if v.PodSelector != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "podSelector:"...)
+		pos = s.beginEntry(c, ind, first, "podSelector:")
 		if v.PodSelector == nil {
 			r = resNull
 		} else {
 			r = encMetav1LabelSelector(s, &(*v.PodSelector), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("podSelector", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "podSelector", r, top) {
 			first = false
 		}
 	}
@@ -19884,13 +8325,7 @@ func encAutoscalingv2HPAScalingRules(s *state, v *autoscalingv2.HPAScalingRules,
 		r   result
 	)
 	if len(v.Policies) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "policies:"...)
+		pos = s.beginEntry(c, ind, first, "policies:")
 		if v.Policies == nil {
 			r = resNull
 		} else if len(v.Policies) == 0 {
@@ -19904,66 +8339,40 @@ func encAutoscalingv2HPAScalingRules(s *state, v *autoscalingv2.HPAScalingRules,
 			}
 			r = resOther
 		}
-		if s.prune("policies", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "policies", r, top) {
 			first = false
 		}
 	}
 	if v.SelectPolicy != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "selectPolicy:"...)
+		pos = s.beginEntry(c, ind, first, "selectPolicy:")
 		if v.SelectPolicy == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.SelectPolicy)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("selectPolicy", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "selectPolicy", r, top) {
 			first = false
 		}
 	}
 	if v.StabilizationWindowSeconds != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "stabilizationWindowSeconds:"...)
+		pos = s.beginEntry(c, ind, first, "stabilizationWindowSeconds:")
 		if v.StabilizationWindowSeconds == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.StabilizationWindowSeconds)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("stabilizationWindowSeconds", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "stabilizationWindowSeconds", r, top) {
 			first = false
 		}
 	}
 	if v.Tolerance != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "tolerance:"...)
+		pos = s.beginEntry(c, ind, first, "tolerance:")
 		if v.Tolerance == nil {
 			r = resNull
 		} else {
 			r = s.quantity(&(*v.Tolerance), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("tolerance", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "tolerance", r, top) {
 			first = false
 		}
 	}
@@ -19982,43 +8391,19 @@ func encAutoscalingv2ContainerResourceMetricSource(s *state, v *autoscalingv2.Co
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "container:"...)
+	pos = s.beginEntry(c, ind, first, "container:")
 	r = s.strValue(string(v.Container), ctx{ind: ind, mode: modeKey})
-	if s.prune("container", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "container", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "name:"...)
+	pos = s.beginEntry(c, ind, first, "name:")
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
-	if s.prune("name", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "name", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "target:"...)
+	pos = s.beginEntry(c, ind, first, "target:")
 	r = encAutoscalingv2MetricTarget(s, &v.Target, ctx{ind: ind, mode: modeKey})
-	if s.prune("target", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "target", r, top) {
 		first = false
 	}
 	if first {
@@ -20036,30 +8421,14 @@ func encAutoscalingv2ExternalMetricSource(s *state, v *autoscalingv2.ExternalMet
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "metric:"...)
+	pos = s.beginEntry(c, ind, first, "metric:")
 	r = encAutoscalingv2MetricIdentifier(s, &v.Metric, ctx{ind: ind, mode: modeKey})
-	if s.prune("metric", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "metric", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "target:"...)
+	pos = s.beginEntry(c, ind, first, "target:")
 	r = encAutoscalingv2MetricTarget(s, &v.Target, ctx{ind: ind, mode: modeKey})
-	if s.prune("target", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "target", r, top) {
 		first = false
 	}
 	if first {
@@ -20077,43 +8446,19 @@ func encAutoscalingv2ObjectMetricSource(s *state, v *autoscalingv2.ObjectMetricS
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "describedObject:"...)
+	pos = s.beginEntry(c, ind, first, "describedObject:")
 	r = encAutoscalingv2CrossVersionObjectReference(s, &v.DescribedObject, ctx{ind: ind, mode: modeKey})
-	if s.prune("describedObject", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "describedObject", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "metric:"...)
+	pos = s.beginEntry(c, ind, first, "metric:")
 	r = encAutoscalingv2MetricIdentifier(s, &v.Metric, ctx{ind: ind, mode: modeKey})
-	if s.prune("metric", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "metric", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "target:"...)
+	pos = s.beginEntry(c, ind, first, "target:")
 	r = encAutoscalingv2MetricTarget(s, &v.Target, ctx{ind: ind, mode: modeKey})
-	if s.prune("target", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "target", r, top) {
 		first = false
 	}
 	if first {
@@ -20131,30 +8476,14 @@ func encAutoscalingv2PodsMetricSource(s *state, v *autoscalingv2.PodsMetricSourc
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "metric:"...)
+	pos = s.beginEntry(c, ind, first, "metric:")
 	r = encAutoscalingv2MetricIdentifier(s, &v.Metric, ctx{ind: ind, mode: modeKey})
-	if s.prune("metric", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "metric", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "target:"...)
+	pos = s.beginEntry(c, ind, first, "target:")
 	r = encAutoscalingv2MetricTarget(s, &v.Target, ctx{ind: ind, mode: modeKey})
-	if s.prune("target", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "target", r, top) {
 		first = false
 	}
 	if first {
@@ -20172,321 +8501,14 @@ func encAutoscalingv2ResourceMetricSource(s *state, v *autoscalingv2.ResourceMet
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "name:"...)
+	pos = s.beginEntry(c, ind, first, "name:")
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
-	if s.prune("name", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "name", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "target:"...)
+	pos = s.beginEntry(c, ind, first, "target:")
 	r = encAutoscalingv2MetricTarget(s, &v.Target, ctx{ind: ind, mode: modeKey})
-	if s.prune("target", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encAutoscalingv2ContainerResourceMetricStatus writes a v2.ContainerResourceMetricStatus as the reflective plan does.
-func encAutoscalingv2ContainerResourceMetricStatus(s *state, v *autoscalingv2.ContainerResourceMetricStatus, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "container:"...)
-	r = s.strValue(string(v.Container), ctx{ind: ind, mode: modeKey})
-	if s.prune("container", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "current:"...)
-	r = encAutoscalingv2MetricValueStatus(s, &v.Current, ctx{ind: ind, mode: modeKey})
-	if s.prune("current", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "name:"...)
-	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
-	if s.prune("name", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encAutoscalingv2ExternalMetricStatus writes a v2.ExternalMetricStatus as the reflective plan does.
-func encAutoscalingv2ExternalMetricStatus(s *state, v *autoscalingv2.ExternalMetricStatus, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "current:"...)
-	r = encAutoscalingv2MetricValueStatus(s, &v.Current, ctx{ind: ind, mode: modeKey})
-	if s.prune("current", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "metric:"...)
-	r = encAutoscalingv2MetricIdentifier(s, &v.Metric, ctx{ind: ind, mode: modeKey})
-	if s.prune("metric", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encAutoscalingv2ObjectMetricStatus writes a v2.ObjectMetricStatus as the reflective plan does.
-func encAutoscalingv2ObjectMetricStatus(s *state, v *autoscalingv2.ObjectMetricStatus, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "current:"...)
-	r = encAutoscalingv2MetricValueStatus(s, &v.Current, ctx{ind: ind, mode: modeKey})
-	if s.prune("current", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "describedObject:"...)
-	r = encAutoscalingv2CrossVersionObjectReference(s, &v.DescribedObject, ctx{ind: ind, mode: modeKey})
-	if s.prune("describedObject", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "metric:"...)
-	r = encAutoscalingv2MetricIdentifier(s, &v.Metric, ctx{ind: ind, mode: modeKey})
-	if s.prune("metric", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encAutoscalingv2PodsMetricStatus writes a v2.PodsMetricStatus as the reflective plan does.
-func encAutoscalingv2PodsMetricStatus(s *state, v *autoscalingv2.PodsMetricStatus, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "current:"...)
-	r = encAutoscalingv2MetricValueStatus(s, &v.Current, ctx{ind: ind, mode: modeKey})
-	if s.prune("current", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "metric:"...)
-	r = encAutoscalingv2MetricIdentifier(s, &v.Metric, ctx{ind: ind, mode: modeKey})
-	if s.prune("metric", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encAutoscalingv2ResourceMetricStatus writes a v2.ResourceMetricStatus as the reflective plan does.
-func encAutoscalingv2ResourceMetricStatus(s *state, v *autoscalingv2.ResourceMetricStatus, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "current:"...)
-	r = encAutoscalingv2MetricValueStatus(s, &v.Current, ctx{ind: ind, mode: modeKey})
-	if s.prune("current", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "name:"...)
-	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
-	if s.prune("name", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1PortStatus writes a v1.PortStatus as the reflective plan does.
-func encCorev1PortStatus(s *state, v *corev1.PortStatus, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	if v.Error != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "error:"...)
-		if v.Error == nil {
-			r = resNull
-		} else {
-			r = s.strValue(string((*v.Error)), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("error", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "port:"...)
-	r = s.intValue(int64(v.Port), ctx{ind: ind, mode: modeKey})
-	if s.prune("port", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "protocol:"...)
-	r = s.strValue(string(v.Protocol), ctx{ind: ind, mode: modeKey})
-	if s.prune("protocol", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "target", r, top) {
 		first = false
 	}
 	if first {
@@ -20504,30 +8526,14 @@ func encCorev1PreferredSchedulingTerm(s *state, v *corev1.PreferredSchedulingTer
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "preference:"...)
+	pos = s.beginEntry(c, ind, first, "preference:")
 	r = encCorev1NodeSelectorTerm(s, &v.Preference, ctx{ind: ind, mode: modeKey})
-	if s.prune("preference", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "preference", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "weight:"...)
+	pos = s.beginEntry(c, ind, first, "weight:")
 	r = s.intValue(int64(v.Weight), ctx{ind: ind, mode: modeKey})
-	if s.prune("weight", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "weight", r, top) {
 		first = false
 	}
 	if first {
@@ -20545,13 +8551,7 @@ func encCorev1NodeSelector(s *state, v *corev1.NodeSelector, c ctx) result {
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "nodeSelectorTerms:"...)
+	pos = s.beginEntry(c, ind, first, "nodeSelectorTerms:")
 	if v.NodeSelectorTerms == nil {
 		r = resNull
 	} else if len(v.NodeSelectorTerms) == 0 {
@@ -20565,9 +8565,7 @@ func encCorev1NodeSelector(s *state, v *corev1.NodeSelector, c ctx) result {
 		}
 		r = resOther
 	}
-	if s.prune("nodeSelectorTerms", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "nodeSelectorTerms", r, top) {
 		first = false
 	}
 	if first {
@@ -20585,30 +8583,14 @@ func encCorev1WeightedPodAffinityTerm(s *state, v *corev1.WeightedPodAffinityTer
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "podAffinityTerm:"...)
+	pos = s.beginEntry(c, ind, first, "podAffinityTerm:")
 	r = encCorev1PodAffinityTerm(s, &v.PodAffinityTerm, ctx{ind: ind, mode: modeKey})
-	if s.prune("podAffinityTerm", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "podAffinityTerm", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "weight:"...)
+	pos = s.beginEntry(c, ind, first, "weight:")
 	r = s.intValue(int64(v.Weight), ctx{ind: ind, mode: modeKey})
-	if s.prune("weight", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "weight", r, top) {
 		first = false
 	}
 	if first {
@@ -20627,32 +8609,18 @@ func encCorev1PodAffinityTerm(s *state, v *corev1.PodAffinityTerm, c ctx) result
 		r   result
 	)
 	if v.LabelSelector != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "labelSelector:"...)
+		pos = s.beginEntry(c, ind, first, "labelSelector:")
 		if v.LabelSelector == nil {
 			r = resNull
 		} else {
 			r = encMetav1LabelSelector(s, &(*v.LabelSelector), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("labelSelector", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "labelSelector", r, top) {
 			first = false
 		}
 	}
 	if len(v.MatchLabelKeys) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "matchLabelKeys:"...)
+		pos = s.beginEntry(c, ind, first, "matchLabelKeys:")
 		if v.MatchLabelKeys == nil {
 			r = resNull
 		} else if len(v.MatchLabelKeys) == 0 {
@@ -20666,20 +8634,12 @@ func encCorev1PodAffinityTerm(s *state, v *corev1.PodAffinityTerm, c ctx) result
 			}
 			r = resOther
 		}
-		if s.prune("matchLabelKeys", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "matchLabelKeys", r, top) {
 			first = false
 		}
 	}
 	if len(v.MismatchLabelKeys) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "mismatchLabelKeys:"...)
+		pos = s.beginEntry(c, ind, first, "mismatchLabelKeys:")
 		if v.MismatchLabelKeys == nil {
 			r = resNull
 		} else if len(v.MismatchLabelKeys) == 0 {
@@ -20693,39 +8653,23 @@ func encCorev1PodAffinityTerm(s *state, v *corev1.PodAffinityTerm, c ctx) result
 			}
 			r = resOther
 		}
-		if s.prune("mismatchLabelKeys", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "mismatchLabelKeys", r, top) {
 			first = false
 		}
 	}
 	if v.NamespaceSelector != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "namespaceSelector:"...)
+		pos = s.beginEntry(c, ind, first, "namespaceSelector:")
 		if v.NamespaceSelector == nil {
 			r = resNull
 		} else {
 			r = encMetav1LabelSelector(s, &(*v.NamespaceSelector), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("namespaceSelector", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "namespaceSelector", r, top) {
 			first = false
 		}
 	}
 	if len(v.Namespaces) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "namespaces:"...)
+		pos = s.beginEntry(c, ind, first, "namespaces:")
 		if v.Namespaces == nil {
 			r = resNull
 		} else if len(v.Namespaces) == 0 {
@@ -20739,23 +8683,13 @@ func encCorev1PodAffinityTerm(s *state, v *corev1.PodAffinityTerm, c ctx) result
 			}
 			r = resOther
 		}
-		if s.prune("namespaces", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "namespaces", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "topologyKey:"...)
+	pos = s.beginEntry(c, ind, first, "topologyKey:")
 	r = s.strValue(string(v.TopologyKey), ctx{ind: ind, mode: modeKey})
-	if s.prune("topologyKey", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "topologyKey", r, top) {
 		first = false
 	}
 	if first {
@@ -20774,97 +8708,57 @@ func encCorev1EnvVarSource(s *state, v *corev1.EnvVarSource, c ctx) result {
 		r   result
 	)
 	if v.ConfigMapKeyRef != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "configMapKeyRef:"...)
+		pos = s.beginEntry(c, ind, first, "configMapKeyRef:")
 		if v.ConfigMapKeyRef == nil {
 			r = resNull
 		} else {
 			r = encCorev1ConfigMapKeySelector(s, &(*v.ConfigMapKeyRef), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("configMapKeyRef", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "configMapKeyRef", r, top) {
 			first = false
 		}
 	}
 	if v.FieldRef != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "fieldRef:"...)
+		pos = s.beginEntry(c, ind, first, "fieldRef:")
 		if v.FieldRef == nil {
 			r = resNull
 		} else {
 			r = encCorev1ObjectFieldSelector(s, &(*v.FieldRef), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("fieldRef", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "fieldRef", r, top) {
 			first = false
 		}
 	}
 	if v.FileKeyRef != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "fileKeyRef:"...)
+		pos = s.beginEntry(c, ind, first, "fileKeyRef:")
 		if v.FileKeyRef == nil {
 			r = resNull
 		} else {
 			r = encCorev1FileKeySelector(s, &(*v.FileKeyRef), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("fileKeyRef", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "fileKeyRef", r, top) {
 			first = false
 		}
 	}
 	if v.ResourceFieldRef != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "resourceFieldRef:"...)
+		pos = s.beginEntry(c, ind, first, "resourceFieldRef:")
 		if v.ResourceFieldRef == nil {
 			r = resNull
 		} else {
 			r = encCorev1ResourceFieldSelector(s, &(*v.ResourceFieldRef), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("resourceFieldRef", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "resourceFieldRef", r, top) {
 			first = false
 		}
 	}
 	if v.SecretKeyRef != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "secretKeyRef:"...)
+		pos = s.beginEntry(c, ind, first, "secretKeyRef:")
 		if v.SecretKeyRef == nil {
 			r = resNull
 		} else {
 			r = encCorev1SecretKeySelector(s, &(*v.SecretKeyRef), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("secretKeyRef", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "secretKeyRef", r, top) {
 			first = false
 		}
 	}
@@ -20884,36 +8778,20 @@ func encCorev1ConfigMapEnvSource(s *state, v *corev1.ConfigMapEnvSource, c ctx) 
 		r   result
 	)
 	if len(v.LocalObjectReference.Name) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "name:"...)
+		pos = s.beginEntry(c, ind, first, "name:")
 		r = s.strValue(string(v.LocalObjectReference.Name), ctx{ind: ind, mode: modeKey})
-		if s.prune("name", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "name", r, top) {
 			first = false
 		}
 	}
 	if v.Optional != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "optional:"...)
+		pos = s.beginEntry(c, ind, first, "optional:")
 		if v.Optional == nil {
 			r = resNull
 		} else {
 			r = s.boolValue(bool((*v.Optional)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("optional", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "optional", r, top) {
 			first = false
 		}
 	}
@@ -20933,36 +8811,20 @@ func encCorev1SecretEnvSource(s *state, v *corev1.SecretEnvSource, c ctx) result
 		r   result
 	)
 	if len(v.LocalObjectReference.Name) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "name:"...)
+		pos = s.beginEntry(c, ind, first, "name:")
 		r = s.strValue(string(v.LocalObjectReference.Name), ctx{ind: ind, mode: modeKey})
-		if s.prune("name", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "name", r, top) {
 			first = false
 		}
 	}
 	if v.Optional != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "optional:"...)
+		pos = s.beginEntry(c, ind, first, "optional:")
 		if v.Optional == nil {
 			r = resNull
 		} else {
 			r = s.boolValue(bool((*v.Optional)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("optional", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "optional", r, top) {
 			first = false
 		}
 	}
@@ -20982,78 +8844,46 @@ func encCorev1LifecycleHandler(s *state, v *corev1.LifecycleHandler, c ctx) resu
 		r   result
 	)
 	if v.Exec != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "exec:"...)
+		pos = s.beginEntry(c, ind, first, "exec:")
 		if v.Exec == nil {
 			r = resNull
 		} else {
 			r = encCorev1ExecAction(s, &(*v.Exec), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("exec", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "exec", r, top) {
 			first = false
 		}
 	}
 	if v.HTTPGet != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "httpGet:"...)
+		pos = s.beginEntry(c, ind, first, "httpGet:")
 		if v.HTTPGet == nil {
 			r = resNull
 		} else {
 			r = encCorev1HTTPGetAction(s, &(*v.HTTPGet), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("httpGet", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "httpGet", r, top) {
 			first = false
 		}
 	}
 	if v.Sleep != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "sleep:"...)
+		pos = s.beginEntry(c, ind, first, "sleep:")
 		if v.Sleep == nil {
 			r = resNull
 		} else {
 			r = encCorev1SleepAction(s, &(*v.Sleep), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("sleep", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "sleep", r, top) {
 			first = false
 		}
 	}
 	if v.TCPSocket != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "tcpSocket:"...)
+		pos = s.beginEntry(c, ind, first, "tcpSocket:")
 		if v.TCPSocket == nil {
 			r = resNull
 		} else {
 			r = encCorev1TCPSocketAction(s, &(*v.TCPSocket), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("tcpSocket", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "tcpSocket", r, top) {
 			first = false
 		}
 	}
@@ -21073,13 +8903,7 @@ func encCorev1ExecAction(s *state, v *corev1.ExecAction, c ctx) result {
 		r   result
 	)
 	if len(v.Command) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "command:"...)
+		pos = s.beginEntry(c, ind, first, "command:")
 		if v.Command == nil {
 			r = resNull
 		} else if len(v.Command) == 0 {
@@ -21093,9 +8917,7 @@ func encCorev1ExecAction(s *state, v *corev1.ExecAction, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("command", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "command", r, top) {
 			first = false
 		}
 	}
@@ -21115,52 +8937,28 @@ func encCorev1GRPCAction(s *state, v *corev1.GRPCAction, c ctx) result {
 		r   result
 	)
 	if v.Mode != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "mode:"...)
+		pos = s.beginEntry(c, ind, first, "mode:")
 		if v.Mode == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.Mode)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("mode", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "mode", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "port:"...)
+	pos = s.beginEntry(c, ind, first, "port:")
 	r = s.intValue(int64(v.Port), ctx{ind: ind, mode: modeKey})
-	if s.prune("port", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "port", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "service:"...)
+	pos = s.beginEntry(c, ind, first, "service:")
 	if v.Service == nil {
 		r = resNull
 	} else {
 		r = s.strValue(string((*v.Service)), ctx{ind: ind, mode: modeKey})
 	}
-	if s.prune("service", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "service", r, top) {
 		first = false
 	}
 	if first {
@@ -21179,28 +8977,14 @@ func encCorev1HTTPGetAction(s *state, v *corev1.HTTPGetAction, c ctx) result {
 		r   result
 	)
 	if len(v.Host) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "host:"...)
+		pos = s.beginEntry(c, ind, first, "host:")
 		r = s.strValue(string(v.Host), ctx{ind: ind, mode: modeKey})
-		if s.prune("host", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "host", r, top) {
 			first = false
 		}
 	}
 	if len(v.HTTPHeaders) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "httpHeaders:"...)
+		pos = s.beginEntry(c, ind, first, "httpHeaders:")
 		if v.HTTPHeaders == nil {
 			r = resNull
 		} else if len(v.HTTPHeaders) == 0 {
@@ -21214,71 +8998,37 @@ func encCorev1HTTPGetAction(s *state, v *corev1.HTTPGetAction, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("httpHeaders", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "httpHeaders", r, top) {
 			first = false
 		}
 	}
 	if len(v.Path) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "path:"...)
+		pos = s.beginEntry(c, ind, first, "path:")
 		r = s.strValue(string(v.Path), ctx{ind: ind, mode: modeKey})
-		if s.prune("path", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "path", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "port:"...)
+	pos = s.beginEntry(c, ind, first, "port:")
 	r = s.intOrString(&v.Port, ctx{ind: ind, mode: modeKey})
-	if s.prune("port", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "port", r, top) {
 		first = false
 	}
 	if v.Protocol != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "protocol:"...)
+		pos = s.beginEntry(c, ind, first, "protocol:")
 		if v.Protocol == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.Protocol)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("protocol", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "protocol", r, top) {
 			first = false
 		}
 	}
 	if len(v.Scheme) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "scheme:"...)
+		pos = s.beginEntry(c, ind, first, "scheme:")
 		r = s.strValue(string(v.Scheme), ctx{ind: ind, mode: modeKey})
-		if s.prune("scheme", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "scheme", r, top) {
 			first = false
 		}
 	}
@@ -21298,31 +9048,15 @@ func encCorev1TCPSocketAction(s *state, v *corev1.TCPSocketAction, c ctx) result
 		r   result
 	)
 	if len(v.Host) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "host:"...)
+		pos = s.beginEntry(c, ind, first, "host:")
 		r = s.strValue(string(v.Host), ctx{ind: ind, mode: modeKey})
-		if s.prune("host", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "host", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "port:"...)
+	pos = s.beginEntry(c, ind, first, "port:")
 	r = s.intOrString(&v.Port, ctx{ind: ind, mode: modeKey})
-	if s.prune("port", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "port", r, top) {
 		first = false
 	}
 	if first {
@@ -21341,28 +9075,14 @@ func encCorev1ContainerRestartRuleOnExitCodes(s *state, v *corev1.ContainerResta
 		r   result
 	)
 	if len(v.Operator) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "operator:"...)
+		pos = s.beginEntry(c, ind, first, "operator:")
 		r = s.strValue(string(v.Operator), ctx{ind: ind, mode: modeKey})
-		if s.prune("operator", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "operator", r, top) {
 			first = false
 		}
 	}
 	if len(v.Values) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "values:"...)
+		pos = s.beginEntry(c, ind, first, "values:")
 		if v.Values == nil {
 			r = resNull
 		} else if len(v.Values) == 0 {
@@ -21376,9 +9096,7 @@ func encCorev1ContainerRestartRuleOnExitCodes(s *state, v *corev1.ContainerResta
 			}
 			r = resOther
 		}
-		if s.prune("values", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "values", r, top) {
 			first = false
 		}
 	}
@@ -21398,13 +9116,7 @@ func encCorev1Capabilities(s *state, v *corev1.Capabilities, c ctx) result {
 		r   result
 	)
 	if len(v.Add) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "add:"...)
+		pos = s.beginEntry(c, ind, first, "add:")
 		if v.Add == nil {
 			r = resNull
 		} else if len(v.Add) == 0 {
@@ -21418,20 +9130,12 @@ func encCorev1Capabilities(s *state, v *corev1.Capabilities, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("add", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "add", r, top) {
 			first = false
 		}
 	}
 	if len(v.Drop) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "drop:"...)
+		pos = s.beginEntry(c, ind, first, "drop:")
 		if v.Drop == nil {
 			r = resNull
 		} else if len(v.Drop) == 0 {
@@ -21445,9 +9149,7 @@ func encCorev1Capabilities(s *state, v *corev1.Capabilities, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("drop", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "drop", r, top) {
 			first = false
 		}
 	}
@@ -21466,67 +9168,35 @@ func encCorev1KeyToPath(s *state, v *corev1.KeyToPath, c ctx) result {
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "key:"...)
+	pos = s.beginEntry(c, ind, first, "key:")
 	r = s.strValue(string(v.Key), ctx{ind: ind, mode: modeKey})
-	if s.prune("key", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "key", r, top) {
 		first = false
 	}
 	if v.Mode != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "mode:"...)
+		pos = s.beginEntry(c, ind, first, "mode:")
 		if v.Mode == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.Mode)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("mode", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "mode", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "path:"...)
+	pos = s.beginEntry(c, ind, first, "path:")
 	r = s.strValue(string(v.Path), ctx{ind: ind, mode: modeKey})
-	if s.prune("path", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "path", r, top) {
 		first = false
 	}
 	if v.User != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "user:"...)
+		pos = s.beginEntry(c, ind, first, "user:")
 		if v.User == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.User)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("user", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "user", r, top) {
 			first = false
 		}
 	}
@@ -21546,91 +9216,51 @@ func encCorev1DownwardAPIVolumeFile(s *state, v *corev1.DownwardAPIVolumeFile, c
 		r   result
 	)
 	if v.FieldRef != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "fieldRef:"...)
+		pos = s.beginEntry(c, ind, first, "fieldRef:")
 		if v.FieldRef == nil {
 			r = resNull
 		} else {
 			r = encCorev1ObjectFieldSelector(s, &(*v.FieldRef), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("fieldRef", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "fieldRef", r, top) {
 			first = false
 		}
 	}
 	if v.Mode != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "mode:"...)
+		pos = s.beginEntry(c, ind, first, "mode:")
 		if v.Mode == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.Mode)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("mode", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "mode", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "path:"...)
+	pos = s.beginEntry(c, ind, first, "path:")
 	r = s.strValue(string(v.Path), ctx{ind: ind, mode: modeKey})
-	if s.prune("path", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "path", r, top) {
 		first = false
 	}
 	if v.ResourceFieldRef != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "resourceFieldRef:"...)
+		pos = s.beginEntry(c, ind, first, "resourceFieldRef:")
 		if v.ResourceFieldRef == nil {
 			r = resNull
 		} else {
 			r = encCorev1ResourceFieldSelector(s, &(*v.ResourceFieldRef), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("resourceFieldRef", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "resourceFieldRef", r, top) {
 			first = false
 		}
 	}
 	if v.User != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "user:"...)
+		pos = s.beginEntry(c, ind, first, "user:")
 		if v.User == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.User)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("user", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "user", r, top) {
 			first = false
 		}
 	}
@@ -21649,30 +9279,14 @@ func encCorev1PersistentVolumeClaimTemplate(s *state, v *corev1.PersistentVolume
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "metadata:"...)
+	pos = s.beginEntry(c, ind, first, "metadata:")
 	r = encMetav1ObjectMeta(s, &v.ObjectMeta, ctx{ind: ind, mode: modeKey})
-	if s.prune("metadata", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "metadata", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "spec:"...)
+	pos = s.beginEntry(c, ind, first, "spec:")
 	r = encCorev1PersistentVolumeClaimSpec(s, &v.Spec, ctx{ind: ind, mode: modeKey})
-	if s.prune("spec", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "spec", r, top) {
 		first = false
 	}
 	if first {
@@ -21691,467 +9305,68 @@ func encCorev1VolumeProjection(s *state, v *corev1.VolumeProjection, c ctx) resu
 		r   result
 	)
 	if v.ClusterTrustBundle != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "clusterTrustBundle:"...)
+		pos = s.beginEntry(c, ind, first, "clusterTrustBundle:")
 		if v.ClusterTrustBundle == nil {
 			r = resNull
 		} else {
 			r = encCorev1ClusterTrustBundleProjection(s, &(*v.ClusterTrustBundle), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("clusterTrustBundle", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "clusterTrustBundle", r, top) {
 			first = false
 		}
 	}
 	if v.ConfigMap != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "configMap:"...)
+		pos = s.beginEntry(c, ind, first, "configMap:")
 		if v.ConfigMap == nil {
 			r = resNull
 		} else {
 			r = encCorev1ConfigMapProjection(s, &(*v.ConfigMap), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("configMap", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "configMap", r, top) {
 			first = false
 		}
 	}
 	if v.DownwardAPI != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "downwardAPI:"...)
+		pos = s.beginEntry(c, ind, first, "downwardAPI:")
 		if v.DownwardAPI == nil {
 			r = resNull
 		} else {
 			r = encCorev1DownwardAPIProjection(s, &(*v.DownwardAPI), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("downwardAPI", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "downwardAPI", r, top) {
 			first = false
 		}
 	}
 	if v.PodCertificate != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "podCertificate:"...)
+		pos = s.beginEntry(c, ind, first, "podCertificate:")
 		if v.PodCertificate == nil {
 			r = resNull
 		} else {
 			r = encCorev1PodCertificateProjection(s, &(*v.PodCertificate), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("podCertificate", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "podCertificate", r, top) {
 			first = false
 		}
 	}
 	if v.Secret != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "secret:"...)
+		pos = s.beginEntry(c, ind, first, "secret:")
 		if v.Secret == nil {
 			r = resNull
 		} else {
 			r = encCorev1SecretProjection(s, &(*v.Secret), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("secret", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "secret", r, top) {
 			first = false
 		}
 	}
 	if v.ServiceAccountToken != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "serviceAccountToken:"...)
+		pos = s.beginEntry(c, ind, first, "serviceAccountToken:")
 		if v.ServiceAccountToken == nil {
 			r = resNull
 		} else {
 			r = encCorev1ServiceAccountTokenProjection(s, &(*v.ServiceAccountToken), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("serviceAccountToken", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1ResourceHealth writes a v1.ResourceHealth as the reflective plan does.
-func encCorev1ResourceHealth(s *state, v *corev1.ResourceHealth, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	if len(v.Health) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "health:"...)
-		r = s.strValue(string(v.Health), ctx{ind: ind, mode: modeKey})
-		if s.prune("health", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.Message != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "message:"...)
-		if v.Message == nil {
-			r = resNull
-		} else {
-			r = s.strValue(string((*v.Message)), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("message", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "resourceID:"...)
-	r = s.strValue(string(v.ResourceID), ctx{ind: ind, mode: modeKey})
-	if s.prune("resourceID", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1ContainerStateRunning writes a v1.ContainerStateRunning as the reflective plan does.
-func encCorev1ContainerStateRunning(s *state, v *corev1.ContainerStateRunning, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "startedAt:"...)
-	r = s.metaTime(&v.StartedAt, ctx{ind: ind, mode: modeKey})
-	if s.prune("startedAt", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1ContainerStateTerminated writes a v1.ContainerStateTerminated as the reflective plan does.
-func encCorev1ContainerStateTerminated(s *state, v *corev1.ContainerStateTerminated, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	if len(v.ContainerID) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "containerID:"...)
-		r = s.strValue(string(v.ContainerID), ctx{ind: ind, mode: modeKey})
-		if s.prune("containerID", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "exitCode:"...)
-	r = s.intValue(int64(v.ExitCode), ctx{ind: ind, mode: modeKey})
-	if s.prune("exitCode", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "finishedAt:"...)
-	r = s.metaTime(&v.FinishedAt, ctx{ind: ind, mode: modeKey})
-	if s.prune("finishedAt", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if len(v.Message) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "message:"...)
-		r = s.strValue(string(v.Message), ctx{ind: ind, mode: modeKey})
-		if s.prune("message", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.Reason) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "reason:"...)
-		r = s.strValue(string(v.Reason), ctx{ind: ind, mode: modeKey})
-		if s.prune("reason", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.Signal != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "signal:"...)
-		r = s.intValue(int64(v.Signal), ctx{ind: ind, mode: modeKey})
-		if s.prune("signal", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "startedAt:"...)
-	r = s.metaTime(&v.StartedAt, ctx{ind: ind, mode: modeKey})
-	if s.prune("startedAt", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1ContainerStateWaiting writes a v1.ContainerStateWaiting as the reflective plan does.
-func encCorev1ContainerStateWaiting(s *state, v *corev1.ContainerStateWaiting, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	if len(v.Message) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "message:"...)
-		r = s.strValue(string(v.Message), ctx{ind: ind, mode: modeKey})
-		if s.prune("message", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if len(v.Reason) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "reason:"...)
-		r = s.strValue(string(v.Reason), ctx{ind: ind, mode: modeKey})
-		if s.prune("reason", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1LinuxContainerUser writes a v1.LinuxContainerUser as the reflective plan does.
-func encCorev1LinuxContainerUser(s *state, v *corev1.LinuxContainerUser, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "gid:"...)
-	r = s.intValue(int64(v.GID), ctx{ind: ind, mode: modeKey})
-	if s.prune("gid", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if len(v.SupplementalGroups) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "supplementalGroups:"...)
-		if v.SupplementalGroups == nil {
-			r = resNull
-		} else if len(v.SupplementalGroups) == 0 {
-			r = s.emptySequence(ctx{ind: ind, mode: modeKey})
-		} else {
-			for i1 := range v.SupplementalGroups {
-				c1 := s.seqItem(ctx{ind: ind, mode: modeKey}, i1 == 0)
-				var r1 result
-				r1 = s.intValue(int64(v.SupplementalGroups[i1]), c1)
-				s.nullItem(r1)
-			}
-			r = resOther
-		}
-		if s.prune("supplementalGroups", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "uid:"...)
-	r = s.intValue(int64(v.UID), ctx{ind: ind, mode: modeKey})
-	if s.prune("uid", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1VolumeStatus writes a v1.VolumeStatus as the reflective plan does.
-func encCorev1VolumeStatus(s *state, v *corev1.VolumeStatus, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	if v.Image != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "image:"...)
-		if v.Image == nil {
-			r = resNull
-		} else {
-			r = encCorev1ImageVolumeStatus(s, &(*v.Image), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("image", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "serviceAccountToken", r, top) {
 			first = false
 		}
 	}
@@ -22171,44 +9386,22 @@ func encBatchv1PodFailurePolicyOnExitCodesRequirement(s *state, v *batchv1.PodFa
 		r   result
 	)
 	if v.ContainerName != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "containerName:"...)
+		pos = s.beginEntry(c, ind, first, "containerName:")
 		if v.ContainerName == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.ContainerName)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("containerName", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "containerName", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "operator:"...)
+	pos = s.beginEntry(c, ind, first, "operator:")
 	r = s.strValue(string(v.Operator), ctx{ind: ind, mode: modeKey})
-	if s.prune("operator", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "operator", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "values:"...)
+	pos = s.beginEntry(c, ind, first, "values:")
 	if v.Values == nil {
 		r = resNull
 	} else if len(v.Values) == 0 {
@@ -22222,9 +9415,7 @@ func encBatchv1PodFailurePolicyOnExitCodesRequirement(s *state, v *batchv1.PodFa
 		}
 		r = resOther
 	}
-	if s.prune("values", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "values", r, top) {
 		first = false
 	}
 	if first {
@@ -22242,30 +9433,16 @@ func encBatchv1PodFailurePolicyOnPodConditionsPattern(s *state, v *batchv1.PodFa
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
+	if !(top && s.omitsTop("status")) {
+		pos = s.beginEntry(c, ind, first, "status:")
+		r = s.strValue(string(v.Status), ctx{ind: ind, mode: modeKey})
+		if s.endEntry(pos, "status", r, top) {
+			first = false
+		}
 	}
-	s.buf = append(s.buf, "status:"...)
-	r = s.strValue(string(v.Status), ctx{ind: ind, mode: modeKey})
-	if s.prune("status", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
-		first = false
-	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "type:"...)
+	pos = s.beginEntry(c, ind, first, "type:")
 	r = s.strValue(string(v.Type), ctx{ind: ind, mode: modeKey})
-	if s.prune("type", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "type", r, top) {
 		first = false
 	}
 	if first {
@@ -22293,17 +9470,9 @@ func encSchedulingv1alpha3TopologyConstraint(s *state, v *schedulingv1alpha3.Top
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "key:"...)
+	pos = s.beginEntry(c, ind, first, "key:")
 	r = s.strValue(string(v.Key), ctx{ind: ind, mode: modeKey})
-	if s.prune("key", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "key", r, top) {
 		first = false
 	}
 	if first {
@@ -22327,21 +9496,13 @@ func encSchedulingv1alpha3WorkloadPodGroupGangSchedulingPolicy(s *state, v *sche
 		r   result
 	)
 	if v.MinCount != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "minCount:"...)
+		pos = s.beginEntry(c, ind, first, "minCount:")
 		if v.MinCount == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.MinCount)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("minCount", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "minCount", r, top) {
 			first = false
 		}
 	}
@@ -22360,27 +9521,13 @@ func encNetworkingv1IPBlock(s *state, v *networkingv1.IPBlock, c ctx) result {
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "cidr:"...)
+	pos = s.beginEntry(c, ind, first, "cidr:")
 	r = s.strValue(string(v.CIDR), ctx{ind: ind, mode: modeKey})
-	if s.prune("cidr", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "cidr", r, top) {
 		first = false
 	}
 	if len(v.Except) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "except:"...)
+		pos = s.beginEntry(c, ind, first, "except:")
 		if v.Except == nil {
 			r = resNull
 		} else if len(v.Except) == 0 {
@@ -22394,9 +9541,7 @@ func encNetworkingv1IPBlock(s *state, v *networkingv1.IPBlock, c ctx) result {
 			}
 			r = resOther
 		}
-		if s.prune("except", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "except", r, top) {
 			first = false
 		}
 	}
@@ -22415,43 +9560,19 @@ func encAutoscalingv2HPAScalingPolicy(s *state, v *autoscalingv2.HPAScalingPolic
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "periodSeconds:"...)
+	pos = s.beginEntry(c, ind, first, "periodSeconds:")
 	r = s.intValue(int64(v.PeriodSeconds), ctx{ind: ind, mode: modeKey})
-	if s.prune("periodSeconds", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "periodSeconds", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "type:"...)
+	pos = s.beginEntry(c, ind, first, "type:")
 	r = s.strValue(string(v.Type), ctx{ind: ind, mode: modeKey})
-	if s.prune("type", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "type", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "value:"...)
+	pos = s.beginEntry(c, ind, first, "value:")
 	r = s.intValue(int64(v.Value), ctx{ind: ind, mode: modeKey})
-	if s.prune("value", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "value", r, top) {
 		first = false
 	}
 	if first {
@@ -22470,72 +9591,40 @@ func encAutoscalingv2MetricTarget(s *state, v *autoscalingv2.MetricTarget, c ctx
 		r   result
 	)
 	if v.AverageUtilization != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "averageUtilization:"...)
+		pos = s.beginEntry(c, ind, first, "averageUtilization:")
 		if v.AverageUtilization == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.AverageUtilization)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("averageUtilization", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "averageUtilization", r, top) {
 			first = false
 		}
 	}
 	if v.AverageValue != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "averageValue:"...)
+		pos = s.beginEntry(c, ind, first, "averageValue:")
 		if v.AverageValue == nil {
 			r = resNull
 		} else {
 			r = s.quantity(&(*v.AverageValue), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("averageValue", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "averageValue", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "type:"...)
+	pos = s.beginEntry(c, ind, first, "type:")
 	r = s.strValue(string(v.Type), ctx{ind: ind, mode: modeKey})
-	if s.prune("type", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "type", r, top) {
 		first = false
 	}
 	if v.Value != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "value:"...)
+		pos = s.beginEntry(c, ind, first, "value:")
 		if v.Value == nil {
 			r = resNull
 		} else {
 			r = s.quantity(&(*v.Value), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("value", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "value", r, top) {
 			first = false
 		}
 	}
@@ -22554,107 +9643,19 @@ func encAutoscalingv2MetricIdentifier(s *state, v *autoscalingv2.MetricIdentifie
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "name:"...)
+	pos = s.beginEntry(c, ind, first, "name:")
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
-	if s.prune("name", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "name", r, top) {
 		first = false
 	}
 	if v.Selector != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "selector:"...)
+		pos = s.beginEntry(c, ind, first, "selector:")
 		if v.Selector == nil {
 			r = resNull
 		} else {
 			r = encMetav1LabelSelector(s, &(*v.Selector), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("selector", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encAutoscalingv2MetricValueStatus writes a v2.MetricValueStatus as the reflective plan does.
-func encAutoscalingv2MetricValueStatus(s *state, v *autoscalingv2.MetricValueStatus, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	if v.AverageUtilization != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "averageUtilization:"...)
-		if v.AverageUtilization == nil {
-			r = resNull
-		} else {
-			r = s.intValue(int64((*v.AverageUtilization)), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("averageUtilization", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.AverageValue != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "averageValue:"...)
-		if v.AverageValue == nil {
-			r = resNull
-		} else {
-			r = s.quantity(&(*v.AverageValue), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("averageValue", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if v.Value != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "value:"...)
-		if v.Value == nil {
-			r = resNull
-		} else {
-			r = s.quantity(&(*v.Value), ctx{ind: ind, mode: modeKey})
-		}
-		if s.prune("value", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "selector", r, top) {
 			first = false
 		}
 	}
@@ -22674,13 +9675,7 @@ func encCorev1NodeSelectorTerm(s *state, v *corev1.NodeSelectorTerm, c ctx) resu
 		r   result
 	)
 	if len(v.MatchExpressions) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "matchExpressions:"...)
+		pos = s.beginEntry(c, ind, first, "matchExpressions:")
 		if v.MatchExpressions == nil {
 			r = resNull
 		} else if len(v.MatchExpressions) == 0 {
@@ -22694,20 +9689,12 @@ func encCorev1NodeSelectorTerm(s *state, v *corev1.NodeSelectorTerm, c ctx) resu
 			}
 			r = resOther
 		}
-		if s.prune("matchExpressions", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "matchExpressions", r, top) {
 			first = false
 		}
 	}
 	if len(v.MatchFields) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "matchFields:"...)
+		pos = s.beginEntry(c, ind, first, "matchFields:")
 		if v.MatchFields == nil {
 			r = resNull
 		} else if len(v.MatchFields) == 0 {
@@ -22721,9 +9708,7 @@ func encCorev1NodeSelectorTerm(s *state, v *corev1.NodeSelectorTerm, c ctx) resu
 			}
 			r = resOther
 		}
-		if s.prune("matchFields", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "matchFields", r, top) {
 			first = false
 		}
 	}
@@ -22742,50 +9727,26 @@ func encCorev1ConfigMapKeySelector(s *state, v *corev1.ConfigMapKeySelector, c c
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "key:"...)
+	pos = s.beginEntry(c, ind, first, "key:")
 	r = s.strValue(string(v.Key), ctx{ind: ind, mode: modeKey})
-	if s.prune("key", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "key", r, top) {
 		first = false
 	}
 	if len(v.LocalObjectReference.Name) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "name:"...)
+		pos = s.beginEntry(c, ind, first, "name:")
 		r = s.strValue(string(v.LocalObjectReference.Name), ctx{ind: ind, mode: modeKey})
-		if s.prune("name", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "name", r, top) {
 			first = false
 		}
 	}
 	if v.Optional != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "optional:"...)
+		pos = s.beginEntry(c, ind, first, "optional:")
 		if v.Optional == nil {
 			r = resNull
 		} else {
 			r = s.boolValue(bool((*v.Optional)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("optional", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "optional", r, top) {
 			first = false
 		}
 	}
@@ -22805,31 +9766,15 @@ func encCorev1ObjectFieldSelector(s *state, v *corev1.ObjectFieldSelector, c ctx
 		r   result
 	)
 	if len(v.APIVersion) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "apiVersion:"...)
+		pos = s.beginEntry(c, ind, first, "apiVersion:")
 		r = s.strValue(string(v.APIVersion), ctx{ind: ind, mode: modeKey})
-		if s.prune("apiVersion", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "apiVersion", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "fieldPath:"...)
+	pos = s.beginEntry(c, ind, first, "fieldPath:")
 	r = s.strValue(string(v.FieldPath), ctx{ind: ind, mode: modeKey})
-	if s.prune("fieldPath", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "fieldPath", r, top) {
 		first = false
 	}
 	if first {
@@ -22847,62 +9792,30 @@ func encCorev1FileKeySelector(s *state, v *corev1.FileKeySelector, c ctx) result
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "key:"...)
+	pos = s.beginEntry(c, ind, first, "key:")
 	r = s.strValue(string(v.Key), ctx{ind: ind, mode: modeKey})
-	if s.prune("key", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "key", r, top) {
 		first = false
 	}
 	if v.Optional != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "optional:"...)
+		pos = s.beginEntry(c, ind, first, "optional:")
 		if v.Optional == nil {
 			r = resNull
 		} else {
 			r = s.boolValue(bool((*v.Optional)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("optional", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "optional", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "path:"...)
+	pos = s.beginEntry(c, ind, first, "path:")
 	r = s.strValue(string(v.Path), ctx{ind: ind, mode: modeKey})
-	if s.prune("path", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "path", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "volumeName:"...)
+	pos = s.beginEntry(c, ind, first, "volumeName:")
 	r = s.strValue(string(v.VolumeName), ctx{ind: ind, mode: modeKey})
-	if s.prune("volumeName", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "volumeName", r, top) {
 		first = false
 	}
 	if first {
@@ -22921,44 +9834,20 @@ func encCorev1ResourceFieldSelector(s *state, v *corev1.ResourceFieldSelector, c
 		r   result
 	)
 	if len(v.ContainerName) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "containerName:"...)
+		pos = s.beginEntry(c, ind, first, "containerName:")
 		r = s.strValue(string(v.ContainerName), ctx{ind: ind, mode: modeKey})
-		if s.prune("containerName", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "containerName", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "divisor:"...)
+	pos = s.beginEntry(c, ind, first, "divisor:")
 	r = s.quantity(&v.Divisor, ctx{ind: ind, mode: modeKey})
-	if s.prune("divisor", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "divisor", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "resource:"...)
+	pos = s.beginEntry(c, ind, first, "resource:")
 	r = s.strValue(string(v.Resource), ctx{ind: ind, mode: modeKey})
-	if s.prune("resource", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "resource", r, top) {
 		first = false
 	}
 	if first {
@@ -22976,50 +9865,26 @@ func encCorev1SecretKeySelector(s *state, v *corev1.SecretKeySelector, c ctx) re
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "key:"...)
+	pos = s.beginEntry(c, ind, first, "key:")
 	r = s.strValue(string(v.Key), ctx{ind: ind, mode: modeKey})
-	if s.prune("key", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "key", r, top) {
 		first = false
 	}
 	if len(v.LocalObjectReference.Name) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "name:"...)
+		pos = s.beginEntry(c, ind, first, "name:")
 		r = s.strValue(string(v.LocalObjectReference.Name), ctx{ind: ind, mode: modeKey})
-		if s.prune("name", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "name", r, top) {
 			first = false
 		}
 	}
 	if v.Optional != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "optional:"...)
+		pos = s.beginEntry(c, ind, first, "optional:")
 		if v.Optional == nil {
 			r = resNull
 		} else {
 			r = s.boolValue(bool((*v.Optional)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("optional", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "optional", r, top) {
 			first = false
 		}
 	}
@@ -23038,17 +9903,9 @@ func encCorev1SleepAction(s *state, v *corev1.SleepAction, c ctx) result {
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "seconds:"...)
+	pos = s.beginEntry(c, ind, first, "seconds:")
 	r = s.intValue(int64(v.Seconds), ctx{ind: ind, mode: modeKey})
-	if s.prune("seconds", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "seconds", r, top) {
 		first = false
 	}
 	if first {
@@ -23066,30 +9923,14 @@ func encCorev1HTTPHeader(s *state, v *corev1.HTTPHeader, c ctx) result {
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "name:"...)
+	pos = s.beginEntry(c, ind, first, "name:")
 	r = s.strValue(string(v.Name), ctx{ind: ind, mode: modeKey})
-	if s.prune("name", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "name", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "value:"...)
+	pos = s.beginEntry(c, ind, first, "value:")
 	r = s.strValue(string(v.Value), ctx{ind: ind, mode: modeKey})
-	if s.prune("value", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "value", r, top) {
 		first = false
 	}
 	if first {
@@ -23108,110 +9949,62 @@ func encCorev1ClusterTrustBundleProjection(s *state, v *corev1.ClusterTrustBundl
 		r   result
 	)
 	if v.LabelSelector != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "labelSelector:"...)
+		pos = s.beginEntry(c, ind, first, "labelSelector:")
 		if v.LabelSelector == nil {
 			r = resNull
 		} else {
 			r = encMetav1LabelSelector(s, &(*v.LabelSelector), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("labelSelector", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "labelSelector", r, top) {
 			first = false
 		}
 	}
 	if v.Name != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "name:"...)
+		pos = s.beginEntry(c, ind, first, "name:")
 		if v.Name == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.Name)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("name", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "name", r, top) {
 			first = false
 		}
 	}
 	if v.Optional != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "optional:"...)
+		pos = s.beginEntry(c, ind, first, "optional:")
 		if v.Optional == nil {
 			r = resNull
 		} else {
 			r = s.boolValue(bool((*v.Optional)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("optional", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "optional", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "path:"...)
+	pos = s.beginEntry(c, ind, first, "path:")
 	r = s.strValue(string(v.Path), ctx{ind: ind, mode: modeKey})
-	if s.prune("path", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "path", r, top) {
 		first = false
 	}
 	if v.SignerName != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "signerName:"...)
+		pos = s.beginEntry(c, ind, first, "signerName:")
 		if v.SignerName == nil {
 			r = resNull
 		} else {
 			r = s.strValue(string((*v.SignerName)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("signerName", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "signerName", r, top) {
 			first = false
 		}
 	}
 	if v.User != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "user:"...)
+		pos = s.beginEntry(c, ind, first, "user:")
 		if v.User == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.User)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("user", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "user", r, top) {
 			first = false
 		}
 	}
@@ -23231,13 +10024,7 @@ func encCorev1ConfigMapProjection(s *state, v *corev1.ConfigMapProjection, c ctx
 		r   result
 	)
 	if len(v.Items) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "items:"...)
+		pos = s.beginEntry(c, ind, first, "items:")
 		if v.Items == nil {
 			r = resNull
 		} else if len(v.Items) == 0 {
@@ -23251,43 +10038,25 @@ func encCorev1ConfigMapProjection(s *state, v *corev1.ConfigMapProjection, c ctx
 			}
 			r = resOther
 		}
-		if s.prune("items", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "items", r, top) {
 			first = false
 		}
 	}
 	if len(v.LocalObjectReference.Name) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "name:"...)
+		pos = s.beginEntry(c, ind, first, "name:")
 		r = s.strValue(string(v.LocalObjectReference.Name), ctx{ind: ind, mode: modeKey})
-		if s.prune("name", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "name", r, top) {
 			first = false
 		}
 	}
 	if v.Optional != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "optional:"...)
+		pos = s.beginEntry(c, ind, first, "optional:")
 		if v.Optional == nil {
 			r = resNull
 		} else {
 			r = s.boolValue(bool((*v.Optional)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("optional", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "optional", r, top) {
 			first = false
 		}
 	}
@@ -23307,13 +10076,7 @@ func encCorev1DownwardAPIProjection(s *state, v *corev1.DownwardAPIProjection, c
 		r   result
 	)
 	if len(v.Items) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "items:"...)
+		pos = s.beginEntry(c, ind, first, "items:")
 		if v.Items == nil {
 			r = resNull
 		} else if len(v.Items) == 0 {
@@ -23327,9 +10090,7 @@ func encCorev1DownwardAPIProjection(s *state, v *corev1.DownwardAPIProjection, c
 			}
 			r = resOther
 		}
-		if s.prune("items", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "items", r, top) {
 			first = false
 		}
 	}
@@ -23349,130 +10110,66 @@ func encCorev1PodCertificateProjection(s *state, v *corev1.PodCertificateProject
 		r   result
 	)
 	if len(v.CertificateChainPath) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "certificateChainPath:"...)
+		pos = s.beginEntry(c, ind, first, "certificateChainPath:")
 		r = s.strValue(string(v.CertificateChainPath), ctx{ind: ind, mode: modeKey})
-		if s.prune("certificateChainPath", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "certificateChainPath", r, top) {
 			first = false
 		}
 	}
 	if len(v.CredentialBundlePath) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "credentialBundlePath:"...)
+		pos = s.beginEntry(c, ind, first, "credentialBundlePath:")
 		r = s.strValue(string(v.CredentialBundlePath), ctx{ind: ind, mode: modeKey})
-		if s.prune("credentialBundlePath", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "credentialBundlePath", r, top) {
 			first = false
 		}
 	}
 	if len(v.KeyPath) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "keyPath:"...)
+		pos = s.beginEntry(c, ind, first, "keyPath:")
 		r = s.strValue(string(v.KeyPath), ctx{ind: ind, mode: modeKey})
-		if s.prune("keyPath", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "keyPath", r, top) {
 			first = false
 		}
 	}
 	if len(v.KeyType) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "keyType:"...)
+		pos = s.beginEntry(c, ind, first, "keyType:")
 		r = s.strValue(string(v.KeyType), ctx{ind: ind, mode: modeKey})
-		if s.prune("keyType", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "keyType", r, top) {
 			first = false
 		}
 	}
 	if v.MaxExpirationSeconds != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "maxExpirationSeconds:"...)
+		pos = s.beginEntry(c, ind, first, "maxExpirationSeconds:")
 		if v.MaxExpirationSeconds == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.MaxExpirationSeconds)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("maxExpirationSeconds", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "maxExpirationSeconds", r, top) {
 			first = false
 		}
 	}
 	if len(v.SignerName) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "signerName:"...)
+		pos = s.beginEntry(c, ind, first, "signerName:")
 		r = s.strValue(string(v.SignerName), ctx{ind: ind, mode: modeKey})
-		if s.prune("signerName", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "signerName", r, top) {
 			first = false
 		}
 	}
 	if v.User != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "user:"...)
+		pos = s.beginEntry(c, ind, first, "user:")
 		if v.User == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.User)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("user", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "user", r, top) {
 			first = false
 		}
 	}
 	if len(v.UserAnnotations) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "userAnnotations:"...)
+		pos = s.beginEntry(c, ind, first, "userAnnotations:")
 		r = encMap1(s, v.UserAnnotations, ctx{ind: ind, mode: modeKey})
-		if s.prune("userAnnotations", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "userAnnotations", r, top) {
 			first = false
 		}
 	}
@@ -23492,13 +10189,7 @@ func encCorev1SecretProjection(s *state, v *corev1.SecretProjection, c ctx) resu
 		r   result
 	)
 	if len(v.Items) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "items:"...)
+		pos = s.beginEntry(c, ind, first, "items:")
 		if v.Items == nil {
 			r = resNull
 		} else if len(v.Items) == 0 {
@@ -23512,43 +10203,25 @@ func encCorev1SecretProjection(s *state, v *corev1.SecretProjection, c ctx) resu
 			}
 			r = resOther
 		}
-		if s.prune("items", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "items", r, top) {
 			first = false
 		}
 	}
 	if len(v.LocalObjectReference.Name) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "name:"...)
+		pos = s.beginEntry(c, ind, first, "name:")
 		r = s.strValue(string(v.LocalObjectReference.Name), ctx{ind: ind, mode: modeKey})
-		if s.prune("name", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "name", r, top) {
 			first = false
 		}
 	}
 	if v.Optional != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "optional:"...)
+		pos = s.beginEntry(c, ind, first, "optional:")
 		if v.Optional == nil {
 			r = resNull
 		} else {
 			r = s.boolValue(bool((*v.Optional)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("optional", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "optional", r, top) {
 			first = false
 		}
 	}
@@ -23568,98 +10241,36 @@ func encCorev1ServiceAccountTokenProjection(s *state, v *corev1.ServiceAccountTo
 		r   result
 	)
 	if len(v.Audience) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "audience:"...)
+		pos = s.beginEntry(c, ind, first, "audience:")
 		r = s.strValue(string(v.Audience), ctx{ind: ind, mode: modeKey})
-		if s.prune("audience", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "audience", r, top) {
 			first = false
 		}
 	}
 	if v.ExpirationSeconds != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "expirationSeconds:"...)
+		pos = s.beginEntry(c, ind, first, "expirationSeconds:")
 		if v.ExpirationSeconds == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.ExpirationSeconds)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("expirationSeconds", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "expirationSeconds", r, top) {
 			first = false
 		}
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "path:"...)
+	pos = s.beginEntry(c, ind, first, "path:")
 	r = s.strValue(string(v.Path), ctx{ind: ind, mode: modeKey})
-	if s.prune("path", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "path", r, top) {
 		first = false
 	}
 	if v.User != nil {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "user:"...)
+		pos = s.beginEntry(c, ind, first, "user:")
 		if v.User == nil {
 			r = resNull
 		} else {
 			r = s.intValue(int64((*v.User)), ctx{ind: ind, mode: modeKey})
 		}
-		if s.prune("user", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
-			first = false
-		}
-	}
-	if first {
-		return s.emptyMapping(c)
-	}
-	return resOther
-}
-
-// encCorev1ImageVolumeStatus writes a v1.ImageVolumeStatus as the reflective plan does.
-func encCorev1ImageVolumeStatus(s *state, v *corev1.ImageVolumeStatus, c ctx) result {
-	top := c.mode == modeTop
-	first := true
-	ind := entryIndent(c)
-	var (
-		pos int
-		r   result
-	)
-	if len(v.ImageRef) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "imageRef:"...)
-		r = s.strValue(string(v.ImageRef), ctx{ind: ind, mode: modeKey})
-		if s.prune("imageRef", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "user", r, top) {
 			first = false
 		}
 	}
@@ -23678,40 +10289,18 @@ func encCorev1NodeSelectorRequirement(s *state, v *corev1.NodeSelectorRequiremen
 		pos int
 		r   result
 	)
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "key:"...)
+	pos = s.beginEntry(c, ind, first, "key:")
 	r = s.strValue(string(v.Key), ctx{ind: ind, mode: modeKey})
-	if s.prune("key", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "key", r, top) {
 		first = false
 	}
-	pos = len(s.buf)
-	if first {
-		s.firstEntry(c, ind)
-	} else {
-		s.newline(ind)
-	}
-	s.buf = append(s.buf, "operator:"...)
+	pos = s.beginEntry(c, ind, first, "operator:")
 	r = s.strValue(string(v.Operator), ctx{ind: ind, mode: modeKey})
-	if s.prune("operator", r, top) {
-		s.buf = s.buf[:pos]
-	} else {
+	if s.endEntry(pos, "operator", r, top) {
 		first = false
 	}
 	if len(v.Values) != 0 {
-		pos = len(s.buf)
-		if first {
-			s.firstEntry(c, ind)
-		} else {
-			s.newline(ind)
-		}
-		s.buf = append(s.buf, "values:"...)
+		pos = s.beginEntry(c, ind, first, "values:")
 		if v.Values == nil {
 			r = resNull
 		} else if len(v.Values) == 0 {
@@ -23725,9 +10314,7 @@ func encCorev1NodeSelectorRequirement(s *state, v *corev1.NodeSelectorRequiremen
 			}
 			r = resOther
 		}
-		if s.prune("values", r, top) {
-			s.buf = s.buf[:pos]
-		} else {
+		if s.endEntry(pos, "values", r, top) {
 			first = false
 		}
 	}
