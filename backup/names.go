@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -131,7 +130,7 @@ func validateSelector(sel map[string]string, path *field.Path) field.ErrorList {
 	if len(sel) > maxListLen {
 		return field.ErrorList{field.TooMany(path, len(sel), maxListLen)}
 	}
-	return metav1validation.ValidateLabels(sel, path)
+	return names.Labels(sel, path)
 }
 
 // selectorString renders a matchLabels map as the label selector syntax the

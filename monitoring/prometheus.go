@@ -14,7 +14,6 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	apivalidation "k8s.io/apimachinery/pkg/api/validation"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	metavalidation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
@@ -231,7 +230,7 @@ func (p *Prometheus) Validate() field.ErrorList {
 				fmt.Sprintf("must span at least two scrape intervals (%s) so that a rate has two samples", 2*interval)))
 		}
 	}
-	errs = append(errs, metavalidation.ValidateLabels(p.Labels, field.NewPath("labels"))...)
+	errs = append(errs, names.Labels(p.Labels, field.NewPath("labels"))...)
 	for _, k := range sortedKeys(p.Labels) {
 		if k == "app.kubernetes.io/name" || k == "app.kubernetes.io/instance" {
 			errs = append(errs, field.Forbidden(field.NewPath("labels").Key(k), "set by prodkube: it selects the server's pods"))
@@ -313,7 +312,7 @@ func validateObjectMeta(name, namespace string, labels map[string]string, p *fie
 	} else {
 		errs = append(errs, names.LabelFormat(namespace, p.Child("namespace"))...)
 	}
-	errs = append(errs, metavalidation.ValidateLabels(labels, p.Child("labels"))...)
+	errs = append(errs, names.Labels(labels, p.Child("labels"))...)
 	return errs
 }
 

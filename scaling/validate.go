@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	apivalidation "k8s.io/apimachinery/pkg/api/validation"
-	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/prodkube/prodkube/internal/names"
@@ -12,7 +11,7 @@ import (
 
 // validateLabels checks label keys and values with the upstream validator.
 func validateLabels(labels map[string]string, p *field.Path) field.ErrorList {
-	return metav1validation.ValidateLabels(labels, p)
+	return names.Labels(labels, p)
 }
 
 // checkLabels is validateLabels at the top-level field name, building the

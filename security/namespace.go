@@ -7,7 +7,6 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	metavalidation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	psaapi "k8s.io/pod-security-admission/api"
 
@@ -94,7 +93,7 @@ func (n Namespace) Validate() field.ErrorList {
 		}
 	}
 	if !names.ValidLabels(n.Labels) {
-		errs = append(errs, metavalidation.ValidateLabels(n.Labels, field.NewPath("labels"))...)
+		errs = append(errs, names.Labels(n.Labels, field.NewPath("labels"))...)
 	}
 	for k := range n.Labels {
 		if strings.HasPrefix(k, "pod-security.kubernetes.io/") {

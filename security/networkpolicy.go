@@ -7,7 +7,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	metavalidation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -85,7 +84,7 @@ func (a AllowDNS) Validate() field.ErrorList {
 	if a.DNSNamespace != "" {
 		errs = append(errs, names.Label(a.DNSNamespace, field.NewPath("dnsNamespace"))...)
 	}
-	errs = append(errs, metavalidation.ValidateLabels(a.DNSPodLabels, field.NewPath("dnsPodLabels"))...)
+	errs = append(errs, names.Labels(a.DNSPodLabels, field.NewPath("dnsPodLabels"))...)
 	return errs
 }
 
@@ -309,7 +308,7 @@ func validateSelectorLabels(labels map[string]string, p *field.Path) field.Error
 	if len(labels) == 0 {
 		return field.ErrorList{field.Required(p, "select pods by at least one label")}
 	}
-	return metavalidation.ValidateLabels(labels, p)
+	return names.Labels(labels, p)
 }
 
 func validatePorts(ports []Port, p *field.Path) field.ErrorList {

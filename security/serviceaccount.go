@@ -3,7 +3,6 @@ package security
 import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	metavalidation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/prodkube/prodkube/internal/names"
@@ -62,7 +61,7 @@ func validateLabels(labels map[string]string) field.ErrorList {
 	if names.ValidLabels(labels) {
 		return nil
 	}
-	return metavalidation.ValidateLabels(labels, field.NewPath("labels"))
+	return names.Labels(labels, field.NewPath("labels"))
 }
 
 func copyMap(m map[string]string) map[string]string {

@@ -5,6 +5,9 @@
 package names
 
 import (
+	"slices"
+
+	metavalidation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
@@ -44,6 +47,26 @@ func invalid(name string, msgs []string, p *field.Path) field.ErrorList {
 	var errs field.ErrorList
 	for _, msg := range msgs {
 		errs = append(errs, field.Invalid(p, name, msg))
+	}
+	return errs
+}
+
+// Labels checks a label map as the API server does (every key a qualified
+// name, every value a label value) and reports the problems in the order of
+// the keys, so that the same map always gives the same error list; the
+// upstream validator's order follows Go's random map order.
+func Labels(labels map[string]string, p *field.Path) field.ErrorList {
+	if ValidLabels(labels) {
+		return nil
+	}
+	keys := make([]string, 0, len(labels))
+	for k := range labels {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var errs field.ErrorList
+	for _, k := range keys {
+		errs = append(errs, metavalidation.ValidateLabels(map[string]string{k: labels[k]}, p)...)
 	}
 	return errs
 }

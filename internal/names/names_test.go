@@ -1,7 +1,12 @@
 package names
 
 import (
+	"fmt"
+	"reflect"
+	"slices"
 	"testing"
+
+	metavalidation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
@@ -39,5 +44,51 @@ func TestNames(t *testing.T) {
 				t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
 			}
 		}
+	}
+}
+
+// TestLabelsDeterministic: a map with several invalid keys and values gives
+// the same error list every time, in key order, with upstream's messages.
+func TestLabelsDeterministic(t *testing.T) {
+	labels := map[string]string{"b/ad/key": "x", "ok": "bad value!", "-x": "-", "a": "fine", "zz": "also bad!"}
+	p := field.NewPath("labels")
+	first := Labels(labels, p)
+	if len(first) == 0 {
+		t.Fatal("no errors for invalid labels")
+	}
+	for range 50 {
+		if got := Labels(labels, p); !reflect.DeepEqual(got, first) {
+			t.Fatalf("error order changed:\n%v\n%v", first, got)
+		}
+	}
+	// The same errors as the upstream validator, whatever their order.
+	up := metavalidation.ValidateLabels(labels, p)
+	key := func(e *field.Error) string { return e.Error() }
+	a, b := make([]string, 0, len(first)), make([]string, 0, len(up))
+	for _, e := range first {
+		a = append(a, key(e))
+	}
+	for _, e := range up {
+		b = append(b, key(e))
+	}
+	slices.Sort(a)
+	slices.Sort(b)
+	if !slices.Equal(a, b) {
+		t.Errorf("errors differ from upstream:\n%v\n%v", a, b)
+	}
+	// In key order: "-x" (key, then its value "-"), "b/ad/key", then the
+	// values of "ok" and "zz"; "a" is valid.
+	var order []string
+	for _, e := range first {
+		v := fmt.Sprint(e.BadValue)
+		if len(order) == 0 || order[len(order)-1] != v {
+			order = append(order, v)
+		}
+	}
+	if want := []string{"-x", "-", "b/ad/key", "bad value!", "also bad!"}; !slices.Equal(order, want) {
+		t.Errorf("bad values in order %q, want %q", order, want)
+	}
+	if Labels(map[string]string{"app": "web"}, p) != nil {
+		t.Error("valid labels reported")
 	}
 }
