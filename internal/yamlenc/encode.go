@@ -420,18 +420,13 @@ func (s *state) marshalText(m encoding.TextMarshaler, t reflect.Type, c ctx) res
 	return resOther
 }
 
-// openMapping writes what precedes entry number first==true, or any later
-// entry, of a mapping at position c, and returns the entries' column.
+// entryPrefix writes what precedes the first (first==true) or a later entry
+// of a mapping at position c, and returns the entries' column.
 func (s *state) entryPrefix(c ctx, first bool) int {
-	ind := 0
-	if c.mode != modeTop {
-		ind = c.ind + 2
-	}
-	switch {
-	case first && c.mode == modeTop:
-	case first && c.mode == modeItem:
-		s.buf = append(s.buf, ' ')
-	default:
+	ind := entryIndent(c)
+	if first {
+		s.firstEntry(c, ind)
+	} else {
 		s.newline(ind)
 	}
 	return ind

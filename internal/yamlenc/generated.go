@@ -80,7 +80,7 @@ func entryIndent(c ctx) int {
 
 // firstEntry writes what precedes the first entry of a mapping at position
 // c whose entries stand at column ind; later entries start with
-// s.newline(ind). Together they write what entryPrefix writes.
+// s.newline(ind).
 func (s *state) firstEntry(c ctx, ind int) {
 	switch c.mode {
 	case modeItem:
