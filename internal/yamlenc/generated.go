@@ -47,6 +47,10 @@ func (p *fallback) enc(s *state, v reflect.Value, c ctx) result {
 	return p.f(s, v, c)
 }
 
+// boolValue, intValue, uintValue and strValue write a scalar at position c
+// for compiled code; the generator calls whichever a field's kind needs
+// (no compiled kind has an unsigned field today, but the generator emits
+// uintValue as soon as one does).
 func (s *state) boolValue(b bool, c ctx) result {
 	s.scalarPrefix(c)
 	s.buf = strconv.AppendBool(s.buf, b)
