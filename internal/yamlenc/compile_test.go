@@ -529,17 +529,18 @@ v %s
 }
 var small [16]entry
 entries := small[:0]
-ascii, digits := true, false
+var cls uint8
 for k, v := range m {
 entries = append(entries, entry{string(k), v})
-ascii = ascii && isASCII(string(k))
-digits = digits || hasDigit(string(k))
+cls |= classOf(string(k))
 }
+ascii, digits := cls&clsNonASCII == 0, cls&clsDigit != 0
 if !ascii {
 for _, e := range entries {
 if !utf8.ValidString(e.k) {
 return %s.enc(s, reflect.ValueOf(m), c)
 }
+digits = digits || hasDigit(e.k)
 }
 }
 // The steps of sortKeyed.

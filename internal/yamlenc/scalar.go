@@ -68,38 +68,48 @@ func scalarStyle(s string, key bool) style {
 	return styleDouble
 }
 
-// simpleChars are the bytes of names, paths, image references and label
-// values that never need quoting in the middle of a string.
-var simpleChars = func() (t [256]bool) {
-	for c := 'a'; c <= 'z'; c++ {
-		t[c] = true
-	}
-	for c := 'A'; c <= 'Z'; c++ {
-		t[c] = true
-	}
-	for c := '0'; c <= '9'; c++ {
-		t[c] = true
-	}
-	for _, c := range "-._/:@" {
-		t[c] = true
+// Byte classes, for scanning a string once, without branches, and then
+// asking several questions of the result (see classOf).
+const (
+	clsNotSimple uint8 = 1 << iota // outside simpleChars
+	clsDigit                       // an ASCII digit
+	clsNonASCII                    // part of a multi-byte character
+)
+
+// byteClass is the class of each byte. simpleChars are the bytes of names,
+// paths, image references and label values that never need quoting in the
+// middle of a string: ASCII letters and digits and "-._/:@".
+var byteClass = func() (t [256]uint8) {
+	for c := range t {
+		switch b := byte(c); {
+		case b >= utf8.RuneSelf:
+			t[c] = clsNotSimple | clsNonASCII
+		case asciiDigit(b):
+			t[c] = clsDigit
+		case asciiLetter(b) || strings.IndexByte("-._/:@", b) >= 0:
+			t[c] = 0
+		default:
+			t[c] = clsNotSimple
+		}
 	}
 	return t
 }()
+
+// classOf returns the union of the classes of the bytes of s.
+func classOf(s string) uint8 {
+	var cls uint8
+	for i := 0; i < len(s); i++ {
+		cls |= byteClass[s[i]]
+	}
+	return cls
+}
 
 // simple reports whether s is the common case that only the word list can
 // make special: it starts with an ASCII letter (so it is no number,
 // timestamp or indicator), does not end in ':' and holds only simpleChars
 // (so no ": ", " #", space, quote or line break).
 func simple(s string) bool {
-	if len(s) == 0 || !('a' <= s[0] && s[0] <= 'z' || 'A' <= s[0] && s[0] <= 'Z') || s[len(s)-1] == ':' {
-		return false
-	}
-	for i := 1; i < len(s); i++ {
-		if !simpleChars[s[i]] {
-			return false
-		}
-	}
-	return true
+	return len(s) != 0 && asciiLetter(s[0]) && s[len(s)-1] != ':' && classOf(s)&clsNotSimple == 0
 }
 
 type analysis struct {

@@ -1731,17 +1731,18 @@ func encMap0(s *state, m map[string][]uint8, c ctx) result {
 	}
 	var small [16]entry
 	entries := small[:0]
-	ascii, digits := true, false
+	var cls uint8
 	for k, v := range m {
 		entries = append(entries, entry{string(k), v})
-		ascii = ascii && isASCII(string(k))
-		digits = digits || hasDigit(string(k))
+		cls |= classOf(string(k))
 	}
+	ascii, digits := cls&clsNonASCII == 0, cls&clsDigit != 0
 	if !ascii {
 		for _, e := range entries {
 			if !utf8.ValidString(e.k) {
 				return fallback12.enc(s, reflect.ValueOf(m), c)
 			}
+			digits = digits || hasDigit(e.k)
 		}
 	}
 	// The steps of sortKeyed.
@@ -1801,17 +1802,18 @@ func encMap1(s *state, m map[string]string, c ctx) result {
 	}
 	var small [16]entry
 	entries := small[:0]
-	ascii, digits := true, false
+	var cls uint8
 	for k, v := range m {
 		entries = append(entries, entry{string(k), v})
-		ascii = ascii && isASCII(string(k))
-		digits = digits || hasDigit(string(k))
+		cls |= classOf(string(k))
 	}
+	ascii, digits := cls&clsNonASCII == 0, cls&clsDigit != 0
 	if !ascii {
 		for _, e := range entries {
 			if !utf8.ValidString(e.k) {
 				return fallback14.enc(s, reflect.ValueOf(m), c)
 			}
+			digits = digits || hasDigit(e.k)
 		}
 	}
 	// The steps of sortKeyed.
@@ -4019,17 +4021,18 @@ func encMap2(s *state, m corev1.ResourceList, c ctx) result {
 	}
 	var small [16]entry
 	entries := small[:0]
-	ascii, digits := true, false
+	var cls uint8
 	for k, v := range m {
 		entries = append(entries, entry{string(k), v})
-		ascii = ascii && isASCII(string(k))
-		digits = digits || hasDigit(string(k))
+		cls |= classOf(string(k))
 	}
+	ascii, digits := cls&clsNonASCII == 0, cls&clsDigit != 0
 	if !ascii {
 		for _, e := range entries {
 			if !utf8.ValidString(e.k) {
 				return fallback17.enc(s, reflect.ValueOf(m), c)
 			}
+			digits = digits || hasDigit(e.k)
 		}
 	}
 	// The steps of sortKeyed.
