@@ -3,6 +3,7 @@ package yamlenc
 import (
 	"errors"
 	"reflect"
+	"strconv"
 	"time"
 
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -42,7 +43,7 @@ func (s *state) quantity(q *resource.Quantity, c ctx) result {
 	if cap(s.scratch) < 64 {
 		s.scratch = make([]byte, 0, 64)
 	}
-	number, suffix := q.CanonicalizeBytes(s.scratch[:0])
+	number, suffix := canonical(q, s.scratch[:0])
 	// A canonical quantity is digits, '.', '-' and a suffix of letters,
 	// digits and '-'; it is a YAML number only without a suffix or with a
 	// decimal exponent ("1e3").
@@ -61,6 +62,40 @@ func (s *state) quantity(q *resource.Quantity, c ctx) result {
 	s.buf = append(s.buf, suffix...)
 	return resOther
 }
+
+// canonical returns q's canonical number and suffix, as
+// q.CanonicalizeBytes does. It writes whole binary quantities of at least
+// 1Ki itself, because CanonicalizeBytes allocates for every one of them
+// (memory sizes such as "256Mi" are the commonest quantities of all);
+// anything else goes to CanonicalizeBytes.
+func canonical(q *resource.Quantity, out []byte) (number, suffix []byte) {
+	if q.Format != resource.BinarySI {
+		return q.CanonicalizeBytes(out)
+	}
+	v, ok := q.AsInt64() // fails for fractions and values beyond int64
+	if !ok || -1024 < v && v < 1024 {
+		return q.CanonicalizeBytes(out)
+	}
+	// v is a multiple of 1024^exp times a mantissa 1024 does not divide.
+	mantissa, exp := v, 0
+	if mantissa < 0 {
+		// -math.MinInt64 overflows to itself, which the loop leaves
+		// whole, as CanonicalizeBytes does.
+		mantissa = -mantissa
+	}
+	for mantissa >= 1024 && mantissa%1024 == 0 {
+		mantissa /= 1024
+		exp++
+	}
+	if v < 0 {
+		mantissa = -mantissa
+	}
+	return strconv.AppendInt(out, mantissa, 10), binarySuffixes[exp]
+}
+
+// binarySuffixes are the suffixes of 1024^0 to 1024^6, shared and only
+// read.
+var binarySuffixes = [...][]byte{nil, []byte("Ki"), []byte("Mi"), []byte("Gi"), []byte("Ti"), []byte("Pi"), []byte("Ei")}
 
 // encTime writes a Time as its MarshalJSON does: null when zero, else
 // RFC 3339 in UTC, which YAML would read as a timestamp and so is quoted.
