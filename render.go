@@ -104,18 +104,7 @@ func prepare(objs []Object, dst []byte, sep string, keep bool) ([]item, []byte, 
 		it.index = i
 		items = append(items, it)
 	}
-	// Sorting positions rather than items moves less memory; ties are
-	// broken by position, so the order is stable.
-	order := make([]int32, len(items))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	slices.SortFunc(order, func(a, b int32) int {
-		if c := compareItems(&items[a], &items[b]); c != 0 {
-			return c
-		}
-		return int(a - b)
-	})
+	order := applyOrder(items)
 	// Equal identities are now adjacent, the first given first.
 	kept := order[:0]
 	for _, o := range order {
@@ -167,6 +156,41 @@ func prepare(objs []Object, dst []byte, sep string, keep bool) ([]item, []byte, 
 		start = ends[j]
 	}
 	return out, buf, nil
+}
+
+// applyOrder returns the positions of items in apply order, ties broken by
+// position so that the order is stable. Positions are sorted rather than
+// items, which moves less memory. They are first bucketed by rank, which
+// keeps their given order; a bucket is then usually sorted already (a
+// program tends to produce one kind's objects in namespace and name
+// order), and only a bucket that is not gets sorted.
+func applyOrder(items []item) []int32 {
+	var start [rankOther + 2]int32
+	for i := range items {
+		start[items[i].rank+1]++
+	}
+	for r := 1; r < len(start); r++ {
+		start[r] += start[r-1]
+	}
+	order := make([]int32, len(items))
+	next := start
+	for i := range items {
+		r := items[i].rank
+		order[next[r]] = int32(i)
+		next[r]++
+	}
+	cmp := func(a, b int32) int {
+		if c := compareItems(&items[a], &items[b]); c != 0 {
+			return c
+		}
+		return int(a - b)
+	}
+	for r := 0; r <= rankOther; r++ {
+		if bucket := order[start[r]:start[r+1]]; !slices.IsSortedFunc(bucket, cmp) {
+			slices.SortFunc(bucket, cmp)
+		}
+	}
+	return order
 }
 
 // identify checks that obj can be rendered and returns its identity.

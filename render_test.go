@@ -2,8 +2,10 @@ package prodkube
 
 import (
 	"bytes"
+	"fmt"
 	"maps"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -415,4 +417,39 @@ func TestWriteYAMLConcurrent(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// TestApplyOrderIsAFullSort compares applyOrder's bucketed sort with one
+// stable sort of all the items, on inputs mixing ranks, sorted and unsorted
+// runs and duplicates.
+func TestApplyOrderIsAFullSort(t *testing.T) {
+	for gk, r := range kindRank {
+		if r < 0 || r >= rankOther {
+			t.Fatalf("%v has rank %d, outside [0, rankOther)", gk, r)
+		}
+	}
+	ranks := []int{10, 60, 120, rankOther} // a few, so that buckets hold several
+	rng := rand.New(rand.NewPCG(1, 2))
+	for trial := range 200 {
+		items := make([]item, rng.IntN(60))
+		for i := range items {
+			items[i] = item{
+				rank: ranks[rng.IntN(len(ranks))],
+				kind: []string{"A", "B"}[rng.IntN(2)],
+				ns:   fmt.Sprintf("ns-%d", rng.IntN(3)),
+				name: fmt.Sprintf("n-%d", rng.IntN(4)),
+			}
+			if trial%2 == 0 { // half the inputs come in mostly sorted
+				items[i].ns, items[i].name = fmt.Sprintf("ns-%03d", i), "x"
+			}
+		}
+		want := make([]int32, len(items))
+		for i := range want {
+			want[i] = int32(i)
+		}
+		slices.SortStableFunc(want, func(a, b int32) int { return compareItems(&items[a], &items[b]) })
+		if got := applyOrder(items); !slices.Equal(got, want) {
+			t.Fatalf("trial %d: applyOrder = %v, want %v", trial, got, want)
+		}
+	}
 }
