@@ -524,15 +524,17 @@ if len(m) == 0 {
 return s.emptyMapping(c)
 }
 type entry struct {
-k string
-v %s
+k   string
+cls uint8
+v   %s
 }
-var small [16]entry
+var small [8]entry
 entries := small[:0]
 var cls uint8
 for k, v := range m {
-entries = append(entries, entry{string(k), v})
-cls |= classOf(string(k))
+kc := classOf(string(k))
+entries = append(entries, entry{string(k), kc, v})
+cls |= kc
 }
 ascii, digits := cls&clsNonASCII == 0, cls&clsDigit != 0
 if !ascii {
@@ -570,7 +572,7 @@ s.firstEntry(c, ind)
 } else {
 s.newline(ind)
 }
-vm := s.key(e.k, ind)
+vm := s.classedKey(e.k, e.cls, ind)
 s.buf = append(s.buf, ':')
 var r result
 `, c.typeName(t.Elem()), c.fallback(t))

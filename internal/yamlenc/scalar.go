@@ -109,7 +109,12 @@ func classOf(s string) uint8 {
 // timestamp or indicator), does not end in ':' and holds only simpleChars
 // (so no ": ", " #", space, quote or line break).
 func simple(s string) bool {
-	return len(s) != 0 && asciiLetter(s[0]) && s[len(s)-1] != ':' && classOf(s)&clsNotSimple == 0
+	return simpleClassed(s, classOf(s))
+}
+
+// simpleClassed is simple for s whose classOf is cls.
+func simpleClassed(s string, cls uint8) bool {
+	return cls&clsNotSimple == 0 && len(s) != 0 && asciiLetter(s[0]) && s[len(s)-1] != ':'
 }
 
 type analysis struct {
@@ -418,7 +423,13 @@ func (s *state) str(v string, c ctx) {
 // allows a plain "key:" only for short single-line keys); its value then
 // follows the ':' as a sequence item's value follows the '-'.
 func (s *state) key(k string, ind int) mode {
-	if len(k) <= 128 && simple(k) && !isWord(k) {
+	return s.classedKey(k, classOf(k), ind)
+}
+
+// classedKey is key for k whose classOf is cls, for callers that have
+// scanned k already.
+func (s *state) classedKey(k string, cls uint8, ind int) mode {
+	if len(k) <= 128 && simpleClassed(k, cls) && !isWord(k) {
 		s.buf = append(s.buf, k...)
 		return modeKey
 	}

@@ -1726,15 +1726,17 @@ func encMap0(s *state, m map[string][]uint8, c ctx) result {
 		return s.emptyMapping(c)
 	}
 	type entry struct {
-		k string
-		v []uint8
+		k   string
+		cls uint8
+		v   []uint8
 	}
-	var small [16]entry
+	var small [8]entry
 	entries := small[:0]
 	var cls uint8
 	for k, v := range m {
-		entries = append(entries, entry{string(k), v})
-		cls |= classOf(string(k))
+		kc := classOf(string(k))
+		entries = append(entries, entry{string(k), kc, v})
+		cls |= kc
 	}
 	ascii, digits := cls&clsNonASCII == 0, cls&clsDigit != 0
 	if !ascii {
@@ -1772,7 +1774,7 @@ func encMap0(s *state, m map[string][]uint8, c ctx) result {
 		} else {
 			s.newline(ind)
 		}
-		vm := s.key(e.k, ind)
+		vm := s.classedKey(e.k, e.cls, ind)
 		s.buf = append(s.buf, ':')
 		var r result
 		r = fallback13.enc(s, reflect.ValueOf(&e.v).Elem(), ctx{ind: ind, mode: vm})
@@ -1797,15 +1799,17 @@ func encMap1(s *state, m map[string]string, c ctx) result {
 		return s.emptyMapping(c)
 	}
 	type entry struct {
-		k string
-		v string
+		k   string
+		cls uint8
+		v   string
 	}
-	var small [16]entry
+	var small [8]entry
 	entries := small[:0]
 	var cls uint8
 	for k, v := range m {
-		entries = append(entries, entry{string(k), v})
-		cls |= classOf(string(k))
+		kc := classOf(string(k))
+		entries = append(entries, entry{string(k), kc, v})
+		cls |= kc
 	}
 	ascii, digits := cls&clsNonASCII == 0, cls&clsDigit != 0
 	if !ascii {
@@ -1843,7 +1847,7 @@ func encMap1(s *state, m map[string]string, c ctx) result {
 		} else {
 			s.newline(ind)
 		}
-		vm := s.key(e.k, ind)
+		vm := s.classedKey(e.k, e.cls, ind)
 		s.buf = append(s.buf, ':')
 		var r result
 		r = s.strValue(string(e.v), ctx{ind: ind, mode: vm})
@@ -4016,15 +4020,17 @@ func encMap2(s *state, m corev1.ResourceList, c ctx) result {
 		return s.emptyMapping(c)
 	}
 	type entry struct {
-		k string
-		v resource.Quantity
+		k   string
+		cls uint8
+		v   resource.Quantity
 	}
-	var small [16]entry
+	var small [8]entry
 	entries := small[:0]
 	var cls uint8
 	for k, v := range m {
-		entries = append(entries, entry{string(k), v})
-		cls |= classOf(string(k))
+		kc := classOf(string(k))
+		entries = append(entries, entry{string(k), kc, v})
+		cls |= kc
 	}
 	ascii, digits := cls&clsNonASCII == 0, cls&clsDigit != 0
 	if !ascii {
@@ -4062,7 +4068,7 @@ func encMap2(s *state, m corev1.ResourceList, c ctx) result {
 		} else {
 			s.newline(ind)
 		}
-		vm := s.key(e.k, ind)
+		vm := s.classedKey(e.k, e.cls, ind)
 		s.buf = append(s.buf, ':')
 		var r result
 		r = s.quantity(&e.v, ctx{ind: ind, mode: vm})
