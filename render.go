@@ -95,8 +95,9 @@ type problem struct {
 func prepare(objs []Object, dst []byte, sep string, keep bool) ([]item, []byte, error) {
 	items := make([]item, 0, len(objs))
 	var problems []problem
+	var known kindMemo
 	for i, obj := range objs {
-		it, err := identify(obj)
+		it, err := known.identify(obj)
 		if err != nil {
 			problems = append(problems, problem{i, err.Error()})
 			continue
@@ -193,24 +194,60 @@ func applyOrder(items []item) []int32 {
 	return order
 }
 
+// kindMemo remembers what identify derived from the last few apiVersion and
+// kind pairs it saw. A stream holds few kinds, and parsing the apiVersion
+// and looking up the rank of every object anew is a measurable part of
+// rendering many small objects.
+type kindMemo struct {
+	seen [8]kindInfo
+	next int // where the next pair goes, round robin
+}
+
+// kindInfo is what identify derives from an apiVersion and a kind.
+type kindInfo struct {
+	apiVersion, kind string
+	group, version   string
+	rank             int
+}
+
 // identify checks that obj can be rendered and returns its identity.
-func identify(obj Object) (item, error) {
+func (ks *kindMemo) identify(obj Object) (item, error) {
 	if isNil(obj) {
 		return item{}, fmt.Errorf("object is nil")
 	}
-	gvk := obj.GetObjectKind().GroupVersionKind()
-	if gvk.Kind == "" || gvk.Version == "" {
+	k := ks.lookup(obj.GetObjectKind())
+	if k.kind == "" || k.version == "" {
 		return item{}, fmt.Errorf("%T %q has no apiVersion/kind; set its TypeMeta", obj, obj.GetName())
 	}
 	name := obj.GetName()
 	if name == "" {
-		return item{}, fmt.Errorf("%s has no metadata.name", gvk.Kind)
+		return item{}, fmt.Errorf("%s has no metadata.name", k.kind)
 	}
-	rank, ok := kindRank[gvk.GroupKind()]
-	if !ok {
+	return item{group: k.group, kind: k.kind, ns: obj.GetNamespace(), name: name, rank: k.rank}, nil
+}
+
+// lookup returns what ok's apiVersion and kind say, from memory when it can.
+func (ks *kindMemo) lookup(ok schema.ObjectKind) kindInfo {
+	tm, typed := ok.(*metav1.TypeMeta)
+	if typed {
+		for i := range ks.seen {
+			if k := &ks.seen[i]; k.kind == tm.Kind && k.apiVersion == tm.APIVersion && k.kind != "" {
+				return *k
+			}
+		}
+	}
+	gvk := ok.GroupVersionKind()
+	rank, listed := kindRank[gvk.GroupKind()]
+	if !listed {
 		rank = rankOther
 	}
-	return item{group: gvk.Group, kind: gvk.Kind, ns: obj.GetNamespace(), name: name, rank: rank}, nil
+	k := kindInfo{kind: gvk.Kind, group: gvk.Group, version: gvk.Version, rank: rank}
+	if typed {
+		k.apiVersion = tm.APIVersion
+		ks.seen[ks.next] = k
+		ks.next = (ks.next + 1) % len(ks.seen)
+	}
+	return k
 }
 
 // compareItems orders items by apply order; it returns 0 only for the same

@@ -453,3 +453,29 @@ func TestApplyOrderIsAFullSort(t *testing.T) {
 		}
 	}
 }
+
+// TestKindMemoAgreesWithParsing looks up more distinct kinds than the memo
+// holds, repeatedly and in random order, and compares every answer with
+// parsing the apiVersion afresh.
+func TestKindMemoAgreesWithParsing(t *testing.T) {
+	var pairs []metav1.TypeMeta
+	for _, av := range []string{"v1", "apps/v1", "autoscaling/v2", "autoscaling/v1", "example.com/v1alpha1", "a/b/c", ""} {
+		for _, k := range []string{"Namespace", "Deployment", "HorizontalPodAutoscaler", "Widget", ""} {
+			pairs = append(pairs, metav1.TypeMeta{APIVersion: av, Kind: k})
+		}
+	}
+	var memo kindMemo
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 2000 {
+		tm := pairs[rng.IntN(len(pairs))]
+		got := memo.lookup(&tm)
+		gvk := tm.GroupVersionKind()
+		rank, ok := kindRank[gvk.GroupKind()]
+		if !ok {
+			rank = rankOther
+		}
+		if got.group != gvk.Group || got.version != gvk.Version || got.kind != gvk.Kind || got.rank != rank {
+			t.Fatalf("%+v: memo gives %+v, parsing %v rank %d", tm, got, gvk, rank)
+		}
+	}
+}
