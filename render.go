@@ -194,13 +194,15 @@ func applyOrder(items []item) []int32 {
 	return order
 }
 
-// kindMemo remembers what identify derived from the last few apiVersion and
+// kindMemo remembers what identify derived from the first apiVersion and
 // kind pairs it saw. A stream holds few kinds, and parsing the apiVersion
 // and looking up the rank of every object anew is a measurable part of
-// rendering many small objects.
+// rendering many small objects. Pairs beyond the memo's size are parsed
+// every time; evicting instead would miss on every object of a stream that
+// cycles through more kinds than the memo holds.
 type kindMemo struct {
-	seen [8]kindInfo
-	next int // where the next pair goes, round robin
+	seen [32]kindInfo
+	n    int
 }
 
 // kindInfo is what identify derives from an apiVersion and a kind.
@@ -230,8 +232,8 @@ func (ks *kindMemo) identify(obj Object) (item, error) {
 func (ks *kindMemo) lookup(ok schema.ObjectKind) kindInfo {
 	tm, typed := ok.(*metav1.TypeMeta)
 	if typed {
-		for i := range ks.seen {
-			if k := &ks.seen[i]; k.kind == tm.Kind && k.apiVersion == tm.APIVersion && k.kind != "" {
+		for i := range ks.n {
+			if k := &ks.seen[i]; k.kind == tm.Kind && k.apiVersion == tm.APIVersion {
 				return *k
 			}
 		}
@@ -242,10 +244,10 @@ func (ks *kindMemo) lookup(ok schema.ObjectKind) kindInfo {
 		rank = rankOther
 	}
 	k := kindInfo{kind: gvk.Kind, group: gvk.Group, version: gvk.Version, rank: rank}
-	if typed {
+	if typed && ks.n < len(ks.seen) {
 		k.apiVersion = tm.APIVersion
-		ks.seen[ks.next] = k
-		ks.next = (ks.next + 1) % len(ks.seen)
+		ks.seen[ks.n] = k
+		ks.n++
 	}
 	return k
 }

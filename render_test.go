@@ -454,13 +454,13 @@ func TestApplyOrderIsAFullSort(t *testing.T) {
 	}
 }
 
-// TestKindMemoAgreesWithParsing looks up more distinct kinds than the memo
+// TestKindMemoAgreesWithParsing looks up more distinct pairs than the memo
 // holds, repeatedly and in random order, and compares every answer with
 // parsing the apiVersion afresh.
 func TestKindMemoAgreesWithParsing(t *testing.T) {
 	var pairs []metav1.TypeMeta
-	for _, av := range []string{"v1", "apps/v1", "autoscaling/v2", "autoscaling/v1", "example.com/v1alpha1", "a/b/c", ""} {
-		for _, k := range []string{"Namespace", "Deployment", "HorizontalPodAutoscaler", "Widget", ""} {
+	for _, av := range []string{"v1", "apps/v1", "autoscaling/v2", "autoscaling/v1", "example.com/v1alpha1", "a/b/c", "", "v2", "x/v1"} {
+		for _, k := range []string{"Namespace", "Deployment", "HorizontalPodAutoscaler", "Widget", "", "Role"} {
 			pairs = append(pairs, metav1.TypeMeta{APIVersion: av, Kind: k})
 		}
 	}
