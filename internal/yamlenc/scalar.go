@@ -98,6 +98,12 @@ var byteClass = func() (t [256]uint8) {
 // classOf returns the union of the classes of the bytes of s.
 func classOf(s string) uint8 {
 	var cls uint8
+	// Four bytes a step measured about a fifth quicker on label keys and
+	// image references than one; eight were no quicker than four.
+	for len(s) >= 4 {
+		cls |= byteClass[s[0]] | byteClass[s[1]] | byteClass[s[2]] | byteClass[s[3]]
+		s = s[4:]
+	}
 	for i := 0; i < len(s); i++ {
 		cls |= byteClass[s[i]]
 	}
