@@ -171,3 +171,24 @@ func TestExplicitKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestClassOf compares classOf's unrolled scan with a byte-at-a-time one
+// at every length around the step and for every byte value in every
+// position.
+func TestClassOf(t *testing.T) {
+	for n := range 11 {
+		for pos := range n {
+			for c := range 256 {
+				b := []byte(strings.Repeat("a", n))
+				b[pos] = byte(c)
+				var want uint8
+				for _, x := range b {
+					want |= byteClass[x]
+				}
+				if got := classOf(string(b)); got != want {
+					t.Fatalf("classOf(%q) = %b, want %b", b, got, want)
+				}
+			}
+		}
+	}
+}
