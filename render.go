@@ -166,6 +166,21 @@ func prepare(objs []Object, dst []byte, sep string, keep bool) ([]item, []byte, 
 // program tends to produce one kind's objects in namespace and name
 // order), and only a bucket that is not gets sorted.
 func applyOrder(items []item) []int32 {
+	cmp := func(a, b int32) int {
+		if c := compareItems(&items[a], &items[b]); c != 0 {
+			return c
+		}
+		return int(a - b)
+	}
+	if len(items) <= 16 {
+		// For a handful, one sort is quicker than counting into buckets.
+		order := make([]int32, len(items))
+		for i := range order {
+			order[i] = int32(i)
+		}
+		slices.SortFunc(order, cmp)
+		return order
+	}
 	var start [rankOther + 2]int32
 	for i := range items {
 		start[items[i].rank+1]++
@@ -179,12 +194,6 @@ func applyOrder(items []item) []int32 {
 		r := items[i].rank
 		order[next[r]] = int32(i)
 		next[r]++
-	}
-	cmp := func(a, b int32) int {
-		if c := compareItems(&items[a], &items[b]); c != 0 {
-			return c
-		}
-		return int(a - b)
 	}
 	for r := 0; r <= rankOther; r++ {
 		if bucket := order[start[r]:start[r+1]]; !slices.IsSortedFunc(bucket, cmp) {
@@ -228,9 +237,10 @@ func (ks *kindMemo) identify(obj Object) (item, error) {
 	return item{group: k.group, kind: k.kind, ns: obj.GetNamespace(), name: name, rank: k.rank}, nil
 }
 
-// lookup returns what ok's apiVersion and kind say, from memory when it can.
-func (ks *kindMemo) lookup(ok schema.ObjectKind) kindInfo {
-	tm, typed := ok.(*metav1.TypeMeta)
+// lookup returns what kind's apiVersion and kind say, from memory when it
+// can.
+func (ks *kindMemo) lookup(kind schema.ObjectKind) kindInfo {
+	tm, typed := kind.(*metav1.TypeMeta)
 	if typed {
 		for i := range ks.n {
 			if k := &ks.seen[i]; k.kind == tm.Kind && k.apiVersion == tm.APIVersion {
@@ -238,7 +248,7 @@ func (ks *kindMemo) lookup(ok schema.ObjectKind) kindInfo {
 			}
 		}
 	}
-	gvk := ok.GroupVersionKind()
+	gvk := kind.GroupVersionKind()
 	rank, listed := kindRank[gvk.GroupKind()]
 	if !listed {
 		rank = rankOther
