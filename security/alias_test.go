@@ -3,81 +3,9 @@ package security
 import (
 	"reflect"
 	"testing"
+
+	"github.com/prodkube/prodkube/internal/sharecheck"
 )
-
-// memory (the same walk as in the baseline tests) records the mutable memory reachable from values: every map, every
-// pointer's target and every slice's backing array (up to its capacity).
-// Two records of the same memory mean that a change made through one value
-// shows through another.
-type memory struct {
-	errorf func(format string, args ...any)
-	maps   map[uintptr]string
-	ptrs   map[uintptr]string
-	spans  []span
-}
-
-type span struct {
-	start, end uintptr
-	where      string
-}
-
-func newMemory(errorf func(format string, args ...any)) *memory {
-	return &memory{errorf: errorf, maps: map[uintptr]string{}, ptrs: map[uintptr]string{}}
-}
-
-// walk records the memory reachable from v, reporting any piece reached a
-// second time.
-func (m *memory) walk(v reflect.Value, where string) {
-	switch v.Kind() {
-	case reflect.Pointer:
-		if v.IsNil() {
-			return
-		}
-		if v.Type().Elem().Size() > 0 {
-			if prev, ok := m.ptrs[v.Pointer()]; ok {
-				m.errorf("%s and %s point to the same %s", prev, where, v.Type().Elem())
-				return
-			}
-			m.ptrs[v.Pointer()] = where
-		}
-		m.walk(v.Elem(), where)
-	case reflect.Map:
-		if v.IsNil() {
-			return
-		}
-		if prev, ok := m.maps[v.Pointer()]; ok {
-			m.errorf("%s and %s are the same map", prev, where)
-			return
-		}
-		m.maps[v.Pointer()] = where
-		for it := v.MapRange(); it.Next(); {
-			m.walk(it.Value(), where+"[]")
-		}
-	case reflect.Slice:
-		if v.Cap() > 0 && v.Type().Elem().Size() > 0 {
-			s := span{v.Pointer(), v.Pointer() + uintptr(v.Cap())*v.Type().Elem().Size(), where}
-			for _, o := range m.spans {
-				if s.start < o.end && o.start < s.end {
-					m.errorf("%s and %s share a backing array", o.where, where)
-				}
-			}
-			m.spans = append(m.spans, s)
-		}
-		for i := 0; i < v.Len(); i++ {
-			m.walk(v.Index(i), where+"[]")
-		}
-	case reflect.Struct:
-		for i := 0; i < v.NumField(); i++ {
-			if v.Type().Field(i).IsExported() {
-				m.walk(v.Field(i), where+"."+v.Type().Field(i).Name)
-			}
-		}
-	case reflect.Interface:
-		if !v.IsNil() {
-			m.walk(v.Elem(), where)
-		}
-	}
-}
 
 // TestBuiltObjectsShareNothing requires the objects built here to share no
 // map, pointer target or backing array with each other or with their specs.
@@ -116,8 +44,8 @@ func TestBuiltObjectsShareNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := newMemory(t.Errorf)
+	m := sharecheck.New(t.Errorf)
 	for i, v := range []any{role, r, cr, spec, ctx, ns, sa, rb, deny} {
-		m.walk(reflect.ValueOf(v), reflect.TypeOf(v).String()+"#"+string(rune('0'+i)))
+		m.Walk(v, reflect.TypeOf(v).String()+"#"+string(rune('0'+i)))
 	}
 }
