@@ -59,8 +59,10 @@ func ValidateCron(expr string, path *field.Path) field.ErrorList {
 		return field.ErrorList{field.TooLong(path, "", 256)}
 	}
 	if rest, ok := strings.CutPrefix(expr, "@every "); ok {
-		d, err := time.ParseDuration(strings.TrimSpace(rest))
+		d, err := time.ParseDuration(rest)
 		switch {
+		case rest != strings.TrimSpace(rest):
+			return field.ErrorList{field.Invalid(path, expr, `must be "@every" and a duration separated by one space, with no other spaces`)}
 		case err != nil:
 			return field.ErrorList{field.Invalid(path, expr, "must be @every followed by a Go duration like 24h: "+err.Error())}
 		case d < MinScheduleInterval:

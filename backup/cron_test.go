@@ -20,7 +20,7 @@ func TestValidateCron(t *testing.T) {
 		"", "0 1 * *", "0 1 * * * *", "60 * * * *", "0 24 * * *", "0 0 0 * *", "0 0 32 * *", "0 0 * 13 *",
 		"0 0 * * 7", "*/0 * * * *", "5/10 * * * *", "10-5 * * * *", "a * * * *", "0  1 * * *", " 0 1 * * *",
 		"0,,1 * * * *", "0 1 * * mon-", "@daily", "@every", "@every 30s", "@every 1m30.5s", "@every -1h",
-		"@every banana", "0 1 * * ?", "TZ=UTC 0 1 * * *", "1-2-3 * * * *", "0 1 * * 1/2",
+		"@every banana", "@every  1h", "@every 1h ", "@every\t1h", "@every 1h\n", "0 1 * * ?", "TZ=UTC 0 1 * * *", "1-2-3 * * * *", "0 1 * * 1/2",
 	}
 	for _, expr := range invalid {
 		errs := ValidateCron(expr, field.NewPath("cron"))
