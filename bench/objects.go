@@ -1,7 +1,8 @@
 // Package bench measures prodkube's rendering against the other ways Go
 // programs and build scripts produce the same Kubernetes manifests: typed
 // structs through sigs.k8s.io/yaml, encoding/json alone, Helm's template
-// engine (plain templates and toYaml templates) and kustomize. It is a
+// engine (plain templates, plain templates fed from values, and toYaml
+// templates) and kustomize. It is a
 // nested module so that importers of prodkube never download Helm or
 // kustomize.
 //

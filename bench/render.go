@@ -36,6 +36,7 @@ func Ways() []Way {
 		{"sigs-yaml", RenderSigsYAML},
 		{"encoding-json", RenderJSON},
 		{"helm-plain", RenderHelmPlain},
+		{"helm-values", RenderHelmValues},
 		{"helm-toyaml", RenderHelmToYAML},
 		{"kustomize", RenderKustomize},
 	}
@@ -103,7 +104,7 @@ var (
 func loadChart(name string) (*chart.Chart, error) {
 	chartsOnce.Do(func() {
 		charts = map[string]*chart.Chart{}
-		for _, n := range []string{"chart-plain", "chart-toyaml"} {
+		for _, n := range []string{"chart-plain", "chart-values", "chart-toyaml"} {
 			var files []*loader.BufferedFile
 			root := path.Join("testdata", n)
 			err := fs.WalkDir(testdata, root, func(p string, d fs.DirEntry, err error) error {
@@ -161,8 +162,15 @@ func renderHelm(name string, nss []string) ([]byte, error) {
 }
 
 // RenderHelmPlain renders a chart of plain text templates with Helm's
-// engine, in process.
+// engine, in process. Only the namespace name is a template action; every
+// other value is fixed text, so this is the cheapest a chart can be.
 func RenderHelmPlain(nss []string) ([]byte, error) { return renderHelm("chart-plain", nss) }
+
+// RenderHelmValues renders a chart of plain text templates (no toYaml)
+// that takes from its values every input that bench.Build gives prodkube's
+// builders (names, image, port, requests and limits, probe paths, quota,
+// RBAC rule, autoscaling bounds), as a chart meant for reuse is written.
+func RenderHelmValues(nss []string) ([]byte, error) { return renderHelm("chart-values", nss) }
 
 // RenderHelmToYAML renders a chart whose templates write their nested
 // blocks with toYaml from values, as most charts do.
