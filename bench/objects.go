@@ -2,9 +2,8 @@
 // programs and build scripts produce the same Kubernetes manifests: typed
 // structs through sigs.k8s.io/yaml, encoding/json alone, Helm's template
 // engine (plain templates, plain templates fed from values, and toYaml
-// templates) and kustomize. It is a
-// nested module so that importers of prodkube never download Helm or
-// kustomize.
+// templates) and kustomize. It is a nested module so that importers of
+// prodkube never download Helm or kustomize.
 //
 // Every way renders the same per-namespace set of nine objects: a Pod
 // Security namespace, a ResourceQuota, a default-deny NetworkPolicy, a Role,
