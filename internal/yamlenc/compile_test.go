@@ -25,6 +25,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
+	sigsyaml "sigs.k8s.io/yaml"
 )
 
 var update = flag.Bool("update", false, "rewrite zz_generated.go")
@@ -720,6 +721,67 @@ func TestMapOrderDeterministic(t *testing.T) {
 			out, err := enc.Append(nil, cm)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if first == nil {
+				first = out
+			} else if !bytes.Equal(out, first) {
+				t.Fatalf("reflective=%v: output changed between renders:\n%s\n---\n%s", reflective, first, out)
+			}
+		}
+	}
+}
+
+// TestInvalidUTF8KeysCollapse renders maps with keys that are not valid
+// UTF-8 and read the same once U+FFFD replaces their bad bytes ("\xff",
+// "\xfe" and "\ufffd" itself). Whatever order the map is iterated in, the
+// output is the same, has no duplicate keys, and reads back as the object
+// that sigs.k8s.io/yaml's JSON round trip gives.
+func TestInvalidUTF8KeysCollapse(t *testing.T) {
+	keys := []string{"\xff", "\xfe", "\ufffd", "a\xffb", "a\ufffdb", "a\xc3b", "ok", "1\xff", "1\xfe"}
+	for _, reflective := range []bool{false, true} {
+		enc := New(Options{})
+		enc.reflectOnly = reflective
+		var first []byte
+		for i := range 100 {
+			data, binary := map[string]string{}, map[string][]byte{}
+			hard := corev1.ResourceList{}
+			unaddressable := map[string]ptrMarshaler{} // the path that looks values up again
+			for j := range keys {
+				k := keys[(i+j)%len(keys)]
+				data[k] = fmt.Sprint("v", (i+j)%len(keys))
+				binary[k] = []byte(data[k])
+				hard[corev1.ResourceName(k)] = *resource.NewQuantity(int64((i+j)%len(keys)), resource.DecimalSI)
+				unaddressable[k] = ptrMarshaler{n: j}
+			}
+			objs := []any{
+				&corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "m", Labels: data}, Data: data, BinaryData: binary},
+				&corev1.ResourceQuota{ObjectMeta: metav1.ObjectMeta{Name: "q"}, Spec: corev1.ResourceQuotaSpec{Hard: hard}},
+				&struct {
+					M map[string]ptrMarshaler `json:"m"`
+				}{unaddressable},
+			}
+			var out []byte
+			for _, obj := range objs {
+				doc, err := enc.Append(nil, obj)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ref, err := sigsyaml.Marshal(obj)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got, want map[string]any
+				// Strict reading refuses a key written twice.
+				if err := sigsyaml.UnmarshalStrict(doc, &got); err != nil {
+					t.Fatalf("reflective=%v: reading back: %v\n%s", reflective, err, doc)
+				}
+				if err := sigsyaml.Unmarshal(ref, &want); err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Fatalf("reflective=%v: reads back as\n%+v\nsigs.k8s.io/yaml's output as\n%+v", reflective, got, want)
+				}
+				out = append(out, doc...)
 			}
 			if first == nil {
 				first = out

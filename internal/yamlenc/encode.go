@@ -27,7 +27,10 @@
 //     Plane) or a line break other than "\n" is double quoted, with
 //     escapes. Invalid UTF-8 becomes U+FFFD, as in encoding/json.
 //   - Keys follow the same rules; a key longer than 128 bytes or spanning
-//     lines is written in the explicit "? key" form.
+//     lines is written in the explicit "? key" form. When map keys that are
+//     not valid UTF-8 come out the same once U+FFFD replaces their bad
+//     bytes, only the entry whose original key sorts last is written, which
+//     is the entry a JSON round trip keeps.
 //
 // The differences from sigs.k8s.io/yaml are deliberate: long strings are
 // never folded over several lines (the reader sees the same string either

@@ -165,6 +165,35 @@ func sortKeyed[E any](es []E, key func(E) string) {
 	slices.SortFunc(es, func(a, b E) int { return keyCompare(key(a), key(b)) })
 }
 
+// collapseFixed handles a map some of whose keys are not valid UTF-8. Such
+// a key is written with U+FFFD in place of each bad byte, as encoding/json
+// writes it, so two keys may come out the same. A JSON round trip (keys
+// written in the byte order of the original keys, and a reader keeping the
+// last of equal keys) leaves the entry whose original key sorts last;
+// collapseFixed keeps that one and drops the others, so that the output has
+// no duplicate keys and does not depend on the map's iteration order.
+// parts returns an entry's written and original key.
+func collapseFixed[E any](es []E, parts func(E) (key, raw string)) []E {
+	slices.SortFunc(es, func(a, b E) int {
+		ka, ra := parts(a)
+		kb, rb := parts(b)
+		if c := strings.Compare(ka, kb); c != 0 {
+			return c
+		}
+		return strings.Compare(ra, rb)
+	})
+	out := es[:0]
+	for i, e := range es {
+		if k, _ := parts(e); i+1 < len(es) {
+			if next, _ := parts(es[i+1]); next == k {
+				continue
+			}
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
 // hasDigit reports whether s holds a rune that KeyLess compares as part
 // of a number.
 func hasDigit(s string) bool {

@@ -333,8 +333,8 @@ func (s *state) quotedField(v reflect.Value, c ctx) result {
 
 // mapEntry is one entry of a map being written, with its key as a string.
 type mapEntry struct {
-	key string
-	val reflect.Value
+	key, raw string // raw is the key before invalid UTF-8 was replaced
+	val      reflect.Value
 }
 
 func newMapPlan(t reflect.Type) encFn {
@@ -392,6 +392,7 @@ func newMapPlan(t reflect.Type) encFn {
 		var it reflect.MapIter
 		it.Reset(v)
 		key := reflect.New(kt).Elem()
+		fixed := false
 		for i := 0; it.Next(); i++ {
 			key.SetIterKey(&it)
 			k, err := keyFn(key)
@@ -400,7 +401,13 @@ func newMapPlan(t reflect.Type) encFn {
 				return resOther
 			}
 			vals.Index(i).SetIterValue(&it)
-			entries = append(entries, mapEntry{key: validUTF8String(k), val: vals.Index(i)})
+			e := mapEntry{key: validUTF8String(k), raw: k, val: vals.Index(i)}
+			// A replacement makes the key longer: U+FFFD is three bytes.
+			fixed = fixed || len(e.key) != len(k)
+			entries = append(entries, e)
+		}
+		if fixed {
+			entries = collapseFixed(entries, func(e mapEntry) (string, string) { return e.key, e.raw })
 		}
 		sortKeyed(entries, func(e mapEntry) string { return e.key })
 		first := true
@@ -505,18 +512,24 @@ func pointerMethodsMatter(t reflect.Type, seen map[reflect.Type]bool) bool {
 // unaddressable: each value is looked up again in key order.
 func (s *state) mapEntriesNoCopy(v reflect.Value, c ctx, keyFn func(reflect.Value) (string, error), elem encFn) result {
 	type keyed struct {
-		key string
-		k   reflect.Value
+		key, raw string
+		k        reflect.Value
 	}
 	keys := make([]keyed, 0, v.Len())
 	it := v.MapRange()
+	fixed := false
 	for it.Next() {
 		k, err := keyFn(it.Key())
 		if err != nil {
 			s.fail(fmt.Errorf("yamlenc: json: error calling MarshalText for type %s: %w", v.Type().Key(), err))
 			return resOther
 		}
-		keys = append(keys, keyed{key: validUTF8String(k), k: it.Key()})
+		e := keyed{key: validUTF8String(k), raw: k, k: it.Key()}
+		fixed = fixed || len(e.key) != len(k) // see newMapPlan
+		keys = append(keys, e)
+	}
+	if fixed {
+		keys = collapseFixed(keys, func(e keyed) (string, string) { return e.key, e.raw })
 	}
 	sortKeyed(keys, func(e keyed) string { return e.key })
 	first := true
