@@ -35,6 +35,7 @@ func Ways() []Way {
 		{"prodkube", RenderProdkube},
 		{"sigs-yaml", RenderSigsYAML},
 		{"encoding-json", RenderJSON},
+		{"literals-writeyaml", RenderLiteralsWriteYAML},
 		{"helm-plain", RenderHelmPlain},
 		{"helm-values", RenderHelmValues},
 		{"helm-toyaml", RenderHelmToYAML},
@@ -52,6 +53,21 @@ func RenderProdkube(nss []string) ([]byte, error) {
 			return nil, err
 		}
 		objs = append(objs, set...)
+	}
+	var buf bytes.Buffer
+	if err := prodkube.WriteYAML(&buf, objs...); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// RenderLiteralsWriteYAML writes the hand-written literals with
+// prodkube.WriteYAML: typed objects without prodkube's builders and their
+// validation, which is what those cost.
+func RenderLiteralsWriteYAML(nss []string) ([]byte, error) {
+	objs := make([]prodkube.Object, 0, 9*len(nss))
+	for _, ns := range nss {
+		objs = append(objs, Literals(ns)...)
 	}
 	var buf bytes.Buffer
 	if err := prodkube.WriteYAML(&buf, objs...); err != nil {

@@ -15,9 +15,9 @@ round=$(mktemp)
 trap 'rm -f "$round"' EXIT
 for r in $(seq "$rounds"); do
   echo "round $r/$rounds" >&2
-  go test -run '^$' -benchmem -count 1 -timeout 60m -bench 'Render|EncodeOnly|Build' . >"$round"
+  go test -run '^$' -benchmem -count 1 -timeout 60m -bench 'Render|EncodeOnly|Build|Literals' . >"$round"
   cat "$round" >>"$out"
-  grep -E '^Benchmark(Render/way=[a-z-]+/ns=100-|Build-)' "$round" >&2 || true
+  grep -E '^Benchmark(Render/way=[a-z-]+/ns=100-|Build-|Literals-)' "$round" >&2 || true
 done
 benchstat=${BENCHSTAT:-benchstat}
 "$benchstat" -filter '.name:Render' -col /way -row /ns "$out"
