@@ -54,11 +54,7 @@ func RenderProdkube(nss []string) ([]byte, error) {
 		}
 		objs = append(objs, set...)
 	}
-	var buf bytes.Buffer
-	if err := prodkube.WriteYAML(&buf, objs...); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return writeYAML(objs)
 }
 
 // RenderLiteralsWriteYAML writes the hand-written literals with
@@ -69,6 +65,10 @@ func RenderLiteralsWriteYAML(nss []string) ([]byte, error) {
 	for _, ns := range nss {
 		objs = append(objs, Literals(ns)...)
 	}
+	return writeYAML(objs)
+}
+
+func writeYAML(objs []prodkube.Object) ([]byte, error) {
 	var buf bytes.Buffer
 	if err := prodkube.WriteYAML(&buf, objs...); err != nil {
 		return nil, err
