@@ -58,8 +58,9 @@ func RenderProdkube(nss []string) ([]byte, error) {
 }
 
 // RenderLiteralsWriteYAML writes the hand-written literals with
-// prodkube.WriteYAML: typed objects without prodkube's builders and their
-// validation, which is what those cost.
+// prodkube.WriteYAML: typed objects without prodkube's builders. Its
+// difference from RenderProdkube is what the builders and their validation
+// cost.
 func RenderLiteralsWriteYAML(nss []string) ([]byte, error) {
 	objs := make([]prodkube.Object, 0, 9*len(nss))
 	for _, ns := range nss {
@@ -178,8 +179,8 @@ func renderHelm(name string, nss []string) ([]byte, error) {
 }
 
 // RenderHelmPlain renders a chart of plain text templates with Helm's
-// engine, in process. Only the namespace name is a template action; every
-// other value is fixed text, so this is the cheapest a chart can be.
+// engine, in process. Only the namespace name is substituted; every other
+// value is fixed text, so this is the cheapest a chart can be.
 func RenderHelmPlain(nss []string) ([]byte, error) { return renderHelm("chart-plain", nss) }
 
 // RenderHelmValues renders a chart of plain text templates (no toYaml)
