@@ -63,7 +63,11 @@ func BenchmarkWriteDir(b *testing.B) {
 	dir := b.TempDir()
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := WriteDir(dir, objs...); err != nil {
+		files, err := Manifests("", objs...)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := WriteDir(dir, files...); err != nil {
 			b.Fatal(err)
 		}
 	}

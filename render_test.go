@@ -217,9 +217,21 @@ func readDir(t *testing.T, dir string) map[string]string {
 	return out
 }
 
+// manifests is Manifests at the tree's root, failing t on an error.
+func manifests(t *testing.T, objs ...Object) []File {
+	t.Helper()
+	files, err := Manifests("", objs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+const markerLine = "# " + Marker + "\n"
+
 func TestWriteDir(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "manifests")
-	if err := WriteDir(dir, sample()...); err != nil {
+	if err := WriteDir(dir, manifests(t, sample()...)...); err != nil {
 		t.Fatal(err)
 	}
 	files := readDir(t, dir)
@@ -241,7 +253,7 @@ func TestWriteDir(t *testing.T) {
 	if diff := cmp.Diff(want, sortedStrings(names)); diff != "" {
 		t.Fatalf("files (-want +got):\n%s", diff)
 	}
-	wantKust := generatedMarker + "\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n"
+	wantKust := markerLine + "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n"
 	for _, n := range want[:len(want)-1] {
 		wantKust += "- " + n + "\n"
 	}
@@ -255,11 +267,11 @@ func TestWriteDir(t *testing.T) {
 	}
 	docs := splitDocs(stream.Bytes())
 	for i, n := range want[:len(want)-1] {
-		if diff := cmp.Diff(generatedMarker+"\n"+string(docs[i]), files[n]); diff != "" {
+		if diff := cmp.Diff(markerLine+string(docs[i]), files[n]); diff != "" {
 			t.Errorf("%s (-want +got):\n%s", n, diff)
 		}
 	}
-	changes, err := DiffDir(dir, sample()...)
+	changes, err := DiffDir(dir, manifests(t, sample()...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -270,7 +282,7 @@ func TestWriteDir(t *testing.T) {
 
 func TestWriteDirRemovesOnlyItsOwnStaleFiles(t *testing.T) {
 	dir := t.TempDir()
-	if err := WriteDir(dir, sample()...); err != nil {
+	if err := WriteDir(dir, manifests(t, sample()...)...); err != nil {
 		t.Fatal(err)
 	}
 	// A person's own files: one YAML without the marker, one other file.
@@ -282,7 +294,7 @@ func TestWriteDirRemovesOnlyItsOwnStaleFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Drop the api Deployment and the dev namespace, change web's namespace object.
-	next := []Object{namespace("prod"), deployment("web", "prod")}
+	next := manifests(t, namespace("prod"), deployment("web", "prod"))
 	changes, err := DiffDir(dir, next...)
 	if err != nil {
 		t.Fatal(err)
@@ -311,7 +323,7 @@ func TestWriteDirRemovesOnlyItsOwnStaleFiles(t *testing.T) {
 	}
 	// Editing a generated file is reported as a modification.
 	p := filepath.Join(dir, "010-namespace-prod.yaml")
-	if err := os.WriteFile(p, []byte(generatedMarker+"\nhand edit\n"), 0o644); err != nil {
+	if err := os.WriteFile(p, []byte(markerLine+"hand edit\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	changes, err = DiffDir(dir, next...)
@@ -324,7 +336,7 @@ func TestWriteDirRemovesOnlyItsOwnStaleFiles(t *testing.T) {
 }
 
 func TestDiffDirMissingDirectory(t *testing.T) {
-	changes, err := DiffDir(filepath.Join(t.TempDir(), "absent"), namespace("a"))
+	changes, err := DiffDir(filepath.Join(t.TempDir(), "absent"), manifests(t, namespace("a"))...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -334,18 +346,17 @@ func TestDiffDirMissingDirectory(t *testing.T) {
 	}
 }
 
-func TestWriteDirRefusesFileNameClash(t *testing.T) {
+func TestManifestsRefusesFileNameClash(t *testing.T) {
 	// Different objects whose names differ only in characters a file name
 	// cannot hold as they are.
 	a := &rbacv1.ClusterRole{TypeMeta: metav1.TypeMeta{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "ClusterRole"}, ObjectMeta: meta("system:x", "")}
 	b := &rbacv1.ClusterRole{TypeMeta: metav1.TypeMeta{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "ClusterRole"}, ObjectMeta: meta("system_x", "")}
-	dir := t.TempDir()
-	err := WriteDir(dir, a, b)
+	files, err := Manifests("", a, b)
 	if err == nil || !strings.Contains(err.Error(), "would both be written to 050-clusterrole-system_x.yaml") {
 		t.Fatalf("err = %v, want a file name clash", err)
 	}
-	if files := readDir(t, dir); len(files) != 0 {
-		t.Errorf("wrote files despite the error: %v", sortedKeys(files))
+	if files != nil {
+		t.Errorf("files despite the error: %v", files)
 	}
 }
 

@@ -14,14 +14,12 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"path/filepath"
+	"path"
 
 	"github.com/prodkube/prodkube"
 )
@@ -74,49 +72,44 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 }
 
-func write(dir string, out *output) error {
-	if err := prodkube.WriteDir(filepath.Join(dir, "manifests"), out.objects...); err != nil {
-		return err
+// files is everything the example writes: the objects as a kustomize base
+// under manifests/, and every other artefact at its path.
+func files(out *output) ([]prodkube.File, error) {
+	fs, err := prodkube.Manifests("manifests", out.objects...)
+	if err != nil {
+		return nil, err
 	}
 	for _, p := range out.paths() {
-		dst := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-			return err
+		f := prodkube.File{Path: p, Content: out.files[p]}
+		if path.Ext(p) == ".sh" {
+			f.Mode = 0o755
 		}
-		mode := fs.FileMode(0o644)
-		if filepath.Ext(p) == ".sh" {
-			mode = 0o755
-		}
-		if err := os.WriteFile(dst, out.files[p], mode); err != nil {
-			return err
-		}
-		if err := os.Chmod(dst, mode); err != nil {
-			return err
-		}
+		fs = append(fs, f)
 	}
-	return nil
+	return fs, nil
+}
+
+func write(dir string, out *output) error {
+	fs, err := files(out)
+	if err != nil {
+		return err
+	}
+	return prodkube.WriteDir(dir, fs...)
 }
 
 // check lists the differences between dir and what write would produce.
 func check(dir string, out *output) ([]string, error) {
-	var diffs []string
-	changes, err := prodkube.DiffDir(filepath.Join(dir, "manifests"), out.objects...)
+	fs, err := files(out)
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range changes {
-		diffs = append(diffs, fmt.Sprintf("%s manifests/%s", c.Op, c.Path))
+	changes, err := prodkube.DiffDir(dir, fs...)
+	if err != nil {
+		return nil, err
 	}
-	for _, p := range out.paths() {
-		cur, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(p)))
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			diffs = append(diffs, "add "+p)
-		case err != nil:
-			return nil, err
-		case !bytes.Equal(cur, out.files[p]):
-			diffs = append(diffs, "modify "+p)
-		}
+	var diffs []string
+	for _, c := range changes {
+		diffs = append(diffs, c.String())
 	}
 	return diffs, nil
 }
