@@ -10,7 +10,7 @@ import (
 	"github.com/prodkube/prodkube"
 	"github.com/prodkube/prodkube/backup"
 	"github.com/prodkube/prodkube/baseline"
-	"github.com/prodkube/prodkube/internal/version"
+	"github.com/prodkube/prodkube/version"
 )
 
 func ExampleInstall_Shell() {

@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/prodkube/prodkube/internal/version"
+	"github.com/prodkube/prodkube/version"
 )
 
 // Provider names the object store and volume snapshotter plugin Velero uses.

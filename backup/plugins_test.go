@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/prodkube/prodkube/internal/version"
+	"github.com/prodkube/prodkube/version"
 )
 
 func TestCheckPluginCompatibility(t *testing.T) {

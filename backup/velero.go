@@ -12,7 +12,7 @@ import (
 	"github.com/prodkube/prodkube/backup/velerov1"
 	"github.com/prodkube/prodkube/internal/names"
 	"github.com/prodkube/prodkube/internal/shell"
-	"github.com/prodkube/prodkube/internal/version"
+	"github.com/prodkube/prodkube/version"
 )
 
 // DefaultTTL is how long Velero keeps a backup unless told otherwise

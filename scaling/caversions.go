@@ -1,6 +1,6 @@
 package scaling
 
-import "github.com/prodkube/prodkube/internal/version"
+import "github.com/prodkube/prodkube/version"
 
 // clusterAutoscalerReleases maps a Kubernetes minor to the newest cluster-autoscaler
 // patch release known to be published as registry.k8s.io/autoscaling/cluster-autoscaler:vX.Y.Z.

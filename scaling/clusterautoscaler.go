@@ -19,7 +19,7 @@ import (
 
 	"github.com/prodkube/prodkube"
 	"github.com/prodkube/prodkube/internal/names"
-	"github.com/prodkube/prodkube/internal/version"
+	"github.com/prodkube/prodkube/version"
 )
 
 // CloudProvider is a value of the autoscaler's --cloud-provider flag.

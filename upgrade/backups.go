@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/prodkube/prodkube/backup"
-	"github.com/prodkube/prodkube/internal/version"
+	"github.com/prodkube/prodkube/version"
 )
 
 // BackupRequest describes the backups a plan needs before its first hop.

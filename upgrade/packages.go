@@ -7,7 +7,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
-	"github.com/prodkube/prodkube/internal/version"
+	"github.com/prodkube/prodkube/version"
 )
 
 // PackageManager names the package manager of the nodes.

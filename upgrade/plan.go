@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/prodkube/prodkube/internal/version"
+	"github.com/prodkube/prodkube/version"
 )
 
 // Phase groups the steps of a plan.

@@ -3,7 +3,7 @@ package upgrade
 import (
 	"sort"
 
-	"github.com/prodkube/prodkube/internal/version"
+	"github.com/prodkube/prodkube/version"
 )
 
 // DeprecationGuideURL is the source of the removal table: the Kubernetes

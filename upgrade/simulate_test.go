@@ -14,7 +14,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/prodkube/prodkube/internal/version"
+	"github.com/prodkube/prodkube/version"
 )
 
 const simKubeconfig = "/etc/kubernetes/admin.conf"
