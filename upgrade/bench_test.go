@@ -70,7 +70,7 @@ func benchmarkPlanAndRender(b *testing.B, n int) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := p.Script(); err != nil {
+		if _, err := p.script(); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -165,14 +165,14 @@ type nodeState struct {
 
 // Validate reports every problem of the spec at once, each with the path of
 // the field it concerns.
-func (s *Spec) Validate() field.ErrorList {
+func (s Spec) Validate() field.ErrorList {
 	_, errs := s.validate()
 	return errs
 }
 
-func (s *Spec) validate() (*validated, field.ErrorList) {
+func (s Spec) validate() (*validated, field.ErrorList) {
 	var errs field.ErrorList
-	v := &validated{spec: s}
+	v := &validated{spec: &s}
 	names := map[string]*field.Path{}
 	checkName := func(p *field.Path, name string) {
 		if name == "" {

@@ -90,7 +90,7 @@ metadata:
 
 // The script runs one function per step; each step checks its
 // preconditions before it changes anything.
-func ExamplePlan_Script() {
+func ExamplePlan_Files() {
 	spec := upgrade.Spec{
 		ControlPlane: []upgrade.ControlPlaneNode{{Name: "cp-1", Version: "v1.37.0"}},
 		Target:       "v1.37.2",
@@ -101,10 +101,11 @@ func ExamplePlan_Script() {
 		fmt.Println(err)
 		return
 	}
-	script, err := plan.Script()
-	if err != nil {
-		fmt.Println(err)
-		return
+	var script []byte
+	for _, f := range plan.Files() {
+		if f.Path == upgrade.ScriptFile {
+			script = f.Content
+		}
 	}
 	for _, line := range strings.Split(string(script), "\n") {
 		if strings.HasPrefix(line, "step_1()") || strings.HasPrefix(line, "\ton_node cp-1 'sudo kubeadm upgrade") {

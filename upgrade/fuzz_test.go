@@ -129,7 +129,7 @@ func FuzzPlan(f *testing.F) {
 		if !reflect.DeepEqual(plan, again) {
 			t.Fatalf("planning is not deterministic:\n%s", cmp.Diff(plan, again))
 		}
-		for name, render := range map[string]func() ([]byte, error){"script": plan.Script, "markdown": plan.Markdown, "mermaid": plan.Mermaid} {
+		for name, render := range map[string]func() ([]byte, error){"script": plan.script, "markdown": plan.markdown, "mermaid": plan.mermaid} {
 			if out, err := render(); err != nil || len(out) == 0 {
 				t.Fatalf("%s: %v", name, err)
 			}

@@ -1,6 +1,8 @@
 package upgrade
 
 import (
+	"github.com/prodkube/prodkube"
+
 	"fmt"
 	"time"
 
@@ -102,11 +104,13 @@ type Plan struct {
 	// Findings are the objects of Spec.Manifests whose apiVersion/kind a
 	// release along the way stops serving.
 	Findings []Finding
+
+	files []prodkube.File
 }
 
 // Plan validates the spec and returns the upgrade plan, or an error listing
 // every problem (a field.ErrorList aggregate). It does no I/O.
-func (s *Spec) Plan() (*Plan, error) {
+func (s Spec) Plan() (*Plan, error) {
 	v, errs := s.validate()
 	findings, ferrs := preflight(s.Manifests, v.from, v.target)
 	errs = append(errs, ferrs...)
@@ -134,6 +138,11 @@ func (s *Spec) Plan() (*Plan, error) {
 		plan.Steps[i].Number = i + 1
 	}
 	noteFindings(plan)
+	files, err := plan.render()
+	if err != nil {
+		return nil, err
+	}
+	plan.files = files
 	return plan, nil
 }
 

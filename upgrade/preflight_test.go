@@ -139,7 +139,7 @@ func TestFindingsNoteTheHop(t *testing.T) {
 	if len(p.Findings) != 3 {
 		t.Fatalf("findings: %+v", p.Findings)
 	}
-	md, err := p.Markdown()
+	md, err := p.markdown()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +165,7 @@ func TestFindingsBeforeHop(t *testing.T) {
 	if got := p.Steps[1].Notes; len(got) == 0 || got[len(got)-1] != want {
 		t.Errorf("step 2 notes: %q", got)
 	}
-	md, err := p.Markdown()
+	md, err := p.markdown()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,11 +2,13 @@ package upgrade
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/prodkube/prodkube"
 	"github.com/prodkube/prodkube/internal/shell"
 )
 
@@ -91,4 +93,61 @@ func where(node string) string {
 		return "the workstation"
 	}
 	return node
+}
+
+// Paths of the files a plan renders to, relative to the output directory.
+const (
+	// ScriptFile is the plan as a bash script that runs the steps in order.
+	ScriptFile = "upgrade/plan.sh"
+	// RunbookFile is the plan as a Markdown runbook for the people running it.
+	RunbookFile = "upgrade/plan.md"
+	// DiagramFile is the plan's sequence as a Mermaid flowchart.
+	DiagramFile = "upgrade/plan.mmd"
+)
+
+// Files returns the plan rendered as Spec.Plan made it: the script
+// (ScriptFile, executable), the runbook (RunbookFile) and the flowchart
+// (DiagramFile).
+//
+// The script is `set -euo pipefail`, one function per step, run in order
+// from step 1 or from the step given with --from N (resuming after a
+// failure), or a single step with --only N; --list prints the steps. Each
+// step runs its preconditions and refuses to run when one fails, and runs
+// its verification after its commands. Commands on nodes run as root over
+// SSH (ssh -o BatchMode=yes, or the command in $UPGRADE_SSH); kubectl runs on
+// the plan's ControlHost.
+//
+// The files describe the plan as it was made: editing the Plan's fields
+// afterwards does not change them. A zero Plan has no files.
+func (p *Plan) Files() []prodkube.File {
+	if p == nil {
+		return nil
+	}
+	out := make([]prodkube.File, len(p.files))
+	for i, f := range p.files {
+		f.Content = slices.Clone(f.Content)
+		out[i] = f
+	}
+	return out
+}
+
+// render checks the plan and renders its three files.
+func (p *Plan) render() ([]prodkube.File, error) {
+	script, err := p.script()
+	if err != nil {
+		return nil, err
+	}
+	md, err := p.markdown()
+	if err != nil {
+		return nil, err
+	}
+	mmd, err := p.mermaid()
+	if err != nil {
+		return nil, err
+	}
+	return []prodkube.File{
+		{Path: ScriptFile, Content: script, Mode: 0o755},
+		{Path: RunbookFile, Content: md},
+		{Path: DiagramFile, Content: mmd},
+	}, nil
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/prodkube/prodkube/internal/shell"
 )
 
-// Script renders the plan as a bash script: `set -euo pipefail`, one
+// script renders the plan as a bash script: `set -euo pipefail`, one
 // function per step, run in order from step 1 or from the step given with
 // --from N (resuming after a failure), or a single step with --only N. Each
 // step first runs its preconditions and refuses to run when one fails; after
@@ -17,7 +17,7 @@ import (
 //
 // Commands on nodes run as root over SSH (ssh -o BatchMode=yes, or the
 // command in $UPGRADE_SSH); kubectl runs on the plan's ControlHost.
-func (p *Plan) Script() ([]byte, error) {
+func (p *Plan) script() ([]byte, error) {
 	if err := p.check(); err != nil {
 		return nil, err
 	}

@@ -6,10 +6,10 @@ import (
 	"strings"
 )
 
-// Markdown renders the plan as a runbook: a summary, the rules it follows,
+// markdown renders the plan as a runbook: a summary, the rules it follows,
 // the pre-flight report of API removals with its source, and every step with
 // its preconditions, commands (grouped by the host they run on) and checks.
-func (p *Plan) Markdown() ([]byte, error) {
+func (p *Plan) markdown() ([]byte, error) {
 	if err := p.check(); err != nil {
 		return nil, err
 	}

@@ -6,9 +6,9 @@ import (
 	"strings"
 )
 
-// Mermaid renders the plan's sequence as a Mermaid flowchart: one box per
+// mermaid renders the plan's sequence as a Mermaid flowchart: one box per
 // step, grouped by hop and phase, in the order the steps run.
-func (p *Plan) Mermaid() ([]byte, error) {
+func (p *Plan) mermaid() ([]byte, error) {
 	if err := p.check(); err != nil {
 		return nil, err
 	}

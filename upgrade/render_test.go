@@ -26,13 +26,13 @@ func needBash(t *testing.T) string {
 func renderAll(t *testing.T, p *Plan) (sh, md, mmd []byte) {
 	t.Helper()
 	var err error
-	if sh, err = p.Script(); err != nil {
+	if sh, err = p.script(); err != nil {
 		t.Fatal(err)
 	}
-	if md, err = p.Markdown(); err != nil {
+	if md, err = p.markdown(); err != nil {
 		t.Fatal(err)
 	}
-	if mmd, err = p.Mermaid(); err != nil {
+	if mmd, err = p.mermaid(); err != nil {
 		t.Fatal(err)
 	}
 	return sh, md, mmd
@@ -224,7 +224,7 @@ PATH="$FAKEBIN:$PATH" exec sh -c "$5"
 func TestRenderRefusesUnsafePlan(t *testing.T) {
 	p := mustPlan(t, exampleSpec())
 	p.Steps[1].Commands[0].Node = "cp-1; reboot"
-	if _, err := p.Script(); err == nil || !strings.Contains(err.Error(), "steps[1].commands[0].node") {
+	if _, err := p.script(); err == nil || !strings.Contains(err.Error(), "steps[1].commands[0].node") {
 		t.Errorf("Script: %v", err)
 	}
 	p = mustPlan(t, exampleSpec())

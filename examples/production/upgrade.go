@@ -72,19 +72,8 @@ func addUpgrade(out *output) error {
 	if err != nil {
 		return fmt.Errorf("upgrade: %w", err)
 	}
-	for _, r := range []struct {
-		path   string
-		render func() ([]byte, error)
-	}{
-		{"upgrade/plan.sh", plan.Script},
-		{"upgrade/plan.md", plan.Markdown},
-		{"upgrade/plan.mmd", plan.Mermaid},
-	} {
-		data, err := r.render()
-		if err != nil {
-			return fmt.Errorf("upgrade: %s: %w", r.path, err)
-		}
-		out.file(r.path, data)
+	for _, f := range plan.Files() {
+		out.file(f.Path, f.Content)
 	}
 	return nil
 }
