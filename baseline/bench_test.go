@@ -112,7 +112,7 @@ func TestBaselinesMatchBuilders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(handInit(), cp.Files[0].Documents); diff != "" {
+	if diff := cmp.Diff(handInit(), cp.KubeadmFiles[0].Documents); diff != "" {
 		t.Errorf("hand-written init differs (-hand +built):\n%s", diff)
 	}
 	objs, err := Deployment{Workload: validWorkload()}.Build()
@@ -135,7 +135,7 @@ func BenchmarkHA(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if _, err := cp.Files[0].Render(); err != nil {
+			if _, err := cp.KubeadmFiles[0].render(); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -143,7 +143,7 @@ func BenchmarkHA(b *testing.B) {
 	b.Run("hand-yaml", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := (File{Name: InitFile, Documents: handInit()}).Render(); err != nil {
+			if _, err := (KubeadmFile{Name: InitFile, Documents: handInit()}).render(); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -2,7 +2,6 @@ package baseline_test
 
 import (
 	"fmt"
-	"os"
 
 	corev1 "k8s.io/api/core/v1"
 
@@ -33,17 +32,18 @@ func ExampleHA_Build() {
 		return
 	}
 	fmt.Println(cp.APIVersion)
-	for _, f := range cp.Files {
-		fmt.Println(f.Name)
+	for _, f := range cp.Files() {
+		fmt.Println(f.Path)
+		if f.Path == "kubeadm/join-worker.yaml" {
+			fmt.Print(string(f.Content))
+		}
 	}
-	files, _ := cp.Render()
-	fmt.Print(string(files["join-worker.yaml"]))
 	// Output:
 	// kubeadm.k8s.io/v1beta4
-	// init.yaml
-	// join-control-plane-cp-2.yaml
-	// join-control-plane-cp-3.yaml
-	// join-worker.yaml
+	// kubeadm/init.yaml
+	// kubeadm/join-control-plane-cp-2.yaml
+	// kubeadm/join-control-plane-cp-3.yaml
+	// kubeadm/join-worker.yaml
 	// apiVersion: kubeadm.k8s.io/v1beta4
 	// discovery:
 	//   file:
@@ -67,22 +67,26 @@ func ExampleHA_Validate() {
 }
 
 // A node pool's workers join with their own taints and kubelet labels.
-func ExampleControlPlane_WorkerJoin() {
-	cp, _ := exampleCluster().Build()
-	f, err := cp.WorkerJoin(baseline.WorkerJoin{
+func ExampleWorkerJoin() {
+	h := exampleCluster()
+	h.Workers = []baseline.WorkerJoin{{
 		Name:       "gpu",
 		Taints:     []corev1.Taint{{Key: "nvidia.com/gpu", Value: "present", Effect: corev1.TaintEffectNoSchedule}},
 		NodeLabels: map[string]string{"node.kubernetes.io/pool": "gpu"},
-	})
+	}}
+	cp, err := h.Build()
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	b, _ := f.Render()
-	fmt.Println(f.Name)
-	fmt.Print(string(b))
+	for _, f := range cp.Files() {
+		if f.Path == "kubeadm/"+baseline.JoinWorkerGroupFile("gpu") {
+			fmt.Println(f.Path)
+			fmt.Print(string(f.Content))
+		}
+	}
 	// Output:
-	// join-worker-gpu.yaml
+	// kubeadm/join-worker-gpu.yaml
 	// apiVersion: kubeadm.k8s.io/v1beta4
 	// discovery:
 	//   file:
@@ -225,29 +229,6 @@ func ExampleStatefulSet_Build() {
 	// PodDisruptionBudget database
 }
 
-// Write puts the rendered files into a directory, ready to copy to the nodes.
-func ExampleControlPlane_Write() {
-	cp, _ := exampleCluster().Build()
-	dir, err := os.MkdirTemp("", "kubeadm")
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	defer os.RemoveAll(dir)
-	if err := cp.Write(dir); err != nil {
-		fmt.Println(err)
-		return
-	}
-	entries, _ := os.ReadDir(dir)
-	for _, e := range entries {
-		fmt.Println(e.Name())
-	}
-	// Output:
-	// init.yaml
-	// join-control-plane-cp-2.yaml
-	// join-control-plane-cp-3.yaml
-	// join-worker.yaml
-}
 
 // A workload is checked against the namespace it goes into: here a quota
 // that leaves room for two pods but not for the rolling update's surge pod.

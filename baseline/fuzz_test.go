@@ -92,11 +92,11 @@ func FuzzHA(f *testing.F) {
 		if err != nil {
 			return
 		}
-		files, err := cp.Render()
+		files, err := renderMap(cp)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, f := range cp.Files {
+		for _, f := range cp.KubeadmFiles {
 			b := files[f.Name]
 			if bytes.Contains(b, []byte("token")) || bytes.Contains(b, []byte("certificateKey")) {
 				t.Fatalf("%s holds a secret field:\n%s", f.Name, b)

@@ -2,8 +2,7 @@ package baseline
 
 import (
 	"errors"
-	"os"
-	"path/filepath"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -196,7 +195,7 @@ func TestHAPicksAPIVersion(t *testing.T) {
 		if cp.APIVersion != tt.want {
 			t.Errorf("%s/%q: API version %s, want %s", tt.version, tt.api, cp.APIVersion, tt.want)
 		}
-		for _, f := range cp.Files {
+		for _, f := range cp.KubeadmFiles {
 			for _, d := range f.Documents {
 				if got := d.GetObjectKind().GroupVersionKind().GroupVersion().String(); got != string(tt.want) {
 					t.Errorf("%s: document apiVersion %s, want %s", f.Name, got, tt.want)
@@ -220,14 +219,14 @@ func TestHAFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	var names []string
-	for _, f := range cp.Files {
+	for _, f := range cp.KubeadmFiles {
 		names = append(names, f.Name)
 	}
 	wantNames := []string{"init.yaml", "join-control-plane-cp-2.yaml", "join-control-plane-cp-3.yaml", "join-worker.yaml", "join-worker-gpu.yaml"}
 	if diff := cmp.Diff(wantNames, names); diff != "" {
 		t.Fatalf("files (-want +got):\n%s", diff)
 	}
-	files, err := cp.Render()
+	files, err := renderMap(cp)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -294,20 +293,22 @@ func TestHAFiles(t *testing.T) {
 
 	// Deterministic: a second build renders the same bytes.
 	cp2, _ := h.Build()
-	files2, _ := cp2.Render()
+	files2, _ := renderMap(cp2)
 	if diff := cmp.Diff(files, files2); diff != "" {
 		t.Errorf("second render differs:\n%s", diff)
 	}
 
-	dir := t.TempDir()
-	if err := cp.Write(dir); err != nil {
-		t.Fatal(err)
+	// Every file is under kubeadm/, in KubeadmFiles order.
+	var paths []string
+	for _, f := range cp.Files() {
+		paths = append(paths, f.Path)
 	}
+	var wantPaths []string
 	for _, n := range wantNames {
-		b, err := os.ReadFile(filepath.Join(dir, n))
-		if err != nil || string(b) != string(files[n]) {
-			t.Errorf("written %s differs from Render (%v)", n, err)
-		}
+		wantPaths = append(wantPaths, "kubeadm/"+n)
+	}
+	if diff := cmp.Diff(wantPaths, paths); diff != "" {
+		t.Errorf("paths (-want +got):\n%s", diff)
 	}
 }
 
@@ -320,7 +321,7 @@ func TestHAV1Beta3Files(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, err := cp.Render()
+	files, err := renderMap(cp)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -344,40 +345,39 @@ func TestHAV1Beta3Files(t *testing.T) {
 	}
 }
 
-func TestControlPlaneWorkerJoin(t *testing.T) {
-	cp, err := validHA().Build()
+func TestHAWorkerGroups(t *testing.T) {
+	h := validHA()
+	h.Workers = []WorkerJoin{
+		{Name: "spot", Taints: []corev1.Taint{{Key: "example.com/spot", Value: "true", Effect: corev1.TaintEffectNoSchedule}}},
+		{Name: "zone-a", Zone: "eu-west-1a", NodeLabels: map[string]string{"example.com/pool": "general"}},
+	}
+	cp, err := h.Build()
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := cp.WorkerJoin(WorkerJoin{Name: "spot", Taints: []corev1.Taint{{Key: "example.com/spot", Value: "true", Effect: corev1.TaintEffectNoSchedule}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if f.Name != "join-worker-spot.yaml" {
-		t.Errorf("name %q", f.Name)
-	}
-	b, err := f.Render()
+	files, err := renderMap(cp)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var j v1beta4.JoinConfiguration
-	if err := yaml.UnmarshalStrict(b, &j); err != nil {
+	if err := yaml.UnmarshalStrict(files["join-worker-spot.yaml"], &j); err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff([]corev1.Taint{{Key: "example.com/spot", Value: "true", Effect: corev1.TaintEffectNoSchedule}}, j.NodeRegistration.Taints); diff != "" {
 		t.Errorf("taints (-want +got):\n%s", diff)
 	}
-	zf, err := cp.WorkerJoin(WorkerJoin{Name: "zone-a", Zone: "eu-west-1a", NodeLabels: map[string]string{"example.com/pool": "general"}})
-	if err != nil {
+	var zj v1beta4.JoinConfiguration
+	if err := yaml.UnmarshalStrict(files["join-worker-zone-a.yaml"], &zj); err != nil {
 		t.Fatal(err)
 	}
-	if zj := zf.Documents[0].(*v1beta4.JoinConfiguration); !cmp.Equal(zj.NodeRegistration.KubeletExtraArgs, []v1beta4.Arg{{Name: "node-labels", Value: "example.com/pool=general,topology.kubernetes.io/zone=eu-west-1a"}}) {
+	if !cmp.Equal(zj.NodeRegistration.KubeletExtraArgs, []v1beta4.Arg{{Name: "node-labels", Value: "example.com/pool=general,topology.kubernetes.io/zone=eu-west-1a"}}) {
 		t.Errorf("zone group args %+v", zj.NodeRegistration.KubeletExtraArgs)
 	}
 	if got := errPaths(WorkerJoin{Name: "z", Zone: "bad zone", NodeLabels: map[string]string{corev1.LabelTopologyZone: "a"}}.Validate()); strings.Join(got, "|") != "FieldValueInvalid zone|FieldValueForbidden nodeLabels[topology.kubernetes.io/zone]" {
 		t.Errorf("zone paths %v", got)
 	}
-	_, err = cp.WorkerJoin(WorkerJoin{Name: "Bad_Name", NodeLabels: map[string]string{"kubernetes.io/role": "x"}})
+	h.Workers = []WorkerJoin{{Name: "Bad_Name", NodeLabels: map[string]string{"kubernetes.io/role": "x"}}}
+	_, err = h.Build()
 	var agg interface{ Errors() []error }
 	if !errors.As(err, &agg) || len(agg.Errors()) != 2 {
 		t.Fatalf("want two errors, got %v", err)
@@ -385,6 +385,18 @@ func TestControlPlaneWorkerJoin(t *testing.T) {
 	if got := errPaths(WorkerJoin{Name: "Bad_Name", NodeLabels: map[string]string{"kubernetes.io/role": "x"}}.Validate()); strings.Join(got, "|") != "FieldValueInvalid name|FieldValueInvalid nodeLabels[kubernetes.io/role]" {
 		t.Errorf("paths %v", got)
 	}
+}
+
+// renderMap returns the control plane's files by base name.
+func renderMap(cp *ControlPlane) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	for _, f := range cp.Files() {
+		if !strings.HasPrefix(f.Path, "kubeadm/") {
+			return nil, fmt.Errorf("file %s is outside kubeadm/", f.Path)
+		}
+		out[strings.TrimPrefix(f.Path, "kubeadm/")] = f.Content
+	}
+	return out, nil
 }
 
 func TestKubeletMaySet(t *testing.T) {

@@ -1,17 +1,15 @@
 package baseline
 
 import (
-	"bytes"
-	"fmt"
-	"os"
-	"path/filepath"
+	"path"
+	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"sigs.k8s.io/yaml"
 
+	"github.com/prodkube/prodkube"
 	"github.com/prodkube/prodkube/baseline/kubeadm/v1beta3"
 	"github.com/prodkube/prodkube/baseline/kubeadm/v1beta4"
 )
@@ -36,80 +34,53 @@ type Document interface {
 	GetObjectKind() schema.ObjectKind
 }
 
-// File is one kubeadm configuration file: one or more documents.
-type File struct {
+// KubeadmFile is one kubeadm configuration file: one or more documents.
+type KubeadmFile struct {
 	// Name is the file name, such as "init.yaml".
 	Name string
 	// Documents are the typed kubeadm documents, in file order.
 	Documents []Document
 }
 
-// Render returns the file's YAML: its documents separated by "---".
-func (f File) Render() ([]byte, error) {
-	var buf bytes.Buffer
-	for i, d := range f.Documents {
-		b, err := yaml.Marshal(d)
-		if err != nil {
-			return nil, fmt.Errorf("%s: document %d: %w", f.Name, i, err)
-		}
-		if i > 0 {
-			buf.WriteString("---\n")
-		}
-		buf.Write(b)
-	}
-	return buf.Bytes(), nil
-}
+// KubeadmDir is the directory of the kubeadm files in an output tree.
+const KubeadmDir = "kubeadm"
 
 // ControlPlane is the kubeadm configuration of an HA control plane.
 type ControlPlane struct {
 	// APIVersion is the kubeadm API version of every document.
 	APIVersion APIVersion
-	// Files are init.yaml, join-control-plane-<node>.yaml per joining
-	// control plane node, join-worker.yaml and join-worker-<group>.yaml per
-	// worker group, in that order.
-	Files []File
+	// KubeadmFiles are init.yaml, join-control-plane-<node>.yaml per
+	// joining control plane node, join-worker.yaml and
+	// join-worker-<group>.yaml per worker group, in that order, as typed
+	// documents to inspect.
+	KubeadmFiles []KubeadmFile
 
-	discoveryFile string
+	files []prodkube.File
 }
 
-// Render returns every file's YAML by file name.
-func (c *ControlPlane) Render() (map[string][]byte, error) {
-	out := make(map[string][]byte, len(c.Files))
-	for _, f := range c.Files {
-		b, err := f.Render()
-		if err != nil {
-			return nil, err
-		}
-		out[f.Name] = b
+// Files returns the kubeadm files as Build rendered them, under KubeadmDir
+// ("kubeadm/init.yaml", ...), written by prodkube's one YAML encoder. They
+// hold no secret. Editing KubeadmFiles afterwards does not change them: the
+// spec is the place to change what they say. A zero ControlPlane has none.
+func (c *ControlPlane) Files() []prodkube.File {
+	if c == nil {
+		return nil
 	}
-	return out, nil
+	out := make([]prodkube.File, len(c.files))
+	for i, f := range c.files {
+		f.Content = slices.Clone(f.Content)
+		out[i] = f
+	}
+	return out
 }
 
-// Write renders every file into dir (created if missing). The files hold no
-// secret and are written with mode 0644.
-func (c *ControlPlane) Write(dir string) error {
-	files, err := c.Render()
-	if err != nil {
-		return err
+// render writes the file's documents as one YAML stream.
+func (f KubeadmFile) render() (prodkube.File, error) {
+	docs := make([]any, len(f.Documents))
+	for i, d := range f.Documents {
+		docs[i] = d
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	for _, f := range c.Files {
-		if err := os.WriteFile(filepath.Join(dir, f.Name), files[f.Name], 0o644); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// WorkerJoin builds the join configuration of one more worker group, for
-// example a node pool, with the cluster's API version and discovery file.
-func (c *ControlPlane) WorkerJoin(w WorkerJoin) (File, error) {
-	if errs := w.Validate(); len(errs) > 0 {
-		return File{}, errs.ToAggregate()
-	}
-	return workerFile(c.APIVersion, c.discoveryFile, JoinWorkerGroupFile(w.Name), w.Taints, w.labels()), nil
+	return prodkube.YAMLFile(path.Join(KubeadmDir, f.Name), docs...)
 }
 
 // Build validates the spec and renders the kubeadm configuration.
@@ -119,18 +90,25 @@ func (h HA) Build() (*ControlPlane, error) {
 		return nil, errs.ToAggregate()
 	}
 	api, _ := resolveAPIVersion(h.KubernetesVersion, h.APIVersion, nil, nil)
-	cp := &ControlPlane{APIVersion: api, discoveryFile: h.DiscoveryFile}
+	cp := &ControlPlane{APIVersion: api}
 	if api == KubeadmV1Beta4 {
-		cp.Files = append(cp.Files, h.initV1Beta4())
+		cp.KubeadmFiles = append(cp.KubeadmFiles, h.initV1Beta4())
 	} else {
-		cp.Files = append(cp.Files, h.initV1Beta3())
+		cp.KubeadmFiles = append(cp.KubeadmFiles, h.initV1Beta3())
 	}
 	for _, n := range h.ControlPlaneNodes[1:] {
-		cp.Files = append(cp.Files, h.joinControlPlane(api, n))
+		cp.KubeadmFiles = append(cp.KubeadmFiles, h.joinControlPlane(api, n))
 	}
-	cp.Files = append(cp.Files, workerFile(api, h.DiscoveryFile, JoinWorkerFile, nil, nil))
+	cp.KubeadmFiles = append(cp.KubeadmFiles, workerFile(api, h.DiscoveryFile, JoinWorkerFile, nil, nil))
 	for _, w := range h.Workers {
-		cp.Files = append(cp.Files, workerFile(api, h.DiscoveryFile, JoinWorkerGroupFile(w.Name), w.Taints, w.labels()))
+		cp.KubeadmFiles = append(cp.KubeadmFiles, workerFile(api, h.DiscoveryFile, JoinWorkerGroupFile(w.Name), w.Taints, w.labels()))
+	}
+	for _, f := range cp.KubeadmFiles {
+		rendered, err := f.render()
+		if err != nil {
+			return nil, err
+		}
+		cp.files = append(cp.files, rendered)
 	}
 	return cp, nil
 }
@@ -177,7 +155,7 @@ func argsV1Beta3(m map[string]string) map[string]string {
 	return out
 }
 
-func (h HA) initV1Beta4() File {
+func (h HA) initV1Beta4() KubeadmFile {
 	first := h.ControlPlaneNodes[0]
 	init := &v1beta4.InitConfiguration{
 		TypeMeta:         typeMeta(KubeadmV1Beta4, "InitConfiguration"),
@@ -209,10 +187,10 @@ func (h HA) initV1Beta4() File {
 	} else {
 		cc.Etcd.Local = &v1beta4.LocalEtcd{DataDir: DefaultEtcdDataDir}
 	}
-	return File{Name: InitFile, Documents: []Document{init, cc}}
+	return KubeadmFile{Name: InitFile, Documents: []Document{init, cc}}
 }
 
-func (h HA) initV1Beta3() File {
+func (h HA) initV1Beta3() KubeadmFile {
 	first := h.ControlPlaneNodes[0]
 	init := &v1beta3.InitConfiguration{
 		TypeMeta:         typeMeta(KubeadmV1Beta3, "InitConfiguration"),
@@ -244,13 +222,13 @@ func (h HA) initV1Beta3() File {
 	} else {
 		cc.Etcd.Local = &v1beta3.LocalEtcd{DataDir: DefaultEtcdDataDir}
 	}
-	return File{Name: InitFile, Documents: []Document{init, cc}}
+	return KubeadmFile{Name: InitFile, Documents: []Document{init, cc}}
 }
 
-func (h HA) joinControlPlane(api APIVersion, n ControlPlaneNode) File {
+func (h HA) joinControlPlane(api APIVersion, n ControlPlaneNode) KubeadmFile {
 	name := JoinControlPlaneFile(n.Name)
 	if api == KubeadmV1Beta4 {
-		return File{Name: name, Documents: []Document{&v1beta4.JoinConfiguration{
+		return KubeadmFile{Name: name, Documents: []Document{&v1beta4.JoinConfiguration{
 			TypeMeta:         typeMeta(api, "JoinConfiguration"),
 			NodeRegistration: v1beta4.NodeRegistrationOptions{Name: n.Name, KubeletExtraArgs: argsV1Beta4(zoneArgs(n.Zone))},
 			Discovery:        v1beta4.Discovery{File: &v1beta4.FileDiscovery{KubeConfigPath: h.DiscoveryFile}},
@@ -259,7 +237,7 @@ func (h HA) joinControlPlane(api APIVersion, n ControlPlaneNode) File {
 			},
 		}}}
 	}
-	return File{Name: name, Documents: []Document{&v1beta3.JoinConfiguration{
+	return KubeadmFile{Name: name, Documents: []Document{&v1beta3.JoinConfiguration{
 		TypeMeta:         typeMeta(api, "JoinConfiguration"),
 		NodeRegistration: v1beta3.NodeRegistrationOptions{Name: n.Name, KubeletExtraArgs: argsV1Beta3(zoneArgs(n.Zone))},
 		Discovery:        v1beta3.Discovery{File: &v1beta3.FileDiscovery{KubeConfigPath: h.DiscoveryFile}},
@@ -287,7 +265,7 @@ func nodeLabelsArg(labels map[string]string) string {
 	return strings.Join(pairs, ",")
 }
 
-func workerFile(api APIVersion, discovery, name string, taints []corev1.Taint, labels map[string]string) File {
+func workerFile(api APIVersion, discovery, name string, taints []corev1.Taint, labels map[string]string) KubeadmFile {
 	var ts []corev1.Taint
 	for _, t := range taints {
 		ts = append(ts, corev1.Taint{Key: t.Key, Value: t.Value, Effect: t.Effect})
@@ -297,13 +275,13 @@ func workerFile(api APIVersion, discovery, name string, taints []corev1.Taint, l
 		args = map[string]string{"node-labels": nodeLabelsArg(labels)}
 	}
 	if api == KubeadmV1Beta4 {
-		return File{Name: name, Documents: []Document{&v1beta4.JoinConfiguration{
+		return KubeadmFile{Name: name, Documents: []Document{&v1beta4.JoinConfiguration{
 			TypeMeta:         typeMeta(api, "JoinConfiguration"),
 			NodeRegistration: v1beta4.NodeRegistrationOptions{Taints: ts, KubeletExtraArgs: argsV1Beta4(args)},
 			Discovery:        v1beta4.Discovery{File: &v1beta4.FileDiscovery{KubeConfigPath: discovery}},
 		}}}
 	}
-	return File{Name: name, Documents: []Document{&v1beta3.JoinConfiguration{
+	return KubeadmFile{Name: name, Documents: []Document{&v1beta3.JoinConfiguration{
 		TypeMeta:         typeMeta(api, "JoinConfiguration"),
 		NodeRegistration: v1beta3.NodeRegistrationOptions{Taints: ts, KubeletExtraArgs: argsV1Beta3(args)},
 		Discovery:        v1beta3.Discovery{File: &v1beta3.FileDiscovery{KubeConfigPath: discovery}},

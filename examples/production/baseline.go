@@ -7,6 +7,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/prodkube/prodkube/baseline"
+	"github.com/prodkube/prodkube/nodepool"
 )
 
 func init() { register(20, "baseline", addBaseline) }
@@ -99,16 +100,23 @@ func exampleWorkloads() (webApp, backend baseline.Deployment, database baseline.
 // addBaseline adds the kubeadm configuration of the HA control plane, the
 // team-a quota and limit range, and the production workloads.
 func addBaseline(out *output) error {
-	cp, err := exampleHA().Build()
+	ha := exampleHA()
+	gpu, spot, pci := examplePools()
+	for _, p := range []nodepool.Pool{gpu, spot, pci} {
+		tmpl, err := p.Build()
+		if err != nil {
+			return fmt.Errorf("pool %s: %w", p.Name, err)
+		}
+		if reg := tmpl.Registration; reg != nil {
+			ha.Workers = append(ha.Workers, baseline.WorkerJoin{Name: tmpl.Pool, Taints: reg.Taints, NodeLabels: reg.NodeLabels})
+		}
+	}
+	cp, err := ha.Build()
 	if err != nil {
 		return fmt.Errorf("HA control plane: %w", err)
 	}
-	files, err := cp.Render()
-	if err != nil {
-		return fmt.Errorf("kubeadm files: %w", err)
-	}
-	for _, f := range cp.Files {
-		out.file("kubeadm/"+f.Name, files[f.Name])
+	for _, f := range cp.Files() {
+		out.file(f.Path, f.Content)
 	}
 
 	quota, err := baseline.Quota{

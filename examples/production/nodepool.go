@@ -133,29 +133,12 @@ func addNodePools(out *output) error {
 		out.add(objs.Objects()...)
 	}
 
-	// Worker join files for the kubeadm pools, with the cluster's kubeadm API version and
-	// discovery file.
-	cp, err := exampleHA().Build()
-	if err != nil {
-		return fmt.Errorf("HA control plane: %w", err)
-	}
 	var report bytes.Buffer
-	report.WriteString("# Node pools\n\nLabels and taints of every node pool, and who sets them. Generated; do not edit.\n")
+	report.WriteString("# Node pools\n\nLabels and taints of every node pool, and who sets them.\n")
 	for _, p := range []nodepool.Pool{gpu, spot, pci} {
 		tmpl, err := p.Build()
 		if err != nil {
 			return fmt.Errorf("pool %s: %w", p.Name, err)
-		}
-		if reg := tmpl.Registration; reg != nil {
-			f, err := cp.WorkerJoin(baseline.WorkerJoin{Name: tmpl.Pool, Taints: reg.Taints, NodeLabels: reg.NodeLabels})
-			if err != nil {
-				return fmt.Errorf("join file of pool %s: %w", p.Name, err)
-			}
-			data, err := f.Render()
-			if err != nil {
-				return fmt.Errorf("join file of pool %s: %w", p.Name, err)
-			}
-			out.file("kubeadm/"+f.Name, data)
 		}
 		if err := writePoolReport(&report, tmpl); err != nil {
 			return err
