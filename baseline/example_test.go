@@ -229,7 +229,6 @@ func ExampleStatefulSet_Build() {
 	// PodDisruptionBudget database
 }
 
-
 // A workload is checked against the namespace it goes into: here a quota
 // that leaves room for two pods but not for the rolling update's surge pod.
 func ExampleDeploymentObjects_CheckTarget() {

@@ -9,8 +9,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 
-	"github.com/prodkube/prodkube/version"
 	"github.com/prodkube/prodkube/security"
+	"github.com/prodkube/prodkube/version"
 )
 
 func validCA() ClusterAutoscaler {

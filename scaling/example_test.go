@@ -12,8 +12,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/prodkube/prodkube"
-	"github.com/prodkube/prodkube/version"
 	"github.com/prodkube/prodkube/scaling"
+	"github.com/prodkube/prodkube/version"
 )
 
 // An HPA cross-checked against its Deployment: the Deployment leaves replicas to the

@@ -15,8 +15,8 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/prodkube/prodkube"
-	"github.com/prodkube/prodkube/version"
 	"github.com/prodkube/prodkube/security"
+	"github.com/prodkube/prodkube/version"
 )
 
 // pick returns one of the valid values most of the time and a random string otherwise,

@@ -10,8 +10,8 @@ import (
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
 
-	"github.com/prodkube/prodkube/version"
 	"github.com/prodkube/prodkube/scaling"
+	"github.com/prodkube/prodkube/version"
 )
 
 func init() { register(40, "scaling", addScaling) }

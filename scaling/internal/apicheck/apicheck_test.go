@@ -30,8 +30,8 @@ import (
 	_ "k8s.io/kubernetes/pkg/apis/rbac/install"
 	rbacvalidation "k8s.io/kubernetes/pkg/apis/rbac/validation"
 
-	"github.com/prodkube/prodkube/version"
 	"github.com/prodkube/prodkube/scaling"
+	"github.com/prodkube/prodkube/version"
 )
 
 // internal defaults a copy of the versioned object as the API server does and converts
