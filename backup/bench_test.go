@@ -107,7 +107,7 @@ func BenchmarkEtcdScript(b *testing.B) {
 	s := exampleEtcd()
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := s.Script(); err != nil {
+		if _, err := s.script(); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -121,8 +121,8 @@ func BenchmarkRestoreDrill(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		_ = p.Script()
-		_ = p.Markdown()
+		_ = p.script()
+		_ = p.markdown()
 	}
 }
 

@@ -3,6 +3,7 @@ package backup
 import (
 	"bytes"
 	"fmt"
+	"github.com/prodkube/prodkube"
 	"strings"
 	"time"
 
@@ -246,7 +247,7 @@ func (d RestoreDrill) Plan() (*DrillPlan, error) {
 }
 
 // Markdown renders the drill as a runbook.
-func (p *DrillPlan) Markdown() []byte {
+func (p *DrillPlan) markdown() []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "# Restore drill: %s\n\n", p.Namespace)
 	fmt.Fprintf(&b, "Restores %s into the scratch namespace `%s`, checks that it came back, reports, and cleans up.\n", p.Source, p.TargetNamespace)
@@ -267,7 +268,7 @@ func (p *DrillPlan) Markdown() []byte {
 
 // Script renders the drill as a bash script (set -euo pipefail) that
 // cleans up on exit, also after a failed step.
-func (p *DrillPlan) Script() []byte {
+func (p *DrillPlan) script() []byte {
 	var b bytes.Buffer
 	b.WriteString("#!/usr/bin/env bash\n")
 	fmt.Fprintf(&b, "# Restore drill for namespace %s: restore %s into %s, verify, report, clean up.\n", p.Namespace, p.Source, p.TargetNamespace)
@@ -291,4 +292,25 @@ func (p *DrillPlan) Script() []byte {
 	}
 	b.WriteString("report 'restore drill passed'\n")
 	return b.Bytes()
+}
+
+// Paths of the restore drill's files, relative to the output directory.
+const (
+	// DrillScriptFile runs the drill.
+	DrillScriptFile = "backup/restore-drill.sh"
+	// DrillRunbookFile describes it for the people who run it.
+	DrillRunbookFile = "backup/restore-drill.md"
+)
+
+// Files returns the drill as a runbook (DrillRunbookFile) and as a bash
+// script (DrillScriptFile) that restores, verifies, reports and cleans up,
+// and fails unless every check passed. A zero DrillPlan has no files.
+func (p *DrillPlan) Files() []prodkube.File {
+	if p == nil || p.Namespace == "" {
+		return nil
+	}
+	return []prodkube.File{
+		{Path: DrillRunbookFile, Content: p.markdown()},
+		{Path: DrillScriptFile, Content: p.script(), Mode: 0o755},
+	}
 }

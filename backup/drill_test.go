@@ -56,14 +56,14 @@ func TestRestoreDrillPlan(t *testing.T) {
 	if diff := cmp.Diff(want, p.Restore); diff != "" {
 		t.Errorf("restore argv (-want +got):\n%s", diff)
 	}
-	md := string(p.Markdown())
+	md := string(p.markdown())
 	for _, s := range []string{"# Restore drill: production", "`production-restore-test`", "```bash\n" + strings.Join(want, " ") + "\n```",
 		"kubectl delete namespace production-restore-test --ignore-not-found --wait=true"} {
 		if !strings.Contains(md, s) {
 			t.Errorf("runbook lacks %q", s)
 		}
 	}
-	if script := p.Script(); !strings.HasPrefix(string(script), "#!/usr/bin/env bash\n") || !strings.Contains(string(script), "set -euo pipefail\n") {
+	if script := p.script(); !strings.HasPrefix(string(script), "#!/usr/bin/env bash\n") || !strings.Contains(string(script), "set -euo pipefail\n") {
 		t.Errorf("script header:\n%s", script)
 	}
 }
@@ -97,7 +97,7 @@ func runDrill(t *testing.T, bin string) (string, error) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command("bash", "-c", string(p.Script()))
+	cmd := exec.Command("bash", "-c", string(p.script()))
 	cmd.Dir = t.TempDir()
 	cmd.Env = []string{"PATH=" + bin + ":/usr/bin:/bin", "REPORT=" + filepath.Join(cmd.Dir, "report.txt")}
 	out, err := cmd.CombinedOutput()

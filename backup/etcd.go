@@ -3,9 +3,11 @@ package backup
 import (
 	"bytes"
 	"fmt"
+	"github.com/prodkube/prodkube"
 	"net"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -185,11 +187,11 @@ func (s EtcdSnapshot) statusArgvPrefix() []string {
 	return []string{orDefault(s.Etcdutl, "etcdutl"), "--write-out", "table", "snapshot", "status"}
 }
 
-// Script returns a bash script that saves a snapshot named
+// script returns a bash script that saves a snapshot named
 // <prefix>-<UTC timestamp>.db in Dir from the first member that answers,
 // verifies it with `etcdutl snapshot status`, and prints its path. The file
 // is created with umask 077: a snapshot holds every Secret of the cluster.
-func (s EtcdSnapshot) Script() ([]byte, error) {
+func (s EtcdSnapshot) script() ([]byte, error) {
 	if errs := s.Validate(); len(errs) > 0 {
 		return nil, errs.ToAggregate()
 	}
@@ -224,10 +226,10 @@ func (s EtcdSnapshot) Script() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// RestoreOutline returns a Markdown outline of restoring the control plane
-// from a snapshot taken by Script. Restoring etcd rewinds the whole cluster
+// restoreOutline returns a Markdown outline of restoring the control plane
+// from a snapshot taken by the snapshot script. Restoring etcd rewinds the whole cluster
 // state, so the outline is a procedure for a person, not a script.
-func (s EtcdSnapshot) RestoreOutline() ([]byte, error) {
+func (s EtcdSnapshot) restoreOutline() ([]byte, error) {
 	if errs := s.Validate(); len(errs) > 0 {
 		return nil, errs.ToAggregate()
 	}
@@ -255,4 +257,61 @@ func (s EtcdSnapshot) RestoreOutline() ([]byte, error) {
 	fmt.Fprintf(&b, "   ```sh\n   %s endpoint health\n   ```\n", shell.Join([]string{orDefault(s.Etcdctl, "etcdctl"),
 		"--endpoints", strings.Join(s.Endpoints, ","), "--cacert", s.CACert, "--cert", s.Cert, "--key", s.Key}))
 	return b.Bytes(), nil
+}
+
+// Paths of the etcd backup files, relative to the output directory.
+const (
+	// EtcdSnapshotScriptFile saves and verifies one snapshot.
+	EtcdSnapshotScriptFile = "backup/etcd-snapshot.sh"
+	// EtcdRestoreFile is the procedure for restoring the control plane.
+	EtcdRestoreFile = "backup/etcd-restore.md"
+)
+
+// EtcdBackup is what an EtcdSnapshot spec builds: the snapshot script and
+// the restore procedure.
+type EtcdBackup struct {
+	files []prodkube.File
+}
+
+// Build validates the spec and renders its files.
+func (s EtcdSnapshot) Build() (*EtcdBackup, error) {
+	if errs := s.Validate(); len(errs) > 0 {
+		return nil, errs.ToAggregate()
+	}
+	script, err := s.script()
+	if err != nil {
+		return nil, err
+	}
+	outline, err := s.restoreOutline()
+	if err != nil {
+		return nil, err
+	}
+	return &EtcdBackup{files: []prodkube.File{
+		{Path: EtcdSnapshotScriptFile, Content: script, Mode: 0o755},
+		{Path: EtcdRestoreFile, Content: outline},
+	}}, nil
+}
+
+// Files returns EtcdSnapshotScriptFile, a bash script that saves a snapshot
+// named <prefix>-<UTC timestamp>.db in Dir from the first member that
+// answers, verifies it with `etcdutl snapshot status` and prints its path
+// (created with umask 077: a snapshot holds every Secret of the cluster),
+// and EtcdRestoreFile, the Markdown procedure for restoring the control
+// plane from such a snapshot. Restoring etcd rewinds the whole cluster
+// state, so that is a procedure for a person, not a script.
+func (b *EtcdBackup) Files() []prodkube.File {
+	if b == nil {
+		return nil
+	}
+	return cloneFiles(b.files)
+}
+
+// cloneFiles returns a deep copy, so callers cannot change a result.
+func cloneFiles(fs []prodkube.File) []prodkube.File {
+	out := make([]prodkube.File, len(fs))
+	for i, f := range fs {
+		f.Content = slices.Clone(f.Content)
+		out[i] = f
+	}
+	return out
 }

@@ -76,7 +76,7 @@ func TestEtcdValidate(t *testing.T) {
 			if diff := cmp.Diff(tc.want, errPaths(errs)); diff != "" {
 				t.Errorf("error paths (-want +got):\n%s\n%v", diff, errs)
 			}
-			_, err := s.Script()
+			_, err := s.script()
 			if (err == nil) != (len(tc.want) == 0) {
 				t.Errorf("Script error %v with %d validation errors", err, len(tc.want))
 			}
@@ -112,7 +112,7 @@ printf 'snapshot-bytes' > "${@: -1}"
 	s.Etcdutl = writeStub(t, bin, "etcdutl", `echo "etcdutl $*" >> `+shellQuoteForTest(log)+`
 [ "$(cat "${@: -1}")" = snapshot-bytes ] || exit 2
 `)
-	script, err := s.Script()
+	script, err := s.script()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -253,18 +253,24 @@ func ExampleEtcdSnapshot_SaveArgv() {
 	// ["etcdutl" "--write-out" "table" "snapshot" "status" "/var/backups/etcd/pre-upgrade-v1.37.2.db"]
 }
 
-func ExampleEtcdSnapshot_Script() {
+func ExampleEtcdSnapshot_Build() {
 	s := backup.EtcdSnapshot{
 		Endpoints: []string{"https://10.0.1.20:2379"},
 		CACert:    "/etc/etcd/ca.crt", Cert: "/etc/etcd/client.crt", Key: "/etc/etcd/client.key",
 	}
-	script, err := s.Script()
+	b, err := s.Build()
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	os.Stdout.Write(script)
+	for _, f := range b.Files() {
+		if f.Path == backup.EtcdSnapshotScriptFile {
+			fmt.Println(f.Path, f.Mode)
+			os.Stdout.Write(f.Content)
+		}
+	}
 	// Output:
+	// backup/etcd-snapshot.sh -rwxr-xr-x
 	// #!/usr/bin/env bash
 	// # Take an etcd snapshot and verify it. Run on a host that can reach the etcd
 	// # members' client port and read the client certificate (a control-plane node).

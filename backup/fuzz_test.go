@@ -126,12 +126,12 @@ func FuzzEtcdSnapshot(f *testing.F) {
 	addSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s := fillFrom(data, exampleEtcd())
-		script, err := s.Script()
+		script, err := s.script()
 		checkValidity(t, s.Validate(), err)
 		if (script == nil) == (err == nil) {
 			t.Fatalf("Script returned %d bytes and %v", len(script), err)
 		}
-		outline, oerr := s.RestoreOutline()
+		outline, oerr := s.restoreOutline()
 		if (oerr == nil) != (err == nil) || (outline == nil) == (oerr == nil) {
 			t.Fatalf("RestoreOutline returned %d bytes and %v; Script error %v", len(outline), oerr, err)
 		}
@@ -159,7 +159,7 @@ func FuzzRestoreDrill(f *testing.F) {
 			if errs := d.restore().Validate(); len(errs) > 0 {
 				t.Fatalf("valid drill, invalid restore: %v", errs)
 			}
-			if len(p.Markdown()) == 0 || len(p.Script()) == 0 {
+			if len(p.markdown()) == 0 || len(p.script()) == 0 {
 				t.Fatal("empty rendering")
 			}
 		}

@@ -2,6 +2,7 @@ package backup
 
 import (
 	"fmt"
+	"github.com/prodkube/prodkube"
 	"strings"
 	"time"
 
@@ -323,8 +324,11 @@ type Locations struct {
 }
 
 // Objects returns the locations in apply order, skipping absent ones.
-func (l *Locations) Objects() []Object {
-	out := []Object{l.BackupStorageLocation}
+func (l *Locations) Objects() []prodkube.Object {
+	if l == nil || l.BackupStorageLocation == nil {
+		return nil
+	}
+	out := []prodkube.Object{l.BackupStorageLocation}
 	if l.VolumeSnapshotLocation != nil {
 		out = append(out, l.VolumeSnapshotLocation)
 	}

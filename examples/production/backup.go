@@ -1,13 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"time"
 
-	"github.com/prodkube/prodkube"
 	"github.com/prodkube/prodkube/backup"
-	"github.com/prodkube/prodkube/security"
 )
 
 func init() { register(60, "backup", addBackup) }
@@ -49,93 +46,38 @@ func addBackup(out *output) error {
 	install := exampleVelero()
 	daily, weekly, first := exampleBackups()
 
-	// The velero namespace: Velero's own installer labels it privileged,
-	// because the node agent mounts the kubelet's pod directories from the
-	// host (hostPath, refused by baseline). The Velero server alone would
-	// run under restricted, but both share the namespace.
-	ns, err := security.Namespace{Name: backup.DefaultVeleroNamespace, Enforce: security.LevelPrivileged}.Build()
-	if err != nil {
-		return fmt.Errorf("backup: velero namespace: %w", err)
-	}
-	out.add(ns)
-
-	var sh bytes.Buffer
-	sh.WriteString("#!/usr/bin/env bash\n")
-	sh.WriteString("# Install Velero and the production namespace's backups. Needs velero and kubectl\n")
-	sh.WriteString("# configured for the cluster, and the AWS credentials in ./credentials-velero.\n")
-	sh.WriteString("set -euo pipefail\n\n")
-	for _, step := range []struct {
-		comment string
-		cmd     interface{ Shell() (string, error) }
-	}{
-		{"Install Velero with the plugin that matches its version.", install},
-		{"Back up production every day at 01:00 UTC, kept 30 days.", daily},
-		{"Back up production every Sunday at 03:00 UTC, kept 90 days.", weekly},
-		{"Take the first backup now and wait for it, so a broken setup shows at once.", first},
-	} {
-		line, err := step.cmd.Shell()
-		if err != nil {
-			return fmt.Errorf("backup: %w", err)
-		}
-		fmt.Fprintf(&sh, "# %s\n%s\n\n", step.comment, line)
-	}
-	out.file("backup/velero.sh", sh.Bytes())
-
-	locs, err := install.Build()
-	if err != nil {
-		return fmt.Errorf("backup: locations: %w", err)
-	}
-	dailyObj, err := daily.Build()
+	setup, err := backup.Velero{
+		Install:   install,
+		Schedules: []backup.Schedule{daily, weekly},
+		Backups:   []backup.Backup{first},
+	}.Build()
 	if err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
-	weeklyObj, err := weekly.Build()
-	if err != nil {
-		return fmt.Errorf("backup: %w", err)
+	out.add(setup.Objects()...)
+	for _, f := range setup.Files() {
+		out.file(f.Path, f.Content)
 	}
-	firstObj, err := first.Build()
-	if err != nil {
-		return fmt.Errorf("backup: %w", err)
-	}
-	objs := []prodkube.Object{locs.BackupStorageLocation}
-	if locs.VolumeSnapshotLocation != nil {
-		objs = append(objs, locs.VolumeSnapshotLocation)
-	}
-	objs = append(objs, dailyObj, weeklyObj, firstObj)
-	// Written in apply order (locations before the schedules and the
-	// backup that use them), which a kind-sorted stream would not keep.
-	var yaml bytes.Buffer
-	for _, obj := range objs {
-		doc, err := prodkube.MarshalYAML(obj)
-		if err != nil {
-			return fmt.Errorf("backup: velero objects: %w", err)
-		}
-		yaml.WriteString("---\n")
-		yaml.Write(doc)
-	}
-	out.file("backup/velero-objects.yaml", yaml.Bytes())
 
 	snap, err := backup.EtcdSnapshotFromHA(exampleHA())
 	if err != nil {
 		return fmt.Errorf("backup: etcd snapshot: %w", err)
 	}
-	script, err := snap.Script()
+	etcd, err := snap.Build()
 	if err != nil {
 		return fmt.Errorf("backup: etcd snapshot: %w", err)
 	}
-	out.file("backup/etcd-snapshot.sh", script)
-	outline, err := snap.RestoreOutline()
-	if err != nil {
-		return fmt.Errorf("backup: etcd restore: %w", err)
+	for _, f := range etcd.Files() {
+		out.file(f.Path, f.Content)
 	}
-	out.file("backup/etcd-restore.md", outline)
 
 	drill := backup.RestoreDrill{Namespace: "production", FromSchedule: daily.Name}
 	plan, err := drill.Plan()
 	if err != nil {
 		return fmt.Errorf("backup: restore drill: %w", err)
 	}
-	out.file("backup/restore-drill.md", plan.Markdown())
-	out.file("backup/restore-drill.sh", plan.Script())
+	for _, f := range plan.Files() {
+		out.file(f.Path, f.Content)
+	}
 	return nil
 }
