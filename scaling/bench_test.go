@@ -369,6 +369,6 @@ func BenchmarkReport(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		_ = rep.Markdown()
+		_ = rep.markdown()
 	}
 }

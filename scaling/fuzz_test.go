@@ -234,7 +234,7 @@ func fuzzRecBody(t *testing.T, data []byte, n uint16) {
 		if (rep == nil) == (err == nil) {
 			t.Fatalf("Report() = %v, %v: want exactly one", rep, err)
 		}
-		if rep != nil && len(rep.Markdown()) == 0 {
+		if rep != nil && len(rep.markdown()) == 0 {
 			t.Fatal("empty report")
 		}
 	}

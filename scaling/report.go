@@ -1,6 +1,8 @@
 package scaling
 
 import (
+	"github.com/prodkube/prodkube"
+
 	"bytes"
 	"fmt"
 	"math"
@@ -10,10 +12,23 @@ import (
 	corev1 "k8s.io/api/core/v1"
 )
 
-// Markdown renders the report as a Markdown document: a summary table, one section
-// per container explaining its numbers, and the containers refused for lack of
-// history. The output depends only on the report (no clock), so it is stable.
-func (rep *Report) Markdown() []byte {
+// ReportFile is the right-sizing report's path, relative to the output
+// directory.
+const ReportFile = "reports/right-sizing.md"
+
+// Files returns the report as a Markdown document at ReportFile: a summary
+// table, one section per container explaining its numbers, and the
+// containers refused for lack of history. The output depends only on the
+// report (no clock), so it is stable. A nil Report has no files.
+func (rep *Report) Files() []prodkube.File {
+	if rep == nil {
+		return nil
+	}
+	return []prodkube.File{{Path: ReportFile, Content: rep.markdown()}}
+}
+
+// markdown renders the report.
+func (rep *Report) markdown() []byte {
 	var b bytes.Buffer
 	b.WriteString("# Right-sizing report\n\n")
 	b.WriteString("Recommendations from observed usage, modelled on the VerticalPodAutoscaler recommender: ")

@@ -191,14 +191,14 @@ func TestReportMarkdown(t *testing.T) {
 	if len(rep.Recommendations) != 1 || len(rep.Refused) != 1 {
 		t.Fatalf("report = %+v", rep)
 	}
-	md := rep.Markdown()
+	md := rep.markdown()
 	for _, want := range []string{"# Right-sizing report", "| web\\|app | app | 500m → ", "over-provisioned by ", "Total monthly saving: **", "## Not enough history", "- new/c: 10 samples"} {
 		if !bytes.Contains(md, []byte(want)) {
 			t.Errorf("report lacks %q:\n%s", want, md)
 		}
 	}
 	rep2, _ := Recommender{}.Report(usages, &Prices{CoreHour: 0.03, GiBHour: 0.004, Currency: "USD"})
-	if !bytes.Equal(md, rep2.Markdown()) {
+	if !bytes.Equal(md, rep2.markdown()) {
 		t.Error("report not deterministic")
 	}
 	if _, err := (Recommender{}).Report(usages, &Prices{CoreHour: math.Inf(1), GiBHour: -1}); err == nil {

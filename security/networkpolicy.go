@@ -1,6 +1,8 @@
 package security
 
 import (
+	"github.com/prodkube/prodkube"
+
 	"fmt"
 	"net/netip"
 
@@ -155,9 +157,15 @@ type AllowPolicies struct {
 	Egress  *networkingv1.NetworkPolicy
 }
 
-// Objects lists the policies in apply order.
-func (p AllowPolicies) Objects() []*networkingv1.NetworkPolicy {
-	return []*networkingv1.NetworkPolicy{p.Ingress, p.Egress}
+// Objects lists the policies in apply order, skipping absent ones.
+func (p AllowPolicies) Objects() []prodkube.Object {
+	var out []prodkube.Object
+	for _, np := range []*networkingv1.NetworkPolicy{p.Ingress, p.Egress} {
+		if np != nil {
+			out = append(out, np)
+		}
+	}
+	return out
 }
 
 // Validate reports every problem with the spec.

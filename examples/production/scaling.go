@@ -91,7 +91,9 @@ func addScaling(out *output) error {
 	if err != nil {
 		return fmt.Errorf("right-sizing: %w", err)
 	}
-	out.file("reports/right-sizing.md", report.Markdown())
+	for _, f := range report.Files() {
+		out.file(f.Path, f.Content)
+	}
 	return nil
 }
 
