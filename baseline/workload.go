@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -85,6 +86,11 @@ type Workload struct {
 	Autoscaled bool
 	// PriorityClassName is set on the pods when not empty.
 	PriorityClassName string
+	// TerminationGracePeriod is how long a pod may take to stop after
+	// SIGTERM, in whole seconds; zero keeps Kubernetes' default (30 s).
+	// Spot pools need it short: the provider reclaims the node soon after
+	// its notice.
+	TerminationGracePeriod time.Duration
 	// Service, when set, exposes the container ports.
 	Service *Service
 	// Security is the restricted security context of the pod and container.
@@ -375,6 +381,9 @@ func (w Workload) validate(maxName int, mounts map[string]bool) (parsedResources
 	}
 	if w.Autoscaled && w.Replicas != 0 {
 		errs = append(errs, field.Forbidden(field.NewPath("replicas"), "is managed by the autoscaler when Autoscaled is set"))
+	}
+	if g := w.TerminationGracePeriod; g < 0 || g%time.Second != 0 || g > 24*time.Hour {
+		errs = append(errs, field.Invalid(field.NewPath("terminationGracePeriod"), g.String(), "must be whole seconds from 0 to 24h"))
 	}
 	if w.PriorityClassName != "" {
 		for _, msg := range names.IsDNS1123Subdomain(w.PriorityClassName) {
@@ -706,6 +715,9 @@ func (w Workload) podTemplate(res *parsedResources, ctx security.Contexts, extra
 		Containers:                   b.containers[:],
 		Volumes:                      volumes,
 		TopologySpreadConstraints:    b.spread[:],
+	}
+	if w.TerminationGracePeriod > 0 {
+		spec.TerminationGracePeriodSeconds = ptr(int64(w.TerminationGracePeriod / time.Second))
 	}
 	// The contexts were built for this template alone: the pod and its one
 	// container take them as they are, which is what ctx.Apply would give
