@@ -1,6 +1,9 @@
 package security
 
 import (
+	"reflect"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -19,12 +22,13 @@ func TestRoleValidate(t *testing.T) {
 		{"empty", Role{}, []string{"FieldValueRequired name", "FieldValueRequired namespace", "FieldValueRequired rules"}},
 		{"rule without parts", Role{Name: "r", Namespace: "n", Rules: []Rule{{}}}, []string{
 			"FieldValueRequired rules[0].verbs", "FieldValueRequired rules[0].apiGroups", "FieldValueRequired rules[0].resources"}},
-		{"wildcards", Role{Name: "r", Namespace: "n", Rules: []Rule{{APIGroups: []string{"*"}, Resources: []string{"*"}, Verbs: []string{"*"}}}}, []string{
-			"FieldValueForbidden rules[0].apiGroups[0]", "FieldValueForbidden rules[0].resources[0]", "FieldValueForbidden rules[0].verbs[0]",
-			"FieldValueForbidden rules[0]"}},
+		{"wildcards", Role{Name: "r", Namespace: "n", Rules: []Rule{{APIGroups: []string{"*"}, Resources: []string{"*"}, Verbs: []string{"*"}}}}, append([]string{
+			"FieldValueForbidden rules[0].apiGroups[0]", "FieldValueForbidden rules[0].resources[0]", "FieldValueForbidden rules[0].verbs[0]"},
+			repeat("FieldValueForbidden rules[0]", 11)...)},
+		// One error for each of the eleven classes of sensitive grant.
 		{"wildcards allowed by name still refuse sensitive access", Role{Name: "r", Namespace: "n", Permissions: Permissions{AllowWildcards: true},
-			Rules: []Rule{{APIGroups: []string{"*"}, Resources: []string{"*"}, Verbs: []string{"*"}}}}, []string{"FieldValueForbidden rules[0]"}},
-		{"all opt-outs", Role{Name: "r", Namespace: "n", Permissions: Permissions{AllowWildcards: true, AllowEscalation: true, AllowSensitiveAccess: true},
+			Rules: []Rule{{APIGroups: []string{"*"}, Resources: []string{"*"}, Verbs: []string{"*"}}}}, repeat("FieldValueForbidden rules[0]", 11)},
+		{"all opt-outs", Role{Name: "r", Namespace: "n", Permissions: allPermissions,
 			Rules: []Rule{{APIGroups: []string{"*"}, Resources: []string{"*"}, Verbs: []string{"*"}}}}, nil},
 		{"unknown verb", Role{Name: "r", Namespace: "n", Rules: []Rule{{APIGroups: []string{""}, Resources: []string{"pods"}, Verbs: []string{"get", "read"}}}}, []string{
 			"FieldValueNotSupported rules[0].verbs[1]"}},
@@ -33,6 +37,7 @@ func TestRoleValidate(t *testing.T) {
 		{"write secrets", Role{Name: "r", Namespace: "n", Rules: []Rule{{APIGroups: []string{""}, Resources: []string{"secrets"}, Verbs: []string{"update"}}}}, []string{"FieldValueForbidden rules[0]"}},
 		{"list secrets", Role{Name: "r", Namespace: "n", Rules: []Rule{{APIGroups: []string{""}, Resources: []string{"secrets"}, Verbs: []string{"list"}}}}, []string{"FieldValueForbidden rules[0]"}},
 		{"get one named secret is fine", Role{Name: "r", Namespace: "n", Rules: []Rule{{APIGroups: []string{""}, Resources: []string{"secrets"}, ResourceNames: []string{"tls"}, Verbs: []string{"get"}}}}, nil},
+		{"get every secret", Role{Name: "r", Namespace: "n", Rules: []Rule{{APIGroups: []string{""}, Resources: []string{"secrets"}, Verbs: []string{"get"}}}}, []string{"FieldValueForbidden rules[0]"}},
 		{"exec", Role{Name: "r", Namespace: "n", Rules: []Rule{{APIGroups: []string{""}, Resources: []string{"pods/exec"}, Verbs: []string{"get"}}}}, []string{"FieldValueForbidden rules[0]"}},
 		{"token", Role{Name: "r", Namespace: "n", Rules: []Rule{{APIGroups: []string{""}, Resources: []string{"serviceaccounts/token"}, Verbs: []string{"create"}}}}, []string{"FieldValueForbidden rules[0]"}},
 		{"write rolebindings", Role{Name: "r", Namespace: "n", Rules: []Rule{{APIGroups: []string{"rbac.authorization.k8s.io"}, Resources: []string{"rolebindings"}, Verbs: []string{"create"}}}}, []string{"FieldValueForbidden rules[0]"}},
@@ -112,4 +117,129 @@ func TestServiceAccount(t *testing.T) {
 		t.Errorf("token automount = %v, want false", sa.AutomountServiceAccountToken)
 	}
 	wantPaths(t, ServiceAccount{Name: "Web", Namespace: "a.b"}.Validate(), "FieldValueInvalid name", "FieldValueInvalid namespace")
+}
+
+// allPermissions sets every opt-out of Permissions.
+var allPermissions = Permissions{
+	AllowWildcards: true, AllowEscalation: true, AllowRBACWrite: true, AllowImpersonate: true,
+	AllowExec: true, AllowProxy: true, AllowTokenRequest: true, AllowCSRApproval: true,
+	AllowAdmissionWrite: true, AllowNodeWrite: true, AllowPersistentVolumeWrite: true, AllowSecretAccess: true,
+}
+
+func repeat(s string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = s
+	}
+	return out
+}
+
+// TestSensitiveGrants: each grant that lets a subject run code in pods, act
+// as a node or another identity, issue credentials or hand out rights is
+// refused, at the path given, unless its own opt-out is set; the error
+// names that opt-out; and the opt-out of any other class does not help.
+func TestSensitiveGrants(t *testing.T) {
+	const (
+		escalation  = "AllowEscalation"
+		rbacWrite   = "AllowRBACWrite"
+		impersonate = "AllowImpersonate"
+		exec        = "AllowExec"
+		proxy       = "AllowProxy"
+		token       = "AllowTokenRequest"
+		csr         = "AllowCSRApproval"
+		admission   = "AllowAdmissionWrite"
+		node        = "AllowNodeWrite"
+		pv          = "AllowPersistentVolumeWrite"
+		secrets     = "AllowSecretAccess"
+	)
+	type opt = string
+	tests := []struct {
+		name   string
+		rule   Rule
+		optOut []opt    // the Permissions fields the rule needs; nil: accepted as is
+		word   []string // the field names the errors mention
+		want   []string
+	}{
+		{"exec", Rule{APIGroups: []string{""}, Resources: []string{"pods/exec"}, Verbs: []string{"create"}}, []opt{exec}, []string{"allowExec"}, []string{"FieldValueForbidden rules[0]"}},
+		{"exec by get (websocket)", Rule{APIGroups: []string{""}, Resources: []string{"pods/exec"}, Verbs: []string{"get"}}, []opt{exec}, []string{"allowExec"}, []string{"FieldValueForbidden rules[0]"}},
+		{"exec on one named pod", Rule{APIGroups: []string{""}, Resources: []string{"pods/exec"}, ResourceNames: []string{"web-0"}, Verbs: []string{"create"}}, []opt{exec}, []string{"allowExec"}, []string{"FieldValueForbidden rules[0]"}},
+		{"attach", Rule{APIGroups: []string{""}, Resources: []string{"pods/attach"}, Verbs: []string{"create"}}, []opt{exec}, []string{"allowExec"}, []string{"FieldValueForbidden rules[0]"}},
+		{"port-forward", Rule{APIGroups: []string{""}, Resources: []string{"pods/portforward"}, Verbs: []string{"create"}}, []opt{exec}, []string{"allowExec"}, []string{"FieldValueForbidden rules[0]"}},
+		{"kubectl debug", Rule{APIGroups: []string{""}, Resources: []string{"pods/ephemeralcontainers"}, Verbs: []string{"patch"}}, []opt{exec}, []string{"allowExec"}, []string{"FieldValueForbidden rules[0]"}},
+		{"reading ephemeral containers is fine", Rule{APIGroups: []string{""}, Resources: []string{"pods/ephemeralcontainers"}, Verbs: []string{"get"}}, nil, nil, nil},
+		{"*/exec", Rule{APIGroups: []string{""}, Resources: []string{"*/exec"}, Verbs: []string{"get"}}, []opt{exec}, []string{"allowExec", "allowWildcards"}, []string{"FieldValueForbidden rules[0].resources[0]", "FieldValueForbidden rules[0]"}},
+		{"pods/* reaches exec and proxy", Rule{APIGroups: []string{""}, Resources: []string{"pods/*"}, Verbs: []string{"get"}}, []opt{exec, proxy}, []string{"allowExec", "allowProxy"}, []string{"FieldValueForbidden rules[0].resources[0]", "FieldValueForbidden rules[0]", "FieldValueForbidden rules[0]"}},
+		{"pod proxy", Rule{APIGroups: []string{""}, Resources: []string{"pods/proxy"}, Verbs: []string{"get"}}, []opt{proxy}, []string{"allowProxy"}, []string{"FieldValueForbidden rules[0]"}},
+		{"service proxy", Rule{APIGroups: []string{""}, Resources: []string{"services/proxy"}, Verbs: []string{"get"}}, []opt{proxy}, []string{"allowProxy"}, []string{"FieldValueForbidden rules[0]"}},
+		{"node proxy", Rule{APIGroups: []string{""}, Resources: []string{"nodes/proxy"}, Verbs: []string{"get"}}, []opt{proxy}, []string{"allowProxy"}, []string{"FieldValueForbidden rules[0]"}},
+		{"node metrics is fine", Rule{APIGroups: []string{""}, Resources: []string{"nodes/metrics", "nodes"}, Verbs: []string{"get"}}, nil, nil, nil},
+		{"token request", Rule{APIGroups: []string{""}, Resources: []string{"serviceaccounts/token"}, Verbs: []string{"create"}}, []opt{token}, []string{"allowTokenRequest"}, []string{"FieldValueForbidden rules[0]"}},
+		{"impersonate users", Rule{APIGroups: []string{""}, Resources: []string{"users"}, Verbs: []string{"impersonate"}}, []opt{impersonate}, []string{"allowImpersonate"}, []string{"FieldValueForbidden rules[0].verbs[0]"}},
+		{"impersonate a named group", Rule{APIGroups: []string{""}, Resources: []string{"groups"}, ResourceNames: []string{"system:masters"}, Verbs: []string{"impersonate"}}, []opt{impersonate}, []string{"allowImpersonate"}, []string{"FieldValueForbidden rules[0].verbs[0]"}},
+		{"impersonate uids and extras", Rule{APIGroups: []string{"authentication.k8s.io"}, Resources: []string{"uids", "userextras/scopes"}, Verbs: []string{"impersonate"}}, []opt{impersonate}, []string{"allowImpersonate"}, []string{"FieldValueForbidden rules[0].verbs[0]"}},
+		{"every verb on serviceaccounts includes impersonate", Rule{APIGroups: []string{""}, Resources: []string{"serviceaccounts"}, Verbs: []string{"*"}}, []opt{impersonate}, []string{"allowImpersonate", "allowWildcards"}, []string{"FieldValueForbidden rules[0].verbs[0]", "FieldValueForbidden rules[0]"}},
+		{"approve CSRs", Rule{APIGroups: []string{"certificates.k8s.io"}, Resources: []string{"certificatesigningrequests/approval"}, Verbs: []string{"update"}}, []opt{csr}, []string{"allowCSRApproval"}, []string{"FieldValueForbidden rules[0]"}},
+		{"approve on signers", Rule{APIGroups: []string{"certificates.k8s.io"}, Resources: []string{"signers"}, ResourceNames: []string{"kubernetes.io/kube-apiserver-client"}, Verbs: []string{"approve"}}, []opt{csr}, []string{"allowCSRApproval"}, []string{"FieldValueForbidden rules[0].verbs[0]"}},
+		{"sign on signers", Rule{APIGroups: []string{"certificates.k8s.io"}, Resources: []string{"signers"}, Verbs: []string{"sign"}}, []opt{csr}, []string{"allowCSRApproval"}, []string{"FieldValueForbidden rules[0].verbs[0]"}},
+		{"write CSR status", Rule{APIGroups: []string{"certificates.k8s.io"}, Resources: []string{"certificatesigningrequests/status"}, Verbs: []string{"patch"}}, []opt{csr}, []string{"allowCSRApproval"}, []string{"FieldValueForbidden rules[0]"}},
+		{"requesting a certificate is fine", Rule{APIGroups: []string{"certificates.k8s.io"}, Resources: []string{"certificatesigningrequests"}, Verbs: []string{"create", "get"}}, nil, nil, nil},
+		{"webhook configurations", Rule{APIGroups: []string{"admissionregistration.k8s.io"}, Resources: []string{"mutatingwebhookconfigurations", "validatingwebhookconfigurations"}, Verbs: []string{"update"}}, []opt{admission}, []string{"allowAdmissionWrite"}, []string{"FieldValueForbidden rules[0]"}},
+		{"deleting a validating policy", Rule{APIGroups: []string{"admissionregistration.k8s.io"}, Resources: []string{"validatingadmissionpolicies", "validatingadmissionpolicybindings"}, Verbs: []string{"delete"}}, []opt{admission}, []string{"allowAdmissionWrite"}, []string{"FieldValueForbidden rules[0]"}},
+		{"mutating policies", Rule{APIGroups: []string{"admissionregistration.k8s.io"}, Resources: []string{"mutatingadmissionpolicies"}, Verbs: []string{"create"}}, []opt{admission}, []string{"allowAdmissionWrite"}, []string{"FieldValueForbidden rules[0]"}},
+		{"reading admission configuration is fine", Rule{APIGroups: []string{"admissionregistration.k8s.io"}, Resources: []string{"validatingwebhookconfigurations"}, Verbs: []string{"list"}}, nil, nil, nil},
+		{"escalate", Rule{APIGroups: []string{"rbac.authorization.k8s.io"}, Resources: []string{"clusterroles"}, Verbs: []string{"escalate"}}, []opt{escalation}, []string{"allowEscalation"}, []string{"FieldValueForbidden rules[0].verbs[0]"}},
+		{"bind", Rule{APIGroups: []string{"rbac.authorization.k8s.io"}, Resources: []string{"roles"}, Verbs: []string{"bind"}}, []opt{escalation}, []string{"allowEscalation"}, []string{"FieldValueForbidden rules[0].verbs[0]"}},
+		{"write clusterrolebindings", Rule{APIGroups: []string{"rbac.authorization.k8s.io"}, Resources: []string{"clusterrolebindings"}, Verbs: []string{"patch"}}, []opt{rbacWrite}, []string{"allowRBACWrite"}, []string{"FieldValueForbidden rules[0]"}},
+		{"every verb on roles", Rule{APIGroups: []string{"rbac.authorization.k8s.io"}, Resources: []string{"roles"}, Verbs: []string{"*"}}, []opt{escalation, rbacWrite}, []string{"allowEscalation", "allowRBACWrite", "allowWildcards"},
+			[]string{"FieldValueForbidden rules[0].verbs[0]", "FieldValueForbidden rules[0]", "FieldValueForbidden rules[0]"}},
+		{"write nodes", Rule{APIGroups: []string{""}, Resources: []string{"nodes"}, Verbs: []string{"patch"}}, []opt{node}, []string{"allowNodeWrite"}, []string{"FieldValueForbidden rules[0]"}},
+		{"write node status", Rule{APIGroups: []string{""}, Resources: []string{"nodes/status"}, Verbs: []string{"update"}}, []opt{node}, []string{"allowNodeWrite"}, []string{"FieldValueForbidden rules[0]"}},
+		{"nodes in every group", Rule{APIGroups: []string{"*"}, Resources: []string{"nodes"}, Verbs: []string{"create"}}, []opt{node}, []string{"allowNodeWrite", "allowWildcards"}, []string{"FieldValueForbidden rules[0].apiGroups[0]", "FieldValueForbidden rules[0]"}},
+		{"create persistent volumes", Rule{APIGroups: []string{""}, Resources: []string{"persistentvolumes"}, Verbs: []string{"create"}}, []opt{pv}, []string{"allowPersistentVolumeWrite"}, []string{"FieldValueForbidden rules[0]"}},
+		{"claims are fine", Rule{APIGroups: []string{""}, Resources: []string{"persistentvolumeclaims"}, Verbs: []string{"create"}}, nil, nil, nil},
+		{"watch secrets", Rule{APIGroups: []string{""}, Resources: []string{"secrets"}, Verbs: []string{"watch"}}, []opt{secrets}, []string{"allowSecretAccess"}, []string{"FieldValueForbidden rules[0]"}},
+		{"update a named secret", Rule{APIGroups: []string{""}, Resources: []string{"secrets"}, ResourceNames: []string{"tls"}, Verbs: []string{"update"}}, []opt{secrets}, []string{"allowSecretAccess"}, []string{"FieldValueForbidden rules[0]"}},
+		{"list named secrets is fine", Rule{APIGroups: []string{""}, Resources: []string{"secrets"}, ResourceNames: []string{"tls"}, Verbs: []string{"list", "watch"}}, nil, nil, nil},
+	}
+	set := func(p *Permissions, field string) {
+		f := reflect.ValueOf(p).Elem().FieldByName(field)
+		if !f.IsValid() {
+			t.Fatalf("Permissions has no field %s", field)
+		}
+		f.SetBool(true)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			role := Role{Name: "r", Namespace: "n", Rules: []Rule{tt.rule}}
+			errs := role.Validate()
+			wantPaths(t, errs, tt.want...)
+			msg := errs.ToAggregate()
+			for _, w := range tt.word {
+				if msg == nil || !strings.Contains(msg.Error(), "permissions."+w) {
+					t.Errorf("errors %v do not name permissions.%s", msg, w)
+				}
+			}
+			// Every opt-out but the needed ones, wildcards included: still refused.
+			if tt.optOut != nil {
+				var others Permissions
+				for _, f := range reflect.VisibleFields(reflect.TypeOf(others)) {
+					if !slices.Contains(tt.optOut, f.Name) {
+						set(&others, f.Name)
+					}
+				}
+				role.Permissions = others
+				if len(role.Validate()) == 0 {
+					t.Errorf("accepted with every other opt-out set")
+				}
+			}
+			// The needed opt-outs (and wildcards): accepted.
+			role.Permissions = Permissions{AllowWildcards: true}
+			for _, f := range tt.optOut {
+				set(&role.Permissions, f)
+			}
+			if errs := role.Validate(); len(errs) > 0 {
+				t.Errorf("refused with its opt-outs set: %v", errs)
+			}
+		})
+	}
 }
