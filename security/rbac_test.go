@@ -1,6 +1,7 @@
 package security
 
 import (
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -241,5 +242,90 @@ func TestSensitiveGrants(t *testing.T) {
 				t.Errorf("refused with its opt-outs set: %v", errs)
 			}
 		})
+	}
+}
+
+// TestBuiltinRoleBindings: a binding to a built-in ClusterRole broader than
+// view is refused at roleName unless its opt-out is set; view, and a
+// namespaced Role that happens to share a built-in name, are fine.
+func TestBuiltinRoleBindings(t *testing.T) {
+	sa := []ServiceAccountRef{{Name: "ci", Namespace: "build"}}
+	forbidden := []string{"FieldValueForbidden roleName"}
+	tests := []struct {
+		role                   string
+		kind                   RoleKind // of the RoleBinding
+		allowAdmin, allowBroad bool
+		wantRB, wantCRB        []string
+	}{
+		{"view", KindClusterRole, false, false, nil, nil},
+		{"cluster-admin", KindClusterRole, false, false, forbidden, forbidden},
+		{"cluster-admin", KindClusterRole, false, true, forbidden, forbidden},
+		{"cluster-admin", KindClusterRole, true, false, nil, nil},
+		{"admin", KindClusterRole, false, false, forbidden, forbidden},
+		{"admin", KindClusterRole, true, false, forbidden, forbidden},
+		{"admin", KindClusterRole, false, true, nil, nil},
+		{"edit", KindClusterRole, false, false, forbidden, forbidden},
+		{"edit", KindClusterRole, false, true, nil, nil},
+		{"system:node", KindClusterRole, false, false, forbidden, forbidden},
+		{"system:controller:job-controller", KindClusterRole, false, false, forbidden, forbidden},
+		{"system:certificates.k8s.io:certificatesigningrequests:nodeclient", KindClusterRole, false, true, nil, nil},
+		{"system:auth-delegator", KindClusterRole, false, true, nil, nil},
+		{"system:", KindClusterRole, false, true, []string{"FieldValueInvalid roleName"}, []string{"FieldValueInvalid roleName"}},
+		{"system:Node", KindClusterRole, false, true, []string{"FieldValueInvalid roleName"}, []string{"FieldValueInvalid roleName"}},
+		{"system:a b", KindClusterRole, false, false, []string{"FieldValueInvalid roleName", "FieldValueForbidden roleName"}, []string{"FieldValueInvalid roleName", "FieldValueForbidden roleName"}},
+		// A Role of the namespace's own is not the built-in ClusterRole;
+		// colons are not allowed in a Role name here.
+		{"admin", KindRole, false, false, nil, nil},
+		{"edit", "", false, false, nil, nil},
+		{"system:node", KindRole, false, true, []string{"FieldValueInvalid roleName"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%s/%s/%v/%v", tt.role, tt.kind, tt.allowAdmin, tt.allowBroad), func(t *testing.T) {
+			rb := RoleBinding{Name: "b", Namespace: "build", RoleKind: tt.kind, RoleName: tt.role, Subjects: sa, AllowClusterAdmin: tt.allowAdmin, AllowBroadBuiltinRole: tt.allowBroad}
+			wantPaths(t, rb.Validate(), tt.wantRB...)
+			obj, err := rb.Build()
+			if (err == nil) != (len(tt.wantRB) == 0) || (obj == nil) == (err == nil) {
+				t.Errorf("RoleBinding.Build() = %v, %v", obj, err)
+			}
+			if tt.kind != KindClusterRole {
+				return
+			}
+			crb := ClusterRoleBinding{Name: "b", RoleName: tt.role, Subjects: sa, AllowClusterAdmin: tt.allowAdmin, AllowBroadBuiltinRole: tt.allowBroad}
+			wantPaths(t, crb.Validate(), tt.wantCRB...)
+			cobj, err := crb.Build()
+			if (err == nil) != (len(tt.wantCRB) == 0) || (cobj == nil) == (err == nil) {
+				t.Errorf("ClusterRoleBinding.Build() = %v, %v", cobj, err)
+			}
+			if cobj != nil && cobj.RoleRef.Name != tt.role {
+				t.Errorf("roleRef.name = %q, want %q", cobj.RoleRef.Name, tt.role)
+			}
+		})
+	}
+}
+
+// TestClusterRoleAggregation: the labels that copy a ClusterRole's rules
+// into the built-in admin, edit and view roles need AllowAggregation.
+func TestClusterRoleAggregation(t *testing.T) {
+	rules := []Rule{{APIGroups: []string{"example.com"}, Resources: []string{"widgets"}, Verbs: []string{"get", "list", "watch"}}}
+	labels := map[string]string{
+		"rbac.authorization.k8s.io/aggregate-to-view": "true",
+		"rbac.authorization.k8s.io/aggregate-to-edit": "true",
+		"team": "a",
+	}
+	cr := ClusterRole{Name: "widgets-view", Rules: rules, Labels: labels}
+	wantPaths(t, cr.Validate(),
+		"FieldValueForbidden labels[rbac.authorization.k8s.io/aggregate-to-edit]",
+		"FieldValueForbidden labels[rbac.authorization.k8s.io/aggregate-to-view]")
+	cr.AllowAggregation = true
+	obj, err := cr.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(labels, obj.Labels); diff != "" {
+		t.Errorf("labels (-want +got):\n%s", diff)
+	}
+	// A Role is never aggregated; the label is inert there.
+	if _, err := (Role{Name: "r", Namespace: "n", Rules: rules, Labels: labels}).Build(); err != nil {
+		t.Errorf("Role with an aggregation label: %v", err)
 	}
 }
