@@ -9,6 +9,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	rbacv1 "k8s.io/api/rbac/v1"
+	rbacvalidation "k8s.io/component-helpers/auth/rbac/validation"
+	"sigs.k8s.io/randfill"
+
+	"github.com/prodkube/prodkube/internal/fuzzfill"
 )
 
 func TestRoleValidate(t *testing.T) {
@@ -328,4 +332,303 @@ func TestClusterRoleAggregation(t *testing.T) {
 	if _, err := (Role{Name: "r", Namespace: "n", Rules: rules, Labels: labels}).Build(); err != nil {
 		t.Errorf("Role with an aggregation label: %v", err)
 	}
+}
+
+// oracleGrant is one sensitive grant as the RBAC authorizer sees it: one
+// verb on one resource of one group. optOut names the Permissions field
+// that must be set for a built role to grant it; unnamedOnly says a grant
+// limited to named objects is harmless (reading secrets one knows by name).
+//
+// The list is written out here from the issue, independently of the list
+// in rbac.go, so that an entry missing there is caught here.
+type oracleGrant struct {
+	group, resource, verb string
+	optOut                string
+	unnamedOnly           bool
+	field                 []int // of optOut in Permissions
+}
+
+// everyVerb is every verb the API server's authorizer is asked about for a
+// resource, so that "any verb" grants are checked verb by verb.
+var everyVerb = []string{"get", "list", "watch", "create", "update", "patch", "delete", "deletecollection", "use", "bind", "escalate", "impersonate", "approve", "sign", "attest"}
+
+func oracleGrants() []oracleGrant {
+	var out []oracleGrant
+	add := func(group, resource, optOut string, unnamedOnly bool, verbs ...string) {
+		for _, v := range verbs {
+			f, ok := reflect.TypeOf(Permissions{}).FieldByName(optOut)
+			if !ok {
+				panic("Permissions has no field " + optOut)
+			}
+			out = append(out, oracleGrant{group, resource, v, optOut, unnamedOnly, f.Index})
+		}
+	}
+	write := []string{"create", "update", "patch", "delete", "deletecollection"}
+	for _, r := range []string{"pods/exec", "pods/attach", "pods/portforward"} {
+		add("", r, "AllowExec", false, everyVerb...)
+	}
+	add("", "pods/ephemeralcontainers", "AllowExec", false, "update", "patch")
+	for _, r := range []string{"pods/proxy", "services/proxy", "nodes/proxy"} {
+		add("", r, "AllowProxy", false, everyVerb...)
+	}
+	add("", "serviceaccounts/token", "AllowTokenRequest", false, "create")
+	for _, r := range []string{"users", "groups", "serviceaccounts"} {
+		add("", r, "AllowImpersonate", false, "impersonate")
+	}
+	for _, r := range []string{"uids", "userextras/scopes", "userextras/example.com-tenant"} {
+		add("authentication.k8s.io", r, "AllowImpersonate", false, "impersonate")
+	}
+	add("certificates.k8s.io", "certificatesigningrequests/approval", "AllowCSRApproval", false, "update", "patch")
+	add("certificates.k8s.io", "certificatesigningrequests/status", "AllowCSRApproval", false, "update", "patch")
+	add("certificates.k8s.io", "signers", "AllowCSRApproval", false, "approve", "sign", "attest")
+	for _, r := range []string{"mutatingwebhookconfigurations", "validatingwebhookconfigurations", "validatingadmissionpolicies", "validatingadmissionpolicybindings", "mutatingadmissionpolicies", "mutatingadmissionpolicybindings"} {
+		add("admissionregistration.k8s.io", r, "AllowAdmissionWrite", false, write...)
+	}
+	for _, r := range []string{"roles", "clusterroles"} {
+		add("rbac.authorization.k8s.io", r, "AllowEscalation", false, "escalate", "bind")
+	}
+	for _, r := range []string{"roles", "clusterroles", "rolebindings", "clusterrolebindings"} {
+		add("rbac.authorization.k8s.io", r, "AllowRBACWrite", false, write...)
+	}
+	add("", "nodes", "AllowNodeWrite", false, write...)
+	add("", "nodes/status", "AllowNodeWrite", false, "update", "patch")
+	add("", "persistentvolumes", "AllowPersistentVolumeWrite", false, "create", "update", "patch")
+	add("", "secrets", "AllowSecretAccess", false, write...)
+	add("", "secrets", "AllowSecretAccess", true, "get", "list", "watch")
+	return out
+}
+
+// grantedSensitive returns, for rules built under perm, the first
+// sensitive grant the upstream RBAC rule matcher
+// (k8s.io/component-helpers/auth/rbac/validation.Covers) finds in them
+// whose opt-out is not set, or "". Each grant is tried for every object
+// (no resourceNames) and for each object named anywhere in the rules.
+func grantedSensitive(rules []rbacv1.PolicyRule, perm Permissions) string {
+	var named []string
+	for _, r := range rules {
+		named = append(named, r.ResourceNames...)
+	}
+	pv := reflect.ValueOf(perm)
+	var servants []rbacv1.PolicyRule
+	var needs []string
+	for _, g := range theOracleGrants {
+		if pv.FieldByIndex(g.field).Bool() {
+			continue
+		}
+		s := rbacv1.PolicyRule{APIGroups: []string{g.group}, Resources: []string{g.resource}, Verbs: []string{g.verb}}
+		servants = append(servants, s)
+		needs = append(needs, g.optOut)
+		if g.unnamedOnly {
+			continue
+		}
+		for _, n := range named {
+			s.ResourceNames = []string{n}
+			servants = append(servants, s)
+			needs = append(needs, g.optOut)
+		}
+	}
+	// One call: Covers returns the servants it finds uncovered, in order,
+	// each unchanged (a servant of one verb, resource and name is its own
+	// breakdown), so any servant missing from that list is granted.
+	_, uncovered := rbacvalidation.Covers(rules, servants)
+	j := 0
+	for i, s := range servants {
+		if j < len(uncovered) && samePolicyRule(uncovered[j], s) {
+			j++
+			continue
+		}
+		return fmt.Sprintf("%v %v %v in group %q (needs %s)", s.Verbs, s.Resources, s.ResourceNames, s.APIGroups[0], needs[i])
+	}
+	return ""
+}
+
+var theOracleGrants = oracleGrants()
+
+func samePolicyRule(a, b rbacv1.PolicyRule) bool {
+	return slices.Equal(a.APIGroups, b.APIGroups) && slices.Equal(a.Resources, b.Resources) && slices.Equal(a.Verbs, b.Verbs) &&
+		slices.Equal(a.ResourceNames, b.ResourceNames) && slices.Equal(a.NonResourceURLs, b.NonResourceURLs)
+}
+
+// TestOracleSeesSensitiveGrants: the oracle the fuzz targets rely on finds
+// each grant it lists in a rule made of that grant alone, and nothing in a
+// harmless rule, so its silence in the fuzz targets means something.
+func TestOracleSeesSensitiveGrants(t *testing.T) {
+	for _, g := range oracleGrants() {
+		rules := []rbacv1.PolicyRule{{APIGroups: []string{g.group}, Resources: []string{g.resource}, Verbs: []string{g.verb}}}
+		if grantedSensitive(rules, Permissions{}) == "" {
+			t.Errorf("oracle misses %+v", g)
+		}
+		var perm Permissions
+		reflect.ValueOf(&perm).Elem().FieldByName(g.optOut).SetBool(true)
+		if why := grantedSensitive(rules, perm); why != "" && !strings.Contains(why, g.optOut) {
+			// Another class may cover the same grant (escalate on
+			// roles is also a sensitive verb); only its own opt-out is
+			// checked here.
+			t.Logf("%+v also needs: %s", g, why)
+		}
+	}
+	for _, r := range [][]rbacv1.PolicyRule{
+		{{APIGroups: []string{""}, Resources: []string{"pods", "pods/log"}, Verbs: []string{"get", "list", "watch"}}},
+		{{APIGroups: []string{""}, Resources: []string{"secrets"}, ResourceNames: []string{"tls"}, Verbs: []string{"get"}}},
+		{{APIGroups: []string{"apps"}, Resources: []string{"*"}, Verbs: []string{"*"}}},
+	} {
+		if why := grantedSensitive(r, Permissions{}); why != "" {
+			t.Errorf("oracle flags harmless %v: %s", r, why)
+		}
+	}
+}
+
+// TestSensitivePermissionsListed: the exported list and the oracle's list
+// name the same grants, so SensitivePermissions documents what is
+// enforced.
+func TestSensitivePermissionsListed(t *testing.T) {
+	listed := map[string]bool{}
+	for _, p := range SensitivePermissions() {
+		if p.Reason == "" || p.OptOut == "" {
+			t.Errorf("%+v: no reason or opt-out", p)
+		}
+		verbs := p.Verbs
+		if verbs == nil {
+			verbs = everyVerb
+		}
+		res := p.Resource
+		if strings.HasSuffix(res, "/*") {
+			res = strings.TrimSuffix(res, "*") + "scopes"
+		}
+		for _, v := range verbs {
+			listed[fmt.Sprintf("%s|%s|%s|%s|%v", p.APIGroup, res, v, p.OptOut, p.OnlyUnnamed)] = true
+		}
+	}
+	for _, g := range oracleGrants() {
+		if g.resource == "userextras/example.com-tenant" {
+			continue
+		}
+		optOut := strings.ToLower(g.optOut[:1]) + g.optOut[1:]
+		k := fmt.Sprintf("%s|%s|%s|%s|%v", g.group, g.resource, g.verb, optOut, g.unnamedOnly)
+		if !listed[k] {
+			t.Errorf("SensitivePermissions does not list %s", k)
+		}
+		delete(listed, k)
+	}
+	for k := range listed {
+		t.Errorf("SensitivePermissions lists %s, which the issue's list does not have", k)
+	}
+}
+
+// rbacVocabulary are the words the RBAC fuzz targets build rules from:
+// every group, resource and verb of a sensitive grant, their wildcard
+// forms, and harmless neighbours.
+var (
+	fuzzGroups    = []string{"", "*", "apps", "rbac.authorization.k8s.io", "authentication.k8s.io", "certificates.k8s.io", "admissionregistration.k8s.io", "example.com"}
+	fuzzResources = []string{"*", "*/*", "*/exec", "*/proxy", "*/token", "*/approval", "*/status", "*/scopes",
+		"pods", "pods/*", "pods/exec", "pods/attach", "pods/portforward", "pods/ephemeralcontainers", "pods/proxy", "pods/log", "pods/status",
+		"services", "services/proxy", "nodes", "nodes/*", "nodes/proxy", "nodes/status", "nodes/metrics",
+		"serviceaccounts", "serviceaccounts/*", "serviceaccounts/token", "users", "groups", "uids", "userextras", "userextras/*", "userextras/scopes",
+		"certificatesigningrequests", "certificatesigningrequests/*", "certificatesigningrequests/approval", "certificatesigningrequests/status", "signers",
+		"mutatingwebhookconfigurations", "validatingwebhookconfigurations", "validatingadmissionpolicies", "validatingadmissionpolicybindings", "mutatingadmissionpolicies", "mutatingadmissionpolicybindings",
+		"roles", "clusterroles", "rolebindings", "clusterrolebindings", "persistentvolumes", "persistentvolumeclaims", "secrets", "configmaps", "deployments"}
+	fuzzVerbs = append([]string{"*"}, everyVerb...)
+	fuzzNames = []string{"web-0", "tls", "system:masters", "kubernetes.io/kube-apiserver-client"}
+)
+
+// fuzzRules fills rules from the RBAC vocabulary.
+func fuzzRules(c randfill.Continue) []Rule {
+	pick := func(vocab []string, max int) []string {
+		n := c.Intn(max + 1)
+		if n == 0 {
+			return nil
+		}
+		out := make([]string, n)
+		for i := range out {
+			out[i] = vocab[c.Intn(len(vocab))]
+		}
+		return out
+	}
+	rules := make([]Rule, 1+c.Intn(3))
+	for i := range rules {
+		if c.Intn(10) == 0 {
+			rules[i] = Rule{NonResourceURLs: pick([]string{"/metrics", "/healthz", "*", "/api/*"}, 2), Verbs: pick([]string{"get", "post", "*"}, 2)}
+			continue
+		}
+		rules[i] = Rule{APIGroups: pick(fuzzGroups, 2), Resources: pick(fuzzResources, 3), Verbs: pick(fuzzVerbs, 3)}
+		if c.Intn(4) == 0 {
+			rules[i].ResourceNames = pick(fuzzNames, 2)
+		}
+	}
+	return rules
+}
+
+// fuzzSensitive checks the package's RBAC promise for any accepted role:
+// no built rule grants a sensitive permission whose opt-out is not set,
+// as judged by the upstream rule matcher.
+func fuzzSensitive(f *testing.F, build func(perm Permissions, rules []Rule) ([]rbacv1.PolicyRule, error)) {
+	for _, seed := range []string{"", "\x00", "\x01\x02\x03\x04\x05\x06\x07\x08", "pods/exec", "\xff\xfe\xfd\xfc\xfb\xfa\xf9\xf8\xf7\xf6\xf5\xf4"} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var perm Permissions
+		var rules []Rule
+		fill := fuzzfill.New(data).Funcs(func(r *[]Rule, c randfill.Continue) { *r = fuzzRules(c) })
+		fill.Fill(&perm)
+		fill.Fill(&rules)
+		built, err := build(perm, rules)
+		if err != nil {
+			return
+		}
+		if why := grantedSensitive(built, perm); why != "" {
+			t.Fatalf("built rules grant %s\npermissions: %+v\nrules: %+v", why, perm, built)
+		}
+	})
+}
+
+func FuzzRoleGrantsNothingSensitive(f *testing.F) {
+	fuzzSensitive(f, func(perm Permissions, rules []Rule) ([]rbacv1.PolicyRule, error) {
+		r, err := Role{Name: "r", Namespace: "n", Rules: rules, Permissions: perm}.Build()
+		if err != nil {
+			return nil, err
+		}
+		return r.Rules, nil
+	})
+}
+
+func FuzzClusterRoleGrantsNothingSensitive(f *testing.F) {
+	fuzzSensitive(f, func(perm Permissions, rules []Rule) ([]rbacv1.PolicyRule, error) {
+		r, err := ClusterRole{Name: "c", Rules: rules, Permissions: perm}.Build()
+		if err != nil {
+			return nil, err
+		}
+		return r.Rules, nil
+	})
+}
+
+// TestEverySingleRule runs the fuzz property over every one-group,
+// one-resource, one-verb rule of the vocabulary, for every object and for
+// one named object, with wildcards allowed and no other opt-out. (The fuzz
+// targets vary the opt-outs too.)
+func TestEverySingleRule(t *testing.T) {
+	perms := []Permissions{{AllowWildcards: true}}
+	accepted := 0
+	for _, perm := range perms {
+		for _, g := range fuzzGroups {
+			for _, res := range fuzzResources {
+				for _, v := range fuzzVerbs {
+					for _, names := range [][]string{nil, {"web-0"}} {
+						role := Role{Name: "r", Namespace: "n", Permissions: perm, Rules: []Rule{{APIGroups: []string{g}, Resources: []string{res}, Verbs: []string{v}, ResourceNames: names}}}
+						built, err := role.Build()
+						if err != nil {
+							continue
+						}
+						accepted++
+						if why := grantedSensitive(built.Rules, perm); why != "" {
+							t.Errorf("%+v accepted but grants %s", role.Rules[0], why)
+						}
+					}
+				}
+			}
+		}
+	}
+	if accepted == 0 {
+		t.Fatal("no rule accepted; the property was never checked")
+	}
+	t.Logf("%d accepted rules checked", accepted)
 }
