@@ -102,7 +102,10 @@ type Role struct {
 
 // ClusterRole describes an RBAC ClusterRole.
 type ClusterRole struct {
-	Name   string // a DNS-1123 subdomain; required
+	// Name is a DNS-1123 subdomain; required. The names of the built-in
+	// ClusterRoles (cluster-admin, admin, edit, view) are refused, and the
+	// system: ones are not subdomains.
+	Name   string
 	Rules  []Rule // at least one
 	Labels map[string]string
 	Permissions
@@ -175,6 +178,9 @@ func (r ClusterRole) Validate() field.ErrorList {
 	var errs field.ErrorList
 	if !names.ValidDNS1123Subdomain(r.Name) {
 		errs = append(errs, names.Subdomain(r.Name, field.NewPath("name"))...)
+	}
+	if r.Name == clusterAdmin || r.Name == "admin" || r.Name == "edit" || r.Name == "view" {
+		errs = append(errs, field.Forbidden(field.NewPath("name"), fmt.Sprintf("%q is a built-in ClusterRole: applying this one would change what every subject bound to it may do; choose another name", r.Name)))
 	}
 	errs = append(errs, validateLabels(r.Labels)...)
 	if !r.AllowAggregation {
