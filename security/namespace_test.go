@@ -8,6 +8,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/prodkube/prodkube/internal/fuzzfill"
 )
 
 func TestNamespaceBuild(t *testing.T) {
@@ -152,4 +154,33 @@ func kubeProxyLikePod() *corev1.PodSpec {
 		}},
 		Volumes: []corev1.Volume{hostPath("xtables-lock", "/run/xtables.lock"), hostPath("lib-modules", "/lib/modules")},
 	}
+}
+
+// FuzzSystemNamespace: any kube-system Namespace that builds enforces a
+// level under which the upstream Pod Security evaluator admits a pod
+// shaped like kube-proxy; kube-public and kube-node-lease keep whatever
+// the spec asks, restricted by default.
+func FuzzSystemNamespace(f *testing.F) {
+	for _, seed := range []string{"", "\x00", "\x01\x02\x03", "privileged", "\xff\x10\x20\x30\x40"} {
+		f.Add([]byte(seed), uint8(0))
+	}
+	f.Fuzz(func(t *testing.T, data []byte, which uint8) {
+		var ns Namespace
+		fuzzfill.New(data).Fill(&ns)
+		ns.Name = []string{"kube-system", "kube-public", "kube-node-lease"}[int(which)%3]
+		obj, err := ns.Build()
+		if err != nil {
+			return
+		}
+		enforce := Level(obj.Labels["pod-security.kubernetes.io/enforce"])
+		if ns.Name == "kube-system" {
+			if ok, why := upstreamAllows(t, enforce, &metav1.ObjectMeta{}, kubeProxyLikePod()); !ok {
+				t.Fatalf("%+v: kube-system enforces %q, which refuses kube-proxy: %s", ns, enforce, why)
+			}
+			return
+		}
+		if ns.Enforce == "" && enforce != LevelRestricted {
+			t.Fatalf("%+v: %s enforces %q by default", ns, ns.Name, enforce)
+		}
+	})
 }

@@ -633,3 +633,48 @@ func TestEverySingleRule(t *testing.T) {
 	}
 	t.Logf("%d accepted rules checked", accepted)
 }
+
+// broaderThanView reports whether name is a built-in ClusterRole broader
+// than view, as listed by the issue: cluster-admin, admin, edit and every
+// system: role.
+func broaderThanView(name string) bool {
+	return name == "cluster-admin" || name == "admin" || name == "edit" || strings.HasPrefix(name, "system:")
+}
+
+// FuzzBindingBuiltinRoles: no RoleBinding or ClusterRoleBinding that
+// builds refers to a built-in ClusterRole broader than view unless the
+// opt-out for it is set.
+func FuzzBindingBuiltinRoles(f *testing.F) {
+	for _, seed := range []string{"", "\x00", "\x01\x02\x03\x04", "admin", "\xff\xee\xdd\xcc\xbb\xaa"} {
+		f.Add([]byte(seed))
+	}
+	roleNames := []string{"view", "admin", "edit", "cluster-admin", "system:node", "system:controller:job-controller", "system:masters", "system:", "System:node", "viewer", "deployment-manager", "r"}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var rb RoleBinding
+		var crb ClusterRoleBinding
+		fill := fuzzfill.New(data)
+		fill.Fill(&rb)
+		fill.Fill(&crb)
+		var pick struct{ A, B uint8 }
+		fill.Fill(&pick)
+		rb.RoleName = roleNames[int(pick.A)%len(roleNames)]
+		crb.RoleName = roleNames[int(pick.B)%len(roleNames)]
+		check := func(ref rbacv1.RoleRef, allowAdmin, allowBroad bool) {
+			if ref.Kind != "ClusterRole" {
+				return
+			}
+			if ref.Name == "cluster-admin" && !allowAdmin {
+				t.Fatalf("cluster-admin bound without allowClusterAdmin")
+			}
+			if ref.Name != "cluster-admin" && broaderThanView(ref.Name) && !allowBroad {
+				t.Fatalf("%q bound without allowBroadBuiltinRole", ref.Name)
+			}
+		}
+		if obj, err := rb.Build(); err == nil {
+			check(obj.RoleRef, rb.AllowClusterAdmin, rb.AllowBroadBuiltinRole)
+		}
+		if obj, err := crb.Build(); err == nil {
+			check(obj.RoleRef, crb.AllowClusterAdmin, crb.AllowBroadBuiltinRole)
+		}
+	})
+}
