@@ -603,9 +603,9 @@ func FuzzClusterRoleGrantsNothingSensitive(f *testing.F) {
 }
 
 // TestEverySingleRule runs the fuzz property over every one-group,
-// one-resource, one-verb rule of the vocabulary, for every object and for
-// one named object, with wildcards allowed and no other opt-out. (The fuzz
-// targets vary the opt-outs too.)
+// one-resource, one-verb rule of the vocabulary, with wildcards allowed and
+// no other opt-out. (The fuzz targets vary the opt-outs and resource
+// names too.)
 func TestEverySingleRule(t *testing.T) {
 	perms := []Permissions{{AllowWildcards: true}}
 	accepted := 0
@@ -613,16 +613,14 @@ func TestEverySingleRule(t *testing.T) {
 		for _, g := range fuzzGroups {
 			for _, res := range fuzzResources {
 				for _, v := range fuzzVerbs {
-					for _, names := range [][]string{nil, {"web-0"}} {
-						role := Role{Name: "r", Namespace: "n", Permissions: perm, Rules: []Rule{{APIGroups: []string{g}, Resources: []string{res}, Verbs: []string{v}, ResourceNames: names}}}
-						built, err := role.Build()
-						if err != nil {
-							continue
-						}
-						accepted++
-						if why := grantedSensitive(built.Rules, perm); why != "" {
-							t.Errorf("%+v accepted but grants %s", role.Rules[0], why)
-						}
+					role := Role{Name: "r", Namespace: "n", Permissions: perm, Rules: []Rule{{APIGroups: []string{g}, Resources: []string{res}, Verbs: []string{v}}}}
+					built, err := role.Build()
+					if err != nil {
+						continue
+					}
+					accepted++
+					if why := grantedSensitive(built.Rules, perm); why != "" {
+						t.Errorf("%+v accepted but grants %s", role.Rules[0], why)
 					}
 				}
 			}
