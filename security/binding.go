@@ -3,6 +3,7 @@ package security
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -30,6 +31,23 @@ const (
 // clusterAdmin is the built-in role that grants everything.
 const clusterAdmin = "cluster-admin"
 
+// broadBuiltinRole says why binding the named ClusterRole needs
+// AllowBroadBuiltinRole, or returns "" for any other name. These are the
+// built-in ClusterRoles broader than view: admin and edit (exec into pods,
+// read and write secrets, and for admin write RBAC in the namespace) and
+// every system: role, which the control plane's own components hold.
+func broadBuiltinRole(name string) string {
+	switch {
+	case name == "admin":
+		return "admin grants exec into pods, every secret and RBAC writes in the namespace"
+	case name == "edit":
+		return "edit grants exec into pods and every secret of the namespace, and so every ServiceAccount's rights"
+	case strings.HasPrefix(name, "system:"):
+		return "system: roles belong to the control plane's own components (nodes, controllers, the scheduler)"
+	}
+	return ""
+}
+
 // RoleBinding grants a Role (or a ClusterRole, within one namespace) to
 // ServiceAccounts.
 type RoleBinding struct {
@@ -37,25 +55,35 @@ type RoleBinding struct {
 	Namespace string // a DNS-1123 label; required
 	// RoleKind of the referenced role. Default: KindRole.
 	RoleKind RoleKind
-	// RoleName is the name of the Role or ClusterRole. Required.
+	// RoleName is the name of the Role or ClusterRole. Required: a DNS-1123
+	// subdomain, or a built-in "system:" ClusterRole name.
 	RoleName string
 	// Subjects are the ServiceAccounts granted the role. At least one.
 	Subjects []ServiceAccountRef
 	Labels   map[string]string
-	// AllowClusterAdmin permits binding the cluster-admin ClusterRole.
+	// AllowClusterAdmin permits binding the cluster-admin ClusterRole,
+	// which grants every permission on every resource.
 	AllowClusterAdmin bool
+	// AllowBroadBuiltinRole permits binding the other built-in
+	// ClusterRoles broader than view: admin, edit and any system: role.
+	AllowBroadBuiltinRole bool
 }
 
 // ClusterRoleBinding grants a ClusterRole across the cluster.
 type ClusterRoleBinding struct {
 	Name string // a DNS-1123 subdomain; required
-	// RoleName is the name of the ClusterRole. Required.
+	// RoleName is the name of the ClusterRole. Required: a DNS-1123
+	// subdomain, or a built-in "system:" ClusterRole name.
 	RoleName string
 	// Subjects are the ServiceAccounts granted the role. At least one.
 	Subjects []ServiceAccountRef
 	Labels   map[string]string
-	// AllowClusterAdmin permits binding the cluster-admin ClusterRole.
+	// AllowClusterAdmin permits binding the cluster-admin ClusterRole,
+	// which grants every permission on every resource.
 	AllowClusterAdmin bool
+	// AllowBroadBuiltinRole permits binding the other built-in
+	// ClusterRoles broader than view: admin, edit and any system: role.
+	AllowBroadBuiltinRole bool
 }
 
 func (b RoleBinding) kind() RoleKind {
@@ -78,7 +106,7 @@ func (b RoleBinding) Validate() field.ErrorList {
 	if k := b.kind(); k != KindRole && k != KindClusterRole {
 		errs = append(errs, field.NotSupported(field.NewPath("roleKind"), b.RoleKind, []string{string(KindRole), string(KindClusterRole)}))
 	}
-	errs = append(errs, validateRoleRef(b.RoleName, b.kind() == KindClusterRole, b.AllowClusterAdmin)...)
+	errs = append(errs, validateRoleRef(b.RoleName, b.kind() == KindClusterRole, b.AllowClusterAdmin, b.AllowBroadBuiltinRole)...)
 	errs = append(errs, validateSubjects(b.Subjects)...)
 	return errs
 }
@@ -103,7 +131,7 @@ func (b ClusterRoleBinding) Validate() field.ErrorList {
 		errs = append(errs, names.Subdomain(b.Name, field.NewPath("name"))...)
 	}
 	errs = append(errs, validateLabels(b.Labels)...)
-	errs = append(errs, validateRoleRef(b.RoleName, true, b.AllowClusterAdmin)...)
+	errs = append(errs, validateRoleRef(b.RoleName, true, b.AllowClusterAdmin, b.AllowBroadBuiltinRole)...)
 	errs = append(errs, validateSubjects(b.Subjects)...)
 	return errs
 }
@@ -121,13 +149,35 @@ func (b ClusterRoleBinding) Build() (*rbacv1.ClusterRoleBinding, error) {
 	}, nil
 }
 
-func validateRoleRef(name string, cluster, allowAdmin bool) field.ErrorList {
+// validateRoleRef checks the referenced role's name, and refuses the
+// built-in ClusterRoles broader than view unless their opt-out is set.
+// cluster says the reference is to a ClusterRole; a namespaced Role that
+// happens to be called "admin" is the caller's own.
+func validateRoleRef(name string, cluster, allowAdmin, allowBroad bool) field.ErrorList {
 	var errs field.ErrorList
-	if !names.ValidDNS1123Subdomain(name) {
+	system := cluster && strings.HasPrefix(name, "system:")
+	switch {
+	case system:
+		// The built-in system: roles join DNS-1123 subdomains with colons
+		// ("system:controller:job-controller"), which a subdomain alone
+		// does not allow.
+		for _, part := range strings.Split(name, ":") {
+			if !names.ValidDNS1123Subdomain(part) {
+				errs = append(errs, field.Invalid(field.NewPath("roleName"), name, `a "system:" role name must be DNS-1123 subdomains joined by colons`))
+				break
+			}
+		}
+	case !names.ValidDNS1123Subdomain(name):
 		errs = names.Subdomain(name, field.NewPath("roleName"))
 	}
-	if cluster && name == clusterAdmin && !allowAdmin {
+	if !cluster {
+		return errs
+	}
+	if name == clusterAdmin && !allowAdmin {
 		errs = append(errs, field.Forbidden(field.NewPath("roleName"), fmt.Sprintf("binding %s grants every permission on every resource; set allowClusterAdmin if it is really needed", clusterAdmin)))
+	}
+	if why := broadBuiltinRole(name); why != "" && !allowBroad {
+		errs = append(errs, field.Forbidden(field.NewPath("roleName"), fmt.Sprintf("binding the built-in ClusterRole %q: %s; bind view or a role of your own, or set allowBroadBuiltinRole if it is really needed", name, why)))
 	}
 	return errs
 }

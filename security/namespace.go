@@ -18,19 +18,31 @@ import (
 // The zero value of every optional field is the safest choice: enforce
 // "restricted", and audit and warn at the enforced level, each against the
 // latest version of the standards.
+//
+// kube-system is the exception, because what it runs is fixed: kube-proxy,
+// the CNI agents and the static control-plane pods need host namespaces,
+// hostPath volumes and privileged containers, so "restricted" (or
+// "baseline") would refuse them and break the cluster on their next
+// restart. Its zero value enforces "privileged" and audits and warns at
+// "baseline", so every pod that uses host access is recorded; setting
+// Enforce to anything but LevelPrivileged there is refused. kube-public
+// (the cluster-info ConfigMap) and kube-node-lease (the nodes' Leases) run
+// no pods and keep the "restricted" default.
 type Namespace struct {
 	// Name of the namespace (a DNS-1123 label). Required.
 	Name string
 
 	// Enforce is the level whose violations the API server refuses.
-	// Default: LevelRestricted.
+	// Default: LevelRestricted; in kube-system LevelPrivileged, the only
+	// level allowed there.
 	Enforce Level
 	// Audit is the level whose violations are recorded in the audit log.
-	// Default: the Enforce level. It may not be looser than Enforce, since
-	// that would hide violations the namespace already refuses.
+	// Default: the Enforce level, and LevelBaseline in kube-system. It may
+	// not be looser than Enforce, since that would hide violations the
+	// namespace already refuses.
 	Audit Level
 	// Warn is the level whose violations are returned to the client as
-	// warnings. Default: the Enforce level; not looser than Enforce.
+	// warnings. Default: as for Audit; not looser than Enforce.
 	Warn Level
 
 	// EnforceVersion, AuditVersion and WarnVersion pin the version of the
@@ -42,17 +54,29 @@ type Namespace struct {
 	Labels map[string]string
 }
 
+// kubeSystem is the namespace of the cluster's own components.
+const kubeSystem = "kube-system"
+
+// levels returns the levels the namespace is labelled with, defaults
+// applied.
 func (n Namespace) levels() (enforce, audit, warn Level) {
 	enforce = n.Enforce
 	if enforce == "" {
 		enforce = LevelRestricted
+		if n.Name == kubeSystem {
+			enforce = LevelPrivileged
+		}
+	}
+	observe := enforce
+	if n.Name == kubeSystem && enforce == LevelPrivileged {
+		observe = LevelBaseline
 	}
 	audit, warn = n.Audit, n.Warn
 	if audit == "" {
-		audit = enforce
+		audit = observe
 	}
 	if warn == "" {
-		warn = enforce
+		warn = observe
 	}
 	return enforce, audit, warn
 }
@@ -69,6 +93,8 @@ func (n Namespace) Validate() field.ErrorList {
 	enforce, _, _ := n.levels()
 	if !enforce.Valid() {
 		errs = append(errs, validateLevel(enforce, field.NewPath("enforce"))...)
+	} else if n.Name == kubeSystem && enforce != LevelPrivileged {
+		errs = append(errs, field.Invalid(field.NewPath("enforce"), enforce, fmt.Sprintf("kube-system runs kube-proxy, the CNI and the static control-plane pods, which need host access that %q refuses; leave enforce empty or set %q (audit and warn may stay stricter)", enforce, LevelPrivileged)))
 	}
 	for _, m := range [...]struct {
 		name  string
