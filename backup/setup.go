@@ -9,6 +9,7 @@ import (
 
 	"github.com/prodkube/prodkube"
 	"github.com/prodkube/prodkube/backup/velerov1"
+	"github.com/prodkube/prodkube/internal/fieldpath"
 	"github.com/prodkube/prodkube/security"
 )
 
@@ -54,11 +55,11 @@ type VeleroSetup struct {
 // Validate reports every problem of the setup, with paths under install,
 // schedules[i] and backups[i].
 func (v Velero) Validate() field.ErrorList {
-	errs := prefixed(field.NewPath("install"), v.Install.Validate())
+	errs := fieldpath.Under(field.NewPath("install"), v.Install.Validate())
 	seen := map[string]bool{}
 	for i, s := range v.Schedules {
 		p := field.NewPath("schedules").Index(i)
-		errs = append(errs, prefixed(p, s.Validate())...)
+		errs = append(errs, fieldpath.Under(p, s.Validate())...)
 		if seen[s.Name] {
 			errs = append(errs, field.Duplicate(p.Child("name"), s.Name))
 		}
@@ -67,30 +68,13 @@ func (v Velero) Validate() field.ErrorList {
 	seen = map[string]bool{}
 	for i, b := range v.Backups {
 		p := field.NewPath("backups").Index(i)
-		errs = append(errs, prefixed(p, b.Validate())...)
+		errs = append(errs, fieldpath.Under(p, b.Validate())...)
 		if seen[b.Name] {
 			errs = append(errs, field.Duplicate(p.Child("name"), b.Name))
 		}
 		seen[b.Name] = true
 	}
 	return errs
-}
-
-// prefixed re-roots errors reported by a nested spec under p.
-func prefixed(p *field.Path, errs field.ErrorList) field.ErrorList {
-	out := make(field.ErrorList, 0, len(errs))
-	for _, e := range errs {
-		c := *e
-		if c.Field == "" || c.Field == "<nil>" {
-			c.Field = p.String()
-		} else if c.Field[0] == '[' {
-			c.Field = p.String() + c.Field
-		} else {
-			c.Field = p.String() + "." + c.Field
-		}
-		out = append(out, &c)
-	}
-	return out
 }
 
 // Build validates the setup and returns its namespace, its Velero objects

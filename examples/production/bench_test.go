@@ -20,7 +20,7 @@ func BenchmarkProductionSet(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if err := prodkube.WriteYAML(io.Discard, out.objects...); err != nil {
+			if err := prodkube.WriteYAML(io.Discard, out.Objects()...); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -32,7 +32,7 @@ func BenchmarkProductionSet(b *testing.B) {
 	b.Run("prebuilt+sigs.k8s.io/yaml", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			for _, o := range out.objects {
+			for _, o := range out.Objects() {
 				data, err := yaml.Marshal(o)
 				if err != nil {
 					b.Fatal(err)

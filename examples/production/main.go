@@ -1,7 +1,8 @@
 // Command production writes the whole production setup that prodkube
-// builds: every Kubernetes object as a kustomize base under DIR/manifests/,
-// and the kubeadm configurations, backup and upgrade scripts, monitoring
-// rules and reports beside it.
+// builds from one cluster intent (see cluster.go beside this file): every
+// Kubernetes object as a kustomize base under DIR/manifests/, and the
+// kubeadm configurations, backup and upgrade scripts, monitoring rules and
+// reports beside it.
 //
 // Usage:
 //
@@ -10,7 +11,9 @@
 //	go run ./examples/production             # the objects as one YAML stream on stdout
 //
 // Build scripts run it from a //go:generate line and CI runs -check, so
-// committed manifests never drift from the code that produces them.
+// committed output never drifts from the code that produces it. The program
+// uses only prodkube's public API: copy it into your own module and change
+// the intent.
 package main
 
 import (
@@ -19,9 +22,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path"
 
 	"github.com/prodkube/prodkube"
+	"github.com/prodkube/prodkube/cluster"
 )
 
 func main() {
@@ -52,64 +55,36 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	switch {
-	case *outDir != "":
-		return write(*outDir, out)
-	case *checkDir != "":
-		changes, err := check(*checkDir, out)
-		if err != nil {
-			return err
-		}
-		for _, c := range changes {
-			fmt.Fprintln(stdout, c)
-		}
-		if len(changes) > 0 {
-			return errStale
-		}
-		return nil
-	default:
-		return prodkube.WriteYAML(stdout, out.objects...)
+	if *outDir == "" && *checkDir == "" {
+		return prodkube.WriteYAML(stdout, out.Objects()...)
 	}
-}
-
-// files is everything the example writes: the objects as a kustomize base
-// under manifests/, and every other artefact at its path.
-func files(out *output) ([]prodkube.File, error) {
-	fs, err := prodkube.Manifests("manifests", out.objects...)
-	if err != nil {
-		return nil, err
-	}
-	for _, p := range out.paths() {
-		f := prodkube.File{Path: p, Content: out.files[p]}
-		if path.Ext(p) == ".sh" {
-			f.Mode = 0o755
-		}
-		fs = append(fs, f)
-	}
-	return fs, nil
-}
-
-func write(dir string, out *output) error {
-	fs, err := files(out)
+	files, err := prodkube.Manifests("manifests", out.Objects()...)
 	if err != nil {
 		return err
 	}
-	return prodkube.WriteDir(dir, fs...)
+	report, err := rightSizing()
+	if err != nil {
+		return err
+	}
+	files = append(files, out.Files()...)
+	files = append(files, report.Files()...)
+	if *outDir != "" {
+		return prodkube.WriteDir(*outDir, files...)
+	}
+	changes, err := prodkube.DiffDir(*checkDir, files...)
+	if err != nil {
+		return err
+	}
+	for _, c := range changes {
+		fmt.Fprintln(stdout, c)
+	}
+	if len(changes) > 0 {
+		return errStale
+	}
+	return nil
 }
 
-// check lists the differences between dir and what write would produce.
-func check(dir string, out *output) ([]string, error) {
-	fs, err := files(out)
-	if err != nil {
-		return nil, err
-	}
-	changes, err := prodkube.DiffDir(dir, fs...)
-	if err != nil {
-		return nil, err
-	}
-	var diffs []string
-	for _, c := range changes {
-		diffs = append(diffs, c.String())
-	}
-	return diffs, nil
+// build composes the production cluster.
+func build() (*cluster.Result, error) {
+	return production().Build()
 }

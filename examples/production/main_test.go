@@ -139,13 +139,13 @@ func TestPodTemplatesPassTheirNamespaceLevel(t *testing.T) {
 		t.Fatal(err)
 	}
 	levels := map[string]security.Level{}
-	for _, o := range out.objects {
+	for _, o := range out.Objects() {
 		if ns, ok := o.(*corev1.Namespace); ok {
 			levels[ns.Name] = security.Level(ns.Labels["pod-security.kubernetes.io/enforce"])
 		}
 	}
 	checked := 0
-	for _, o := range out.objects {
+	for _, o := range out.Objects() {
 		tmpl := podTemplate(o)
 		if tmpl == nil {
 			continue
