@@ -91,18 +91,22 @@ type Verdict struct {
 // which address is a pod's node, so it judges a node's Address like any
 // other.
 func Allowed(policies []*networkingv1.NetworkPolicy, c Connection) (bool, error) {
-	v, err := Explain(policies, c)
+	v, err := evaluate(policies, c, false)
 	return v.Allowed, err
 }
 
 // Explain is Allowed with the reason for the verdict.
 func Explain(policies []*networkingv1.NetworkPolicy, c Connection) (Verdict, error) {
+	return evaluate(policies, c, true)
+}
+
+func evaluate(policies []*networkingv1.NetworkPolicy, c Connection, why bool) (Verdict, error) {
 	set, errs := compilePolicies(policies)
 	errs = append(errs, validateConnection(c)...)
 	if len(errs) > 0 {
 		return Verdict{}, errs.ToAggregate()
 	}
-	return set.explain(c), nil
+	return set.judge(c, why), nil
 }
 
 // PolicySet is a list of NetworkPolicies parsed once, for asking about many
@@ -123,8 +127,10 @@ func NewPolicySet(policies []*networkingv1.NetworkPolicy) (*PolicySet, error) {
 
 // Allowed is the package-level Allowed for the parsed policies.
 func (s *PolicySet) Allowed(c Connection) (bool, error) {
-	v, err := s.Explain(c)
-	return v.Allowed, err
+	if errs := validateConnection(c); len(errs) > 0 {
+		return false, errs.ToAggregate()
+	}
+	return s.judge(c, false).Allowed, nil
 }
 
 // Explain is the package-level Explain for the parsed policies.
@@ -132,7 +138,7 @@ func (s *PolicySet) Explain(c Connection) (Verdict, error) {
 	if errs := validateConnection(c); len(errs) > 0 {
 		return Verdict{}, errs.ToAggregate()
 	}
-	return s.explain(c), nil
+	return s.judge(c, true), nil
 }
 
 type compiledPolicy struct {
@@ -171,31 +177,33 @@ func compilePolicies(policies []*networkingv1.NetworkPolicy) (*PolicySet, field.
 	set := &PolicySet{byNamespace: make(map[string][]compiledPolicy)}
 	var errs field.ErrorList
 	for i, np := range policies {
-		p := field.NewPath("policies").Index(i)
 		if np == nil {
-			errs = append(errs, field.Required(p, "a NetworkPolicy, not nil"))
+			errs = append(errs, field.Required(field.NewPath("policies").Index(i), "a NetworkPolicy, not nil"))
 			continue
 		}
-		cp, perrs := compilePolicy(np, p)
-		errs = append(errs, perrs...)
-		if len(perrs) == 0 {
-			set.byNamespace[cp.namespace] = append(set.byNamespace[cp.namespace], cp)
+		cp, perrs := compilePolicy(np, nil)
+		if len(perrs) > 0 {
+			// Again, to say where the problems are.
+			_, perrs = compilePolicy(np, field.NewPath("policies").Index(i))
+			errs = append(errs, perrs...)
+			continue
 		}
+		set.byNamespace[cp.namespace] = append(set.byNamespace[cp.namespace], cp)
 	}
 	return set, errs
 }
 
 func compilePolicy(np *networkingv1.NetworkPolicy, p *field.Path) (compiledPolicy, field.ErrorList) {
-	errs := names.Label(np.Namespace, p.Child("metadata", "namespace"))
-	spec := p.Child("spec")
+	errs := names.Label(np.Namespace, child(child(p, "metadata"), "namespace"))
+	spec := child(p, "spec")
 	cp := compiledPolicy{namespace: np.Namespace, name: np.Name}
 	var serrs field.ErrorList
-	cp.pods, serrs = compileSelector(&np.Spec.PodSelector, spec.Child("podSelector"))
+	cp.pods, serrs = compileSelector(&np.Spec.PodSelector, child(spec, "podSelector"))
 	errs = append(errs, serrs...)
 
 	types := np.Spec.PolicyTypes
 	if len(types) > 2 {
-		errs = append(errs, field.Invalid(spec.Child("policyTypes"), types, "may not list more than two policy types"))
+		errs = append(errs, field.Invalid(child(spec, "policyTypes"), types, "may not list more than two policy types"))
 	}
 	for i, t := range types {
 		switch t {
@@ -204,7 +212,7 @@ func compilePolicy(np *networkingv1.NetworkPolicy, p *field.Path) (compiledPolic
 		case networkingv1.PolicyTypeEgress:
 			cp.egress = true
 		default:
-			errs = append(errs, field.NotSupported(spec.Child("policyTypes").Index(i), t, []string{string(networkingv1.PolicyTypeIngress), string(networkingv1.PolicyTypeEgress)}))
+			errs = append(errs, field.NotSupported(index(child(spec, "policyTypes"), i), t, []string{string(networkingv1.PolicyTypeIngress), string(networkingv1.PolicyTypeEgress)}))
 		}
 	}
 	if len(types) == 0 {
@@ -215,14 +223,14 @@ func compilePolicy(np *networkingv1.NetworkPolicy, p *field.Path) (compiledPolic
 	}
 
 	for i, r := range np.Spec.Ingress {
-		rp := spec.Child("ingress").Index(i)
-		rule, rerrs := compileRule(r.From, r.Ports, rp.Child("from"), rp.Child("ports"))
+		rp := index(child(spec, "ingress"), i)
+		rule, rerrs := compileRule(r.From, r.Ports, child(rp, "from"), child(rp, "ports"))
 		errs = append(errs, rerrs...)
 		cp.ingressRules = append(cp.ingressRules, rule)
 	}
 	for i, r := range np.Spec.Egress {
-		rp := spec.Child("egress").Index(i)
-		rule, rerrs := compileRule(r.To, r.Ports, rp.Child("to"), rp.Child("ports"))
+		rp := index(child(spec, "egress"), i)
+		rule, rerrs := compileRule(r.To, r.Ports, child(rp, "to"), child(rp, "ports"))
 		errs = append(errs, rerrs...)
 		cp.egressRules = append(cp.egressRules, rule)
 	}
@@ -233,12 +241,12 @@ func compileRule(peers []networkingv1.NetworkPolicyPeer, ports []networkingv1.Ne
 	var rule compiledRule
 	var errs field.ErrorList
 	for i := range peers {
-		peer, perrs := compilePeer(&peers[i], peersPath.Index(i))
+		peer, perrs := compilePeer(&peers[i], index(peersPath, i))
 		errs = append(errs, perrs...)
 		rule.peers = append(rule.peers, peer)
 	}
 	for i := range ports {
-		port, perrs := compilePort(&ports[i], portsPath.Index(i))
+		port, perrs := compilePort(&ports[i], index(portsPath, i))
 		errs = append(errs, perrs...)
 		rule.ports = append(rule.ports, port)
 	}
@@ -249,11 +257,11 @@ func compilePeer(peer *networkingv1.NetworkPolicyPeer, p *field.Path) (compiledP
 	var out compiledPeer
 	var errs, serrs field.ErrorList
 	if peer.PodSelector != nil {
-		out.pods, serrs = compileSelector(peer.PodSelector, p.Child("podSelector"))
+		out.pods, serrs = compileSelector(peer.PodSelector, child(p, "podSelector"))
 		errs = append(errs, serrs...)
 	}
 	if peer.NamespaceSelector != nil {
-		out.namespaces, serrs = compileSelector(peer.NamespaceSelector, p.Child("namespaceSelector"))
+		out.namespaces, serrs = compileSelector(peer.NamespaceSelector, child(p, "namespaceSelector"))
 		errs = append(errs, serrs...)
 	}
 	if peer.IPBlock != nil {
@@ -261,7 +269,7 @@ func compilePeer(peer *networkingv1.NetworkPolicyPeer, p *field.Path) (compiledP
 			errs = append(errs, field.Forbidden(p, "may not set ipBlock together with podSelector or namespaceSelector"))
 		}
 		var berrs field.ErrorList
-		out.block, berrs = compileIPBlock(peer.IPBlock, p.Child("ipBlock"))
+		out.block, berrs = compileIPBlock(peer.IPBlock, child(p, "ipBlock"))
 		errs = append(errs, berrs...)
 	}
 	if peer.PodSelector == nil && peer.NamespaceSelector == nil && peer.IPBlock == nil {
@@ -273,9 +281,9 @@ func compilePeer(peer *networkingv1.NetworkPolicyPeer, p *field.Path) (compiledP
 func compileSelector(ls *metav1.LabelSelector, p *field.Path) (labels.Selector, field.ErrorList) {
 	// The checks of metavalidation.ValidateLabelSelector, with the
 	// matchLabels in key order so that the error list is deterministic.
-	errs := names.Labels(ls.MatchLabels, p.Child("matchLabels"))
+	errs := names.Labels(ls.MatchLabels, child(p, "matchLabels"))
 	for i, req := range ls.MatchExpressions {
-		errs = append(errs, metavalidation.ValidateLabelSelectorRequirement(req, metavalidation.LabelSelectorValidationOptions{}, p.Child("matchExpressions").Index(i))...)
+		errs = append(errs, metavalidation.ValidateLabelSelectorRequirement(req, metavalidation.LabelSelectorValidationOptions{}, index(child(p, "matchExpressions"), i))...)
 	}
 	if len(errs) > 0 {
 		return nil, errs
@@ -288,14 +296,14 @@ func compileSelector(ls *metav1.LabelSelector, p *field.Path) (labels.Selector, 
 }
 
 func compileIPBlock(b *networkingv1.IPBlock, p *field.Path) (*ipBlock, field.ErrorList) {
-	cp := p.Child("cidr")
+	cp := child(p, "cidr")
 	if b.CIDR == "" {
 		return nil, field.ErrorList{field.Required(cp, "an IP range such as 10.20.0.0/16")}
 	}
 	cidr, errs := parseBlockCIDR(b.CIDR, cp)
 	out := &ipBlock{cidr: cidr}
 	for i, e := range b.Except {
-		ep := p.Child("except").Index(i)
+		ep := index(child(p, "except"), i)
 		sub, eerrs := parseBlockCIDR(e, ep)
 		errs = append(errs, eerrs...)
 		if len(eerrs) > 0 || !cidr.IsValid() {
@@ -330,39 +338,55 @@ func compilePort(port *networkingv1.NetworkPolicyPort, p *field.Path) (compiledP
 	var errs field.ErrorList
 	if port.Protocol != nil {
 		out.protocol = *port.Protocol
-		errs = append(errs, validateProtocol(*port.Protocol, p.Child("protocol"))...)
+		errs = append(errs, validateProtocol(*port.Protocol, child(p, "protocol"))...)
 	}
 	switch {
 	case port.Port == nil:
 		out.any = true
 		if port.EndPort != nil {
-			errs = append(errs, field.Invalid(p.Child("endPort"), *port.EndPort, "may not be set without port"))
+			errs = append(errs, field.Invalid(child(p, "endPort"), *port.EndPort, "may not be set without port"))
 		}
 	case port.Port.Type == intstr.Int:
 		out.first, out.last = port.Port.IntVal, port.Port.IntVal
 		for _, msg := range validation.IsValidPortNum(int(port.Port.IntVal)) {
-			errs = append(errs, field.Invalid(p.Child("port"), port.Port.IntVal, msg))
+			errs = append(errs, field.Invalid(child(p, "port"), port.Port.IntVal, msg))
 		}
 		if port.EndPort != nil {
 			out.last = *port.EndPort
 			if *port.EndPort < port.Port.IntVal {
-				errs = append(errs, field.Invalid(p.Child("endPort"), *port.EndPort, "must be at least port"))
+				errs = append(errs, field.Invalid(child(p, "endPort"), *port.EndPort, "must be at least port"))
 			}
 			for _, msg := range validation.IsValidPortNum(int(*port.EndPort)) {
-				errs = append(errs, field.Invalid(p.Child("endPort"), *port.EndPort, msg))
+				errs = append(errs, field.Invalid(child(p, "endPort"), *port.EndPort, msg))
 			}
 		}
 	default:
 		// The API server treats any non-Int type as a name.
 		out.name = port.Port.StrVal
 		if port.EndPort != nil {
-			errs = append(errs, field.Invalid(p.Child("endPort"), *port.EndPort, "may not be set with a named port"))
+			errs = append(errs, field.Invalid(child(p, "endPort"), *port.EndPort, "may not be set with a named port"))
 		}
 		for _, msg := range validation.IsValidPortName(port.Port.StrVal) {
-			errs = append(errs, field.Invalid(p.Child("port"), port.Port.StrVal, msg))
+			errs = append(errs, field.Invalid(child(p, "port"), port.Port.StrVal, msg))
 		}
 	}
 	return out, errs
+}
+
+// child and index extend a path; a nil path stays nil, so that the first,
+// error-free pass over the policies builds no paths.
+func child(p *field.Path, name string) *field.Path {
+	if p == nil {
+		return nil
+	}
+	return p.Child(name)
+}
+
+func index(p *field.Path, i int) *field.Path {
+	if p == nil {
+		return nil
+	}
+	return p.Index(i)
 }
 
 var protocols = []string{string(corev1.ProtocolTCP), string(corev1.ProtocolUDP), string(corev1.ProtocolSCTP)}
@@ -375,14 +399,30 @@ func validateProtocol(proto corev1.Protocol, p *field.Path) field.ErrorList {
 	return field.ErrorList{field.NotSupported(p, proto, protocols)}
 }
 
+// validateConnection reports every problem with a connection. The first
+// pass builds no field paths, the common valid case allocating nothing; a
+// second pass says where the problems are.
 func validateConnection(c Connection) field.ErrorList {
-	errs := validateEndpoint(c.From, field.NewPath("from"))
-	errs = append(errs, validateEndpoint(c.To, field.NewPath("to"))...)
+	if errs := checkConnection(c, false); len(errs) == 0 {
+		return nil
+	}
+	return checkConnection(c, true)
+}
+
+func checkConnection(c Connection, paths bool) field.ErrorList {
+	root := func(name string) *field.Path {
+		if !paths {
+			return nil
+		}
+		return field.NewPath(name)
+	}
+	errs := validateEndpoint(c.From, root("from"))
+	errs = append(errs, validateEndpoint(c.To, root("to"))...)
 	for _, msg := range validation.IsValidPortNum(int(c.Port)) {
-		errs = append(errs, field.Invalid(field.NewPath("port"), c.Port, msg))
+		errs = append(errs, field.Invalid(root("port"), c.Port, msg))
 	}
 	if c.Protocol != "" {
-		errs = append(errs, validateProtocol(c.Protocol, field.NewPath("protocol"))...)
+		errs = append(errs, validateProtocol(c.Protocol, root("protocol"))...)
 	}
 	return errs
 }
@@ -394,30 +434,41 @@ func validateEndpoint(e Endpoint, p *field.Path) field.ErrorList {
 	case e.Pod == nil && e.Address == "":
 		return field.ErrorList{field.Required(p, "a pod or an address")}
 	case e.Address != "":
-		return validation.IsValidIP(p.Child("address"), e.Address)
+		return validateIP(e.Address, child(p, "address"))
 	}
-	return validatePod(e.Pod, p.Child("pod"))
+	return validatePod(e.Pod, child(p, "pod"))
+}
+
+// validateIP accepts what validation.IsValidIP accepts, an IP address in
+// canonical form, without allocating when it is valid.
+func validateIP(s string, p *field.Path) field.ErrorList {
+	if a, err := netip.ParseAddr(s); err == nil && a.Zone() == "" && !a.Is4In6() {
+		var buf [64]byte
+		if string(a.AppendTo(buf[:0])) == s {
+			return nil
+		}
+	}
+	return validation.IsValidIP(p, s)
 }
 
 func validatePod(pod *Pod, p *field.Path) field.ErrorList {
-	errs := names.Label(pod.Namespace, p.Child("namespace"))
-	errs = append(errs, names.Labels(pod.NamespaceLabels, p.Child("namespaceLabels"))...)
-	errs = append(errs, names.Labels(pod.Labels, p.Child("labels"))...)
+	errs := names.Label(pod.Namespace, child(p, "namespace"))
+	errs = append(errs, names.Labels(pod.NamespaceLabels, child(p, "namespaceLabels"))...)
+	errs = append(errs, names.Labels(pod.Labels, child(p, "labels"))...)
 	if pod.IP != "" {
-		errs = append(errs, validation.IsValidIP(p.Child("ip"), pod.IP)...)
+		errs = append(errs, validateIP(pod.IP, child(p, "ip"))...)
 	}
 	for i, cp := range pod.Ports {
-		pp := p.Child("ports").Index(i)
 		if cp.Name != "" {
 			for _, msg := range validation.IsValidPortName(cp.Name) {
-				errs = append(errs, field.Invalid(pp.Child("name"), cp.Name, msg))
+				errs = append(errs, field.Invalid(child(index(child(p, "ports"), i), "name"), cp.Name, msg))
 			}
 		}
 		for _, msg := range validation.IsValidPortNum(int(cp.ContainerPort)) {
-			errs = append(errs, field.Invalid(pp.Child("containerPort"), cp.ContainerPort, msg))
+			errs = append(errs, field.Invalid(child(index(child(p, "ports"), i), "containerPort"), cp.ContainerPort, msg))
 		}
 		if cp.Protocol != "" {
-			errs = append(errs, validateProtocol(cp.Protocol, pp.Child("protocol"))...)
+			errs = append(errs, validateProtocol(cp.Protocol, child(index(child(p, "ports"), i), "protocol"))...)
 		}
 	}
 	return errs
@@ -461,18 +512,25 @@ func addrOf(e Endpoint) netip.Addr {
 	return a
 }
 
-func (s *PolicySet) explain(c Connection) Verdict {
+// judge decides the connection; it words the reason only if why is set, so
+// that Allowed does not pay for it.
+func (s *PolicySet) judge(c Connection, why bool) Verdict {
 	if c.Protocol == "" {
 		c.Protocol = corev1.ProtocolTCP
 	}
-	cc := conn{Connection: c, fromIP: addrOf(c.From), toIP: addrOf(c.To)}
-	egressOK, egressWhy := s.direction(&cc, true)
-	ingressOK, ingressWhy := s.direction(&cc, false)
-	what := fmt.Sprintf("%s to %s on %s/%d", describe(c.From), describe(c.To), c.Protocol, c.Port)
+	var what string
+	if why {
+		what = fmt.Sprintf("%s to %s on %s/%d", describe(c.From), describe(c.To), c.Protocol, c.Port)
+	}
 	if samePod(c.From.Pod, c.To.Pod) {
 		return Verdict{Allowed: true, Reason: what + " allowed: a pod cannot block traffic to itself"}
 	}
+	cc := conn{Connection: c, fromIP: addrOf(c.From), toIP: addrOf(c.To)}
+	egressOK, egressWhy := s.direction(&cc, true, why)
+	ingressOK, ingressWhy := s.direction(&cc, false, why)
 	switch {
+	case !why:
+		return Verdict{Allowed: egressOK && ingressOK}
 	case egressOK && ingressOK:
 		return Verdict{Allowed: true, Reason: fmt.Sprintf("%s allowed: %s; %s", what, egressWhy, ingressWhy)}
 	case !egressOK && !ingressOK:
@@ -486,33 +544,47 @@ func (s *PolicySet) explain(c Connection) Verdict {
 
 // direction judges one direction: the egress of the source pod, or the
 // ingress of the destination pod.
-func (s *PolicySet) direction(c *conn, egress bool) (bool, string) {
+func (s *PolicySet) direction(c *conn, egress, why bool) (bool, string) {
 	self, dir := c.From.Pod, "egress"
 	if !egress {
 		self, dir = c.To.Pod, "ingress"
 	}
 	if self == nil {
-		return true, fmt.Sprintf("%s of an address is not subject to NetworkPolicy", dir)
+		if !why {
+			return true, ""
+		}
+		return true, dir + " of an address is not subject to NetworkPolicy"
 	}
 	var isolating []string
+	isolated := false
 	podLabels := labels.Set(self.Labels)
-	for i := range s.byNamespace[self.Namespace] {
-		np := &s.byNamespace[self.Namespace][i]
+	policies := s.byNamespace[self.Namespace]
+	for i := range policies {
+		np := &policies[i]
 		if (egress && !np.egress) || (!egress && !np.ingress) || !np.pods.Matches(podLabels) {
 			continue
 		}
-		isolating = append(isolating, np.namespace+"/"+np.name)
+		isolated = true
+		if why {
+			isolating = append(isolating, np.namespace+"/"+np.name)
+		}
 		rules := np.ingressRules
 		if egress {
 			rules = np.egressRules
 		}
 		for j := range rules {
 			if rules[j].matches(c, np.namespace, egress) {
+				if !why {
+					return true, ""
+				}
 				return true, fmt.Sprintf("%s allowed by %s/%s %s[%d]", dir, np.namespace, np.name, dir, j)
 			}
 		}
 	}
-	if len(isolating) == 0 {
+	switch {
+	case !why:
+		return !isolated, ""
+	case !isolated:
 		return true, fmt.Sprintf("%s of %s is not isolated", dir, describe(Endpoint{Pod: self}))
 	}
 	return false, fmt.Sprintf("%s of %s is isolated by %s and no %s rule matches", dir, describe(Endpoint{Pod: self}), strings.Join(isolating, ", "), dir)

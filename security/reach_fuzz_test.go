@@ -11,6 +11,7 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/apimachinery/pkg/util/validation"
 	"sigs.k8s.io/randfill"
 
 	"github.com/prodkube/prodkube/internal/fuzzfill"
@@ -392,6 +393,21 @@ func FuzzReach(f *testing.F) {
 			if w := again(append(slices.Clone(nps), denyAll(ns))); !v.Allowed && w.Allowed {
 				t.Fatalf("a default deny in %s allowed: %s", ns, w.Reason)
 			}
+		}
+	})
+}
+
+// FuzzReachIP checks the evaluator's allocation-free address check against
+// the upstream one it stands in for.
+func FuzzReachIP(f *testing.F) {
+	for _, s := range []string{"10.0.0.1", "010.0.0.1", "10.0.0.256", "::ffff:10.0.0.1", "2001:DB8::1", "2001:db8::1", "2001:db8:0:0:0:0:0:1", "fe80::1%eth0", "", " 10.0.0.1", "1.2.3.4.5", "::", "0.0.0.0"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		ours := len(validateIP(s, nil)) == 0
+		upstream := len(validation.IsValidIP(nil, s)) == 0
+		if ours != upstream {
+			t.Fatalf("%q: valid here %v, upstream %v", s, ours, upstream)
 		}
 	})
 }
