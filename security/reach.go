@@ -203,7 +203,9 @@ func compilePolicy(np *networkingv1.NetworkPolicy, p *field.Path) (compiledPolic
 
 	types := np.Spec.PolicyTypes
 	if len(types) > 2 {
+		// As the API server does, without judging each type.
 		errs = append(errs, field.Invalid(child(spec, "policyTypes"), types, "may not list more than two policy types"))
+		types = nil
 	}
 	for i, t := range types {
 		switch t {
