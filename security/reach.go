@@ -35,11 +35,11 @@ type Pod struct {
 	// Labels are the pod's own labels, which podSelector fields match.
 	Labels map[string]string
 	// IP is the pod's address in canonical form. Optional. An ipBlock peer
-	// matches a pod only if IP is set and inside the block: the API
-	// reference says ipBlock is meant for addresses outside the cluster and
-	// network plugins differ on whether it matches pod IPs, so the evaluator
-	// takes the reading that a flow check can control (leave IP empty and
-	// only pod and namespace selectors can admit the pod).
+	// matches a pod only if IP is set and inside the block. The API
+	// reference means ipBlock for addresses outside the cluster, and network
+	// plugins differ on whether it matches pod IPs (the upstream conformance
+	// tests expect it to); leaving IP empty makes the check the strict one,
+	// where only pod and namespace selectors admit a pod.
 	IP string
 	// Ports are the pod's container ports. Named ports in policies resolve
 	// against the ports of the destination pod, in both directions.
@@ -80,9 +80,13 @@ type Verdict struct {
 // that direction. An address end is never selected by a policy, so only the
 // pod end's policies judge the connection.
 //
-// It returns an error, and no verdict, for a policy the API server would
-// reject (bad selectors, CIDRs, ports or policy types; a missing namespace)
-// and for a malformed connection.
+// It returns an error, and no verdict, for a policy whose namespace or spec
+// the API server would reject (bad selectors, CIDRs, ports or policy types;
+// a missing namespace; the rest of the metadata is not judged), and for a
+// malformed connection.
+//
+// Allowed parses the policies on every call; to ask about many
+// connections, parse them once with NewPolicySet.
 //
 // Two exceptions of the upstream semantics are modelled: a pod can always
 // reach itself (From and To are the same *Pod, or name the same pod), and
@@ -116,7 +120,7 @@ type PolicySet struct {
 }
 
 // NewPolicySet parses and validates the policies. It returns an error for
-// any policy the API server would reject.
+// any policy whose namespace or spec the API server would reject.
 func NewPolicySet(policies []*networkingv1.NetworkPolicy) (*PolicySet, error) {
 	set, errs := compilePolicies(policies)
 	if len(errs) > 0 {
@@ -517,6 +521,9 @@ func addrOf(e Endpoint) netip.Addr {
 // judge decides the connection; it words the reason only if why is set, so
 // that Allowed does not pay for it.
 func (s *PolicySet) judge(c Connection, why bool) Verdict {
+	if s == nil {
+		s = &PolicySet{} // a nil set holds no policies
+	}
 	if c.Protocol == "" {
 		c.Protocol = corev1.ProtocolTCP
 	}

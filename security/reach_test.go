@@ -681,3 +681,19 @@ func TestReachInvalidConnections(t *testing.T) {
 		})
 	}
 }
+
+// A nil PolicySet holds no policies: everything is allowed, nothing
+// panics.
+func TestReachNilPolicySet(t *testing.T) {
+	var set *PolicySet
+	c := tcpTo(ep(pod("default", "app", "a")), addr("203.0.113.1"), 443)
+	if ok, err := set.Allowed(c); !ok || err != nil {
+		t.Errorf("Allowed = %v, %v", ok, err)
+	}
+	if v, err := set.Explain(c); !v.Allowed || err != nil {
+		t.Errorf("Explain = %+v, %v", v, err)
+	}
+	if _, err := set.Explain(Connection{}); err == nil {
+		t.Error("a malformed connection passed")
+	}
+}
