@@ -68,3 +68,36 @@ func ExampleNewPolicySet() {
 	// Output:
 	// [policies[0].metadata.namespace: Required value: a DNS-1123 label such as production, policies[0].spec.ingress[0].from[0].ipBlock.except[0]: Invalid value: "192.168.0.0/16": must be a strict sub-range of cidr 10.0.0.0/8]
 }
+
+func ExamplePolicySet_Explain() {
+	// A flow check: parse the policies once, then ask about every flow.
+	deny, _ := security.DefaultDeny{Namespace: "shop"}.Build()
+	web := security.AllowCIDR{
+		Name: "from-lb", Namespace: "shop",
+		Pods:      map[string]string{"app": "web"},
+		Direction: security.Ingress,
+		CIDR:      "198.51.100.0/24",
+		Ports:     []security.Port{{Port: intstr.FromString("https")}},
+	}
+	lb, _ := web.Build()
+	set, err := security.NewPolicySet([]*networkingv1.NetworkPolicy{deny, lb})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	pod := &security.Pod{
+		Name: "web-0", Namespace: "shop", Labels: map[string]string{"app": "web"},
+		Ports: []corev1.ContainerPort{{Name: "https", ContainerPort: 8443}},
+	}
+	for _, port := range []int32{8443, 22} {
+		v, err := set.Explain(security.Connection{From: security.Endpoint{Address: "198.51.100.20"}, To: security.Endpoint{Pod: pod}, Port: port})
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Println(v.Allowed, v.Reason)
+	}
+	// Output:
+	// true address 198.51.100.20 to pod shop/web-0 on TCP/8443 allowed: egress of an address is not subject to NetworkPolicy; ingress allowed by shop/from-lb ingress[0]
+	// false address 198.51.100.20 to pod shop/web-0 on TCP/22 denied: ingress of pod shop/web-0 is isolated by shop/default-deny, shop/from-lb and no ingress rule matches
+}
