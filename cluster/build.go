@@ -114,6 +114,7 @@ func (c Cluster) build() (*Result, field.ErrorList) {
 	b.buildControlPlane()
 	b.buildNamespaces()
 	b.buildFlows()
+	b.checkReach()
 	b.buildAutoscaler()
 	b.buildMonitoring()
 	b.buildBackup()
@@ -585,6 +586,9 @@ func (b *builder) buildBackup() {
 	}
 	v := b.c.Backup
 	if v == nil {
+		if b.c.RestoreDrill != nil {
+			b.add(field.ErrorList{field.Forbidden(field.NewPath("restoreDrill"), "needs backup: there is no backup to restore")})
+		}
 		return
 	}
 	p := field.NewPath("backup")
@@ -613,6 +617,48 @@ func (b *builder) buildBackup() {
 	}
 	b.r.objects = append(b.r.objects, setup.Objects()...)
 	b.r.files = append(b.r.files, setup.Files()...)
+	b.buildDrill(v)
+}
+
+// buildDrill checks that the drill restores a backup that exists and holds
+// its namespace.
+func (b *builder) buildDrill(v *backup.Velero) {
+	d := b.c.RestoreDrill
+	if d == nil {
+		return
+	}
+	p := field.NewPath("restoreDrill")
+	covers := func(o backup.BackupOptions) bool {
+		return len(o.IncludeNamespaces) == 0 || slices.Contains(o.IncludeNamespaces, "*") || slices.Contains(o.IncludeNamespaces, d.Namespace)
+	}
+	switch {
+	case d.FromSchedule != "":
+		i := slices.IndexFunc(v.Schedules, func(s backup.Schedule) bool { return s.Name == d.FromSchedule })
+		if i < 0 {
+			b.add(field.ErrorList{field.NotFound(p.Child("fromSchedule"), d.FromSchedule)})
+			return
+		}
+		if !covers(v.Schedules[i].BackupOptions) {
+			b.add(field.ErrorList{field.Invalid(p.Child("fromSchedule"), d.FromSchedule, "the schedule does not back up namespace "+d.Namespace)})
+			return
+		}
+	case d.FromBackup != "":
+		i := slices.IndexFunc(v.Backups, func(s backup.Backup) bool { return s.Name == d.FromBackup })
+		if i < 0 {
+			b.add(field.ErrorList{field.NotFound(p.Child("fromBackup"), d.FromBackup)})
+			return
+		}
+		if !covers(v.Backups[i].BackupOptions) {
+			b.add(field.ErrorList{field.Invalid(p.Child("fromBackup"), d.FromBackup, "the backup does not hold namespace "+d.Namespace)})
+			return
+		}
+	}
+	plan, err := d.Plan()
+	if err != nil {
+		b.add(fieldpath.Under(p, d.Validate()))
+		return
+	}
+	b.r.files = append(b.r.files, plan.Files()...)
 }
 
 func (b *builder) buildUpgrade() {
@@ -631,9 +677,6 @@ func (b *builder) buildUpgrade() {
 			continue // a managed provider upgrades its own nodes
 		}
 		up := upgrade.Pool{Name: pool.Name, Strategy: pool.Upgrade.Strategy, MaxUnavailable: pool.Upgrade.MaxUnavailable}
-		if pool.Upgrade.Strategy == upgrade.Surge {
-			up.JoinConfig = "/etc/kubernetes/" + baseline.JoinWorkerGroupFile(pool.Name)
-		}
 		for _, z := range pool.Zones {
 			for k := 1; k <= pool.NodesPerZone; k++ {
 				up.Nodes = append(up.Nodes, upgrade.Node{Name: NodeName(pool.Name, z, k), Version: u.From})

@@ -37,6 +37,10 @@ type Cluster struct {
 	// Backup, when set, installs Velero with its schedules. The etcd
 	// snapshot script and restore procedure are always written.
 	Backup *backup.Velero
+	// RestoreDrill, when set, writes the restore test of one backed-up
+	// namespace. It needs Backup, and its schedule or backup must be one of
+	// Backup's that covers the namespace.
+	RestoreDrill *backup.RestoreDrill
 	// Upgrade, when set, plans the upgrade of the control plane and the
 	// kubeadm pools to Upgrade.Target.
 	Upgrade *Upgrade

@@ -14,6 +14,7 @@ import (
 	"github.com/prodkube/prodkube/scaling"
 	"github.com/prodkube/prodkube/security"
 	"github.com/prodkube/prodkube/upgrade"
+	"github.com/prodkube/prodkube/version"
 )
 
 // zones are the three zones of the cluster.
@@ -45,8 +46,9 @@ func production() cluster.Cluster {
 				Upgrade:   cluster.PoolUpgrade{MaxUnavailable: 2}},
 			// GPU machines are scarce: one at a time.
 			{Pool: nodepool.Pool{Name: "gpu", Purpose: nodepool.PurposeGPU}, Zones: zones[:2], NodesPerZone: 1},
-			{Pool: nodepool.Pool{Name: "spot", Purpose: nodepool.PurposeSpot, Provider: nodepool.ProviderKubeadm}, Zones: zones, NodesPerZone: 1,
-				Autoscale: &cluster.NodeGroup{Name: "production-spot", Min: 0, Max: 9}},
+			// Spot capacity from the provider's managed node pools, which
+			// that provider resizes itself.
+			{Pool: nodepool.Pool{Name: "spot", Purpose: nodepool.PurposeSpot, Provider: nodepool.ProviderGKE}, Zones: zones, NodesPerZone: 1},
 			// Audited machines are replaced by new ones from a hardened image
 			// rather than changed in place.
 			{Pool: nodepool.Pool{Name: "pci", Purpose: nodepool.PurposeCompliance, Compliance: nodepool.RegimePCIDSS}, Zones: zones, NodesPerZone: 1,
@@ -78,7 +80,10 @@ func production() cluster.Cluster {
 				}},
 		},
 		Autoscaler: &scaling.ClusterAutoscaler{
-			CloudProvider:            scaling.CloudProviderAWS,
+			CloudProvider: scaling.CloudProviderAWS,
+			// No release for v1.37 is in the package's table of verified
+			// ones yet: pin it, matching the cluster's minor.
+			Release:                  version.MustParse("v1.37.0"),
 			BalanceSimilarNodeGroups: true,
 			Env:                      []corev1.EnvVar{{Name: "AWS_REGION", Value: "eu-west-1"}},
 		},
@@ -100,8 +105,9 @@ func production() cluster.Cluster {
 			},
 			Backups: []backup.Backup{{Name: "production-initial", Wait: true, BackupOptions: backup.BackupOptions{IncludeNamespaces: []string{"production", "payments"}}}},
 		},
-		Upgrade:  &cluster.Upgrade{From: "v1.35.4", Target: "v1.37.2", Releases: []string{"v1.36.5"}},
-		Platform: cluster.Platform{MetricsAPI: true}, // metrics-server runs as a platform add-on
+		RestoreDrill: &backup.RestoreDrill{Namespace: "production", FromSchedule: "production-daily"},
+		Upgrade:      &cluster.Upgrade{From: "v1.35.4", Target: "v1.37.2", Releases: []string{"v1.36.5"}},
+		Platform:     cluster.Platform{MetricsAPI: true}, // metrics-server runs as a platform add-on
 	}
 }
 

@@ -8,11 +8,11 @@ set -euo pipefail
 velero install --namespace velero --provider aws --image docker.io/velero/velero:v1.18.3 --plugins docker.io/velero/velero-plugin-for-aws:v1.14.3 --bucket prodkube-velero-backups --prefix production-cluster --backup-location-config region=eu-west-1 --snapshot-location-config region=eu-west-1 --secret-file ./credentials-velero --use-node-agent --wait
 
 # Schedule production-daily (0 1 * * * UTC), kept 720h0m0s.
-velero schedule create production-daily --namespace velero --schedule '0 1 * * *' --include-namespaces production --ttl 720h0m0s
+velero schedule create production-daily --namespace velero --schedule '0 1 * * *' --include-namespaces production,payments --ttl 720h0m0s
 
 # Schedule production-weekly (0 3 * * 0 UTC), kept 2160h0m0s.
-velero schedule create production-weekly --namespace velero --schedule '0 3 * * 0' --include-namespaces production --ttl 2160h0m0s
+velero schedule create production-weekly --namespace velero --schedule '0 3 * * 0' --include-namespaces production,payments --ttl 2160h0m0s
 
 # Take backup production-initial now and wait for it, so that a broken setup fails this script.
-velero backup create production-initial --namespace velero --include-namespaces production --ttl 720h0m0s --wait
+velero backup create production-initial --namespace velero --include-namespaces production,payments --ttl 720h0m0s --wait
 
