@@ -87,7 +87,7 @@ type builder struct {
 
 	pools     map[string]*nodepool.Template // by pool name
 	poolSpecs map[string]Pool
-	workloads map[string]*built // by "namespace/name"
+	workloads map[string]*built // by "namespace/name"; nil for a workload with errors
 	order     []*built          // workloads in declaration order
 }
 
@@ -358,6 +358,9 @@ func (b *builder) buildWorkload(wp *field.Path, ns string, w Workload) {
 		b.add(field.ErrorList{field.Duplicate(specPath.Child("name"), wl.Name)})
 		return
 	}
+	// Known from here on, even if it fails below, so that calls to it do
+	// not report it missing as well.
+	b.workloads[key] = nil
 	if w.Autoscale != nil {
 		if wl.Replicas != 0 {
 			b.add(field.ErrorList{field.Forbidden(specPath.Child("replicas"), "the HorizontalPodAutoscaler of autoscale owns the replica count")})

@@ -37,6 +37,9 @@ func (b *builder) buildFlows() {
 					b.add(field.ErrorList{field.NotFound(cp.Child("workload"), ns+"/"+call.Workload)})
 					continue
 				}
+				if callee == nil {
+					continue // its own errors are reported
+				}
 				if calls[ns+"/"+call.Workload] {
 					b.add(field.ErrorList{field.Duplicate(cp.Child("workload"), ns+"/"+call.Workload)})
 					continue
