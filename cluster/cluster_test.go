@@ -171,7 +171,9 @@ func TestValidatePaths(t *testing.T) {
 			[]string{"FieldValueForbidden namespaces[0].workloads[1].deployment.service"}},
 		{"unknown callee", func(c *Cluster) { c.Namespaces[0].Workloads[0].Calls[0].Workload = "db" },
 			[]string{"FieldValueNotFound namespaces[0].workloads[0].calls[0].workload", "FieldValueForbidden namespaces[0].workloads[1].deployment.service"}},
-		{"unknown port", func(c *Cluster) { c.Namespaces[0].Workloads[0].Calls[0].Ports = []intstr.IntOrString{intstr.FromString("grpc")} },
+		{"unknown port", func(c *Cluster) {
+			c.Namespaces[0].Workloads[0].Calls[0].Ports = []intstr.IntOrString{intstr.FromString("grpc")}
+		},
 			[]string{"FieldValueNotFound namespaces[0].workloads[0].calls[0].ports[0]", "FieldValueForbidden namespaces[0].workloads[1].deployment.service"}},
 		{"range without port", func(c *Cluster) {
 			c.Namespaces[0].Workloads[1].Calls = []Call{{CIDR: "192.0.2.0/24"}}
