@@ -10,6 +10,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 
+	"github.com/prodkube/prodkube"
 	"github.com/prodkube/prodkube/baseline"
 )
 
@@ -78,16 +79,16 @@ func TestBaselineKubeadm(t *testing.T) {
 				t.Fatalf("API version %s, want %s", cp.APIVersion, want)
 			}
 			dir := t.TempDir()
-			if err := cp.Write(dir); err != nil {
+			if err := prodkube.WriteDir(dir, cp.Files()...); err != nil {
 				t.Fatal(err)
 			}
-			if len(cp.Files) != 5 {
-				t.Fatalf("%d files, want init, 2 control plane joins, worker, worker group", len(cp.Files))
+			if len(cp.Files()) != 5 {
+				t.Fatalf("%d files, want init, 2 control plane joins, worker, worker group", len(cp.Files()))
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 			defer cancel()
-			for _, f := range cp.Files {
-				path := filepath.Join(dir, f.Name)
+			for _, f := range cp.KubeadmFiles {
+				path := filepath.Join(dir, baseline.KubeadmDir, f.Name)
 				version, out, err := e.KubeadmValidate(ctx, path)
 				if err != nil {
 					b, _ := os.ReadFile(path)
@@ -115,12 +116,12 @@ func TestBaselineKubeadmDiscoveryChecked(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	if err := cp.Write(dir); err != nil {
+	if err := prodkube.WriteDir(dir, cp.Files()...); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	version, out, err := e.KubeadmValidate(ctx, filepath.Join(dir, baseline.JoinWorkerFile))
+	version, out, err := e.KubeadmValidate(ctx, filepath.Join(dir, baseline.KubeadmDir, baseline.JoinWorkerFile))
 	if err == nil {
 		t.Fatalf("kubeadm %s accepted a join file whose discovery file is missing:\n%s", version, out)
 	}
