@@ -1,3 +1,5 @@
+//go:generate go run ./gen
+
 package yamlenc
 
 import (
