@@ -559,4 +559,3 @@ var r result
 	w.WriteString("if s.prune(e.k, r, top) {\ns.buf = s.buf[:pos]\ncontinue\n}\nfirst = false\n}\n")
 	w.WriteString("if first {\nreturn s.emptyMapping(c)\n}\nreturn resOther\n}\n\n")
 }
-

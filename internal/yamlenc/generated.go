@@ -24,7 +24,7 @@ import (
 //
 // zz_generated.go is written by
 //
-//	go test ./internal/yamlenc -run TestCompiledUpToDate -update
+//	go generate ./internal/yamlenc
 //
 // and TestCompiledUpToDate fails when it is stale, for example after a
 // k8s.io/api upgrade. Deleting the file is always safe: every type then
