@@ -284,7 +284,7 @@ func TestCommandsAndObjectsAgree(t *testing.T) {
 		g := specGen{rng}
 		opts := g.backupOptions()
 		b := Backup{Name: g.pick("production-daily", "a", "pre-upgrade-v1.37.2"), Wait: g.bool(), BackupOptions: opts}
-		s := Schedule{Name: g.pick("production-weekly", "s"), Cron: g.pick("0 1 * * *", "*/15 0-6 1,15 jan-jun mon-fri", "@every 24h"),
+		s := Schedule{Name: g.pick("production-weekly", "s"), Cron: g.pick("0 1 * * *", "*/15 0-6 1,15 jan-jun *", "@every 24h"),
 			Paused: g.bool(), BackupOptions: g.backupOptions()}
 		r := Restore{Name: g.pick("drill", "r"), VeleroNamespace: g.pick("", "velero", "backup-system"),
 			IncludeNamespaces: g.subset("production", "staging", "web"), NamespaceMappings: g.mapping(), RestoreVolumes: g.optBool(), Wait: g.bool()}
