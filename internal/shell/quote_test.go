@@ -323,6 +323,14 @@ func TestJoinRoundTripArguments(t *testing.T) {
 	for _, argv := range shellCases {
 		checkArguments(t, argv)
 	}
+	// Every byte alone, at the start, in the middle and at the end of a
+	// word, in one command line.
+	var every []string
+	for c := 1; c < 256; c++ {
+		b := string([]byte{byte(c)})
+		every = append(every, b, b+"a", "a"+b+"a", "a"+b)
+	}
+	checkArguments(t, every)
 }
 
 func TestJoinRoundTripCommand(t *testing.T) {
