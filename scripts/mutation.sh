@@ -34,8 +34,11 @@ if [ $# -gt 0 ]; then
 else
   # Library packages: the main module's packages with non-test Go files,
   # without examples/ (programs) and the test helpers.
+  # The root package comes last: its coverage run is the whole module's
+  # tests (gremlins measures coverage over the directory and everything
+  # below it).
   mapfile -t pkgs < <(go list -f '{{if .GoFiles}}{{.Dir}}{{end}}' ./... |
-    sed "s|^$PWD/\?||; s|^$|.|" | grep -v -E '^(examples/|internal/fuzzfill$)')
+    sed "s|^$PWD/\?||; s|^$|.|" | grep -v -E '^(examples/|internal/fuzzfill$)' | sort -r)
 fi
 
 mkdir -p "$out"
@@ -50,6 +53,7 @@ for p in "${pkgs[@]}"; do
   json="$out/$name.json"
   log="$out/$name.log"
   echo "== $p"
+  rm -f "$json"
   start=$(date +%s)
   # gremlins computes coverage and runs the tests of the package it is
   # given; --workers 1 keeps it from competing with itself on a small
@@ -61,6 +65,13 @@ for p in "${pkgs[@]}"; do
   "$gremlins" unleash "${dry[@]}" --workers "$workers" --timeout-coefficient "$coef" -E / -o "$json" "./$p" >"$log" 2>&1 || {
     echo "gremlins failed on $p; see $log"; tail -n 20 "$log"; continue; }
   secs=$(( $(date +%s) - start ))
+  if [ ! -f "$json" ]; then
+    # gremlins writes no report for a package without mutants
+    # ("No results to report"), such as one that only declares types.
+    echo "| $p | 0 | | | | | | - | - | $secs s |" >>"$table"
+    tail -n 1 "$table"
+    continue
+  fi
   python3 - "$json" "$p" "$secs" >>"$table" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
