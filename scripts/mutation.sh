@@ -7,7 +7,7 @@
 #
 #   scripts/mutation.sh [package-dir ...]     default: every library package
 #
-# Environment: WORKERS (default 1), TIMEOUT_COEFFICIENT (default 3),
+# Environment: WORKERS (default 1), TIMEOUT_COEFFICIENT (default 5),
 # OUT (default mutation-results/, one JSON report per package plus table.md),
 # DRY_RUN=1 to only find the mutants and measure which are covered (mutator
 # coverage; efficacy needs the full run).
@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 
 GREMLINS_VERSION=v0.6.0
 workers=${WORKERS:-1}
-coef=${TIMEOUT_COEFFICIENT:-3}
+coef=${TIMEOUT_COEFFICIENT:-5}
 out=${OUT:-mutation-results}
 dry=()
 if [ -n "${DRY_RUN:-}" ]; then dry=(--dry-run); fi
@@ -63,7 +63,10 @@ for p in "${pkgs[@]}"; do
   # gremlins walks the directory it is given and its subdirectories;
   # -E / leaves out files in subdirectories (their own packages, listed
   # separately), so each row counts one package's mutants.
-  "$gremlins" unleash "${dry[@]}" --workers "$workers" --timeout-coefficient "$coef" -E / -o "$json" "./$p" >"$log" 2>&1 || {
+  # GOFLAGS=-count=1: gremlins sets each mutant's time limit from how long
+  # the coverage run took; a coverage run answered from the test cache
+  # takes a second and every mutant would time out.
+  GOFLAGS="${GOFLAGS:+$GOFLAGS }-count=1" "$gremlins" unleash "${dry[@]}" --workers "$workers" --timeout-coefficient "$coef" -E / -o "$json" "./$p" >"$log" 2>&1 || {
     echo "gremlins failed on $p; see $log"; tail -n 20 "$log"; continue; }
   secs=$(( $(date +%s) - start ))
   if [ ! -f "$json" ]; then
