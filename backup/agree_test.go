@@ -267,16 +267,26 @@ func checkInstallAgrees(t *testing.T, in Install) {
 
 func TestCommandsAndObjectsAgree(t *testing.T) {
 	// The example specs, which are known to be valid.
-	checkBackupAgrees(t, dailyProduction())
-	checkScheduleAgrees(t, weeklyProduction())
-	checkInstallAgrees(t, exampleInstall())
-	checkRestoreAgrees(t, Restore{Name: "drill", FromSchedule: "production-daily", IncludeNamespaces: []string{"production"},
-		NamespaceMappings: map[string]string{"production": "production-restore-test"}, RestoreVolumes: ptr(true), Wait: true})
-	checkBackupAgrees(t, Backup{Name: "pre-upgrade", Wait: true, BackupOptions: BackupOptions{
+	drill := Restore{Name: "drill", FromSchedule: "production-daily", IncludeNamespaces: []string{"production"},
+		NamespaceMappings: map[string]string{"production": "production-restore-test"}, RestoreVolumes: ptr(true), Wait: true}
+	preUpgrade := Backup{Name: "pre-upgrade", Wait: true, BackupOptions: BackupOptions{
 		VeleroNamespace: "backup-system", IncludeNamespaces: []string{"a", "b"}, ExcludeNamespaces: []string{"c"},
 		IncludeResources: []string{"deployments.apps"}, ExcludeResources: []string{"events"},
 		Selector: map[string]string{"tier": "web", "app.kubernetes.io/name": "shop"}, TTL: 36 * time.Hour,
-		SnapshotVolumes: ptr(false), DefaultVolumesToFsBackup: true, StorageLocation: "secondary"}})
+		SnapshotVolumes: ptr(false), DefaultVolumesToFsBackup: true, StorageLocation: "secondary"}}
+	// The check helpers return early on an invalid spec (the fuzz targets
+	// feed them invalid ones); these fixtures must be valid, or the test
+	// would pass by checking nothing.
+	for _, v := range []interface{ Validate() field.ErrorList }{dailyProduction(), weeklyProduction(), exampleInstall(), drill, preUpgrade} {
+		if errs := v.Validate(); len(errs) > 0 {
+			t.Fatalf("fixture %+v is invalid: %v", v, errs)
+		}
+	}
+	checkBackupAgrees(t, dailyProduction())
+	checkScheduleAgrees(t, weeklyProduction())
+	checkInstallAgrees(t, exampleInstall())
+	checkRestoreAgrees(t, drill)
+	checkBackupAgrees(t, preUpgrade)
 
 	// Many generated valid specs, combining every option: each must agree.
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -284,7 +294,7 @@ func TestCommandsAndObjectsAgree(t *testing.T) {
 		g := specGen{rng}
 		opts := g.backupOptions()
 		b := Backup{Name: g.pick("production-daily", "a", "pre-upgrade-v1.37.2"), Wait: g.bool(), BackupOptions: opts}
-		s := Schedule{Name: g.pick("production-weekly", "s"), Cron: g.pick("0 1 * * *", "*/15 0-6 1,15 jan-jun mon-fri", "@every 24h"),
+		s := Schedule{Name: g.pick("production-weekly", "s"), Cron: g.pick("0 1 * * *", "*/15 0-6 1,15 jan-jun *", "@every 24h"),
 			Paused: g.bool(), BackupOptions: g.backupOptions()}
 		r := Restore{Name: g.pick("drill", "r"), VeleroNamespace: g.pick("", "velero", "backup-system"),
 			IncludeNamespaces: g.subset("production", "staging", "web"), NamespaceMappings: g.mapping(), RestoreVolumes: g.optBool(), Wait: g.bool()}

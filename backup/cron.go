@@ -44,6 +44,12 @@ var (
 // "a-b", a step "*/n" or "a-b/n", or a comma-separated list of those; month
 // and weekday names like "jan" and "mon" are accepted) or "@every <duration>"
 // with a Go duration of at least MinScheduleInterval in whole seconds.
+// A step greater than 1 must be smaller than the number of values it steps
+// through (Velero's rule), and at least one of day-of-month and day-of-week
+// must start with "*": when both are restricted, classic cron runs on days
+// matching either and Velero only on days matching both. Numbers have at
+// most three digits. A schedule that can never run (day 30 of February) is
+// refused.
 //
 // The accepted language is a subset of what Velero's parser accepts (a
 // nested test module, backup/internal/croncheck, checks that against the
@@ -80,56 +86,96 @@ func ValidateCron(expr string, path *field.Path) field.ErrorList {
 		return field.ErrorList{field.Invalid(path, expr, fmt.Sprintf("must have exactly five fields (minute hour day-of-month month day-of-week) separated by single spaces; got %d", len(parts)))}
 	}
 	var errs field.ErrorList
+	var sets [5]uint64
 	for i, p := range parts {
-		if msg := checkCronField(p, cronFields[i]); msg != "" {
+		var msg string
+		if sets[i], msg = checkCronField(p, cronFields[i]); msg != "" {
 			errs = append(errs, field.Invalid(path, expr, cronFields[i].name+" field "+strconv.Quote(p)+": "+msg))
 		}
+	}
+	if len(errs) == 0 && !anyDayExists(sets[2], sets[3]) {
+		errs = append(errs, field.Invalid(path, expr, "never runs: no month it names has any of the days of month it names"))
+	}
+	if parts[2][0] != '*' && parts[4][0] != '*' {
+		// Classic cron (Vixie cron, cronie, POSIX crontab(5)) runs a job
+		// whose day of month and day of week are both restricted when
+		// either matches; Velero's parser runs it only when both match.
+		errs = append(errs, field.Invalid(path, expr, "day of month and day of week cannot both be restricted (cron implementations disagree on whether either or both must match); make one of them *"))
 	}
 	return errs
 }
 
-func checkCronField(s string, f cronField) string {
-	for _, item := range strings.Split(s, ",") {
-		if msg := checkCronItem(item, f); msg != "" {
-			return msg
+// monthDays is the most days each month can have (February in a leap
+// year), indexed by month number.
+var monthDays = [13]int{0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
+
+// anyDayExists reports whether some month in the set months has a day in
+// the set days (bit n set for value n).
+func anyDayExists(days, months uint64) bool {
+	for m := 1; m <= 12; m++ {
+		if months&(1<<m) != 0 && days&(1<<(monthDays[m]+1)-1) != 0 {
+			return true
 		}
 	}
-	return ""
+	return false
 }
 
-func checkCronItem(item string, f cronField) string {
+// checkCronField checks one field and returns the values it selects, bit n
+// for value n.
+func checkCronField(s string, f cronField) (uint64, string) {
+	var set uint64
+	for _, item := range strings.Split(s, ",") {
+		bits, msg := checkCronItem(item, f)
+		if msg != "" {
+			return 0, msg
+		}
+		set |= bits
+	}
+	return set, ""
+}
+
+func checkCronItem(item string, f cronField) (uint64, string) {
 	if item == "" {
-		return "empty list entry"
+		return 0, "empty list entry"
 	}
 	rng, step, hasStep := strings.Cut(item, "/")
+	n := 1
 	if hasStep {
-		n, ok := atoiSmall(step)
-		if !ok || n < 1 || n > f.max-f.min+1 {
-			return fmt.Sprintf("step %q must be a number from 1 to %d", step, f.max-f.min+1)
+		var ok bool
+		if n, ok = atoiSmall(step); !ok || n < 1 {
+			return 0, fmt.Sprintf("step %q must be a positive number", step)
 		}
 	}
-	if rng == "*" {
-		return ""
-	}
-	lo, hi, isRange := strings.Cut(rng, "-")
-	a, msg := cronValue(lo, f)
-	if msg != "" {
-		return msg
-	}
-	if !isRange {
-		if hasStep {
-			return "a step needs * or a range before it (like */15 or 0-30/5)"
+	a, b := f.min, f.max
+	if rng != "*" {
+		lo, hi, isRange := strings.Cut(rng, "-")
+		var msg string
+		if a, msg = cronValue(lo, f); msg != "" {
+			return 0, msg
 		}
-		return ""
+		b = a
+		if isRange {
+			if b, msg = cronValue(hi, f); msg != "" {
+				return 0, msg
+			}
+		} else if hasStep {
+			return 0, "a step needs * or a range before it (like */15 or 0-30/5)"
+		}
+		if a > b {
+			return 0, fmt.Sprintf("range %q runs backwards", rng)
+		}
 	}
-	b, msg := cronValue(hi, f)
-	if msg != "" {
-		return msg
+	// Velero's parser refuses a step that reaches past the range it
+	// steps through (*/60 for minutes, 10-20/11); a step of 1 is always
+	// fine.
+	if size := b - a + 1; n > 1 && n >= size {
+		return 0, fmt.Sprintf("step %d must be smaller than the %d values of %q it steps through", n, size, rng)
 	}
-	if a > b {
-		return fmt.Sprintf("range %q runs backwards", rng)
+	var bits uint64
+	for v := a; v <= b; v += n {
+		bits |= 1 << v
 	}
-	return ""
+	return bits, ""
 }
 
 func cronValue(s string, f cronField) (int, string) {

@@ -34,6 +34,12 @@ func TestQuota(t *testing.T) {
 			"FieldValueInvalid requests.cpu", "FieldValueInvalid requests.memory", "FieldValueInvalid storage",
 		}},
 		{"limit below request", Quota{Namespace: "t", Requests: Compute{CPU: "2", Memory: "4Gi"}, Limits: Compute{CPU: "1", Memory: "4Gi"}}, []string{"FieldValueInvalid limits.cpu"}},
+		{"memory limit below request", Quota{Namespace: "t", Requests: Compute{CPU: "1", Memory: "4Gi"}, Limits: Compute{CPU: "1", Memory: "4095Mi"}}, []string{"FieldValueInvalid limits.memory"}},
+		{"ephemeral-storage limit below request", Quota{Namespace: "t", Requests: Compute{EphemeralStorage: "10Gi"}, Limits: Compute{EphemeralStorage: "9Gi"}}, []string{"FieldValueInvalid limits.ephemeral-storage"}},
+		{"limits equal to requests in other units", Quota{Namespace: "t", Requests: Compute{CPU: "1", Memory: "1Gi", EphemeralStorage: "1G"}, Limits: Compute{CPU: "1000m", Memory: "1024Mi", EphemeralStorage: "1000M"}}, nil},
+		{"every limit below its request", Quota{Namespace: "t", Requests: Compute{CPU: "2", Memory: "2Gi", EphemeralStorage: "2Gi"}, Limits: Compute{CPU: "1999m", Memory: "1Gi", EphemeralStorage: "1Gi"}}, []string{
+			"FieldValueInvalid limits.cpu", "FieldValueInvalid limits.memory", "FieldValueInvalid limits.ephemeral-storage"}},
+		{"limit without request", Quota{Namespace: "t", Limits: Compute{Memory: "1Gi"}}, nil},
 		{"negative counts and bad object", Quota{Namespace: "t", Pods: Int64(-1), Objects: map[string]int64{"deployments": 1, "count/Foo": 1, "count/jobs.batch": -2}}, []string{
 			"FieldValueInvalid pods", "FieldValueInvalid objects[count/Foo]", "FieldValueInvalid objects[count/jobs.batch]", "FieldValueInvalid objects[deployments]",
 		}},

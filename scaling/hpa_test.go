@@ -70,6 +70,14 @@ func TestHPAInvalid(t *testing.T) {
 		{"single replica", func(h *HPA) { h.MinReplicas = 1 }, []string{"FieldValueInvalid minReplicas"}},
 		{"negative min", func(h *HPA) { h.MinReplicas = -3 }, []string{"FieldValueInvalid minReplicas"}},
 		{"max below min", func(h *HPA) { h.MinReplicas, h.MaxReplicas = 5, 4 }, []string{"FieldValueInvalid maxReplicas"}},
+		// MaxReplicas is checked against the minimum after its default:
+		// with MinReplicas unset the minimum is DefaultMinReplicas (2).
+		{"max below the default min", func(h *HPA) { h.MaxReplicas = 1 }, []string{"FieldValueInvalid maxReplicas"}},
+		{"max equal to the default min", func(h *HPA) { h.MaxReplicas = 2 }, nil},
+		{"max equal to min", func(h *HPA) { h.MinReplicas, h.MaxReplicas = 5, 5 }, nil},
+		{"single replica allowed, max 1", func(h *HPA) { h.MinReplicas, h.MaxReplicas, h.AllowSingleReplica = 1, 1, true }, nil},
+		{"single replica allowed, min left to its default", func(h *HPA) { h.MaxReplicas, h.AllowSingleReplica = 1, true }, []string{"FieldValueInvalid maxReplicas"}},
+		{"negative max", func(h *HPA) { h.MaxReplicas = -1 }, []string{"FieldValueRequired maxReplicas"}},
 		{"percentages", func(h *HPA) { h.CPUUtilization, h.MemoryUtilization = 150, -1 }, []string{
 			"FieldValueInvalid cpuUtilization", "FieldValueInvalid memoryUtilization"}},
 		{"target kind", func(h *HPA) { h.TargetKind = "DaemonSet" }, []string{"FieldValueNotSupported targetKind"}},
@@ -137,8 +145,11 @@ func TestHPAInvalid(t *testing.T) {
 			tt.mod(&h)
 			wantPaths(t, h.Validate(), tt.want...)
 			obj, err := h.Build()
-			if obj != nil || err == nil {
-				t.Errorf("Build() = %v, %v; want nil and an error", obj, err)
+			if (obj != nil) == (err != nil) || (err == nil) != (len(tt.want) == 0) {
+				t.Errorf("Build() = %v, %v; want an error: %v", obj, err, len(tt.want) > 0)
+			}
+			if obj != nil && obj.Spec.MaxReplicas < *obj.Spec.MinReplicas {
+				t.Errorf("built maxReplicas %d below minReplicas %d", obj.Spec.MaxReplicas, *obj.Spec.MinReplicas)
 			}
 		})
 	}

@@ -58,6 +58,21 @@ func TestScannersMatchUpstream(t *testing.T) {
 	}
 }
 
+// TestEveryByteInEveryPositionMatchesUpstream puts every byte alone, first,
+// in the middle and last, of a name, of a qualified name's prefix and of
+// its name part, so that each character class boundary ('0' and '9', 'a'
+// and 'z', 'A' and 'Z', and the bytes next to them) is judged by the
+// upstream validators in each position the scanners treat apart.
+func TestEveryByteInEveryPositionMatchesUpstream(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		b := string([]byte{byte(c)})
+		for _, s := range []string{b, b + "a", "a" + b, "a" + b + "a", b + "1", "1" + b, "1" + b + "1",
+			b + ".a", "a." + b, "a" + b + ".b/n", b + "a.b/n", "a.b" + b + "/n", "p/" + b, "p/" + b + "n", "p/n" + b, "p/n" + b + "n"} {
+			checkScanners(t, s)
+		}
+	}
+}
+
 func TestValidLabelsMatchesUpstream(t *testing.T) {
 	for _, labels := range []map[string]string{
 		nil, {}, {"app": "web"}, {"app.kubernetes.io/name": "web", "tier": ""},

@@ -56,20 +56,23 @@ var reservedWords = map[string]bool{
 }
 
 // isPlain reports whether every byte of s is one that needs no quoting in
-// any position of a word: letters, digits and a few punctuation marks that
-// carry no meaning to the shell. '=' is plain except at the start (where a
-// word could be read as an assignment only before the command name, which
-// Join never renders bare), '~' is excluded because of tilde expansion.
+// its position of a word (see plainByte).
 func isPlain(s string) bool {
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
-		case c == '-' || c == '_' || c == '.' || c == '/' || c == ':' || c == ',' || c == '+' || c == '@' || c == '%':
-		case c == '=' && i > 0:
-		default:
+		if !plainByte(s[i], i == 0) {
 			return false
 		}
 	}
 	return true
+}
+
+// plainByte reports whether c carries no meaning to the shell: letters,
+// digits and a few punctuation marks. '=' is plain except at the start of
+// a word (first), where a word could be read as an assignment only before
+// the command name, which Join never renders bare; '~' is excluded because
+// of tilde expansion, '?', '*' and '[' because of pathname expansion.
+func plainByte(c byte, first bool) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+		c == '-' || c == '_' || c == '.' || c == '/' || c == ':' || c == ',' || c == '+' || c == '@' || c == '%' ||
+		c == '=' && !first
 }

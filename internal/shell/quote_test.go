@@ -24,6 +24,26 @@ func TestQuote(t *testing.T) {
 		{"~root", "'~root'"},
 		{"$HOME", "'$HOME'"},
 		{"*", "'*'"},
+		{"?", "'?'"},
+		{"a?", "'a?'"},
+		{"[", "'['"},
+		{"]", "']'"},
+		{"[ab]", "'[ab]'"},
+		{"a[b", "'a[b'"},
+		{"x]", "'x]'"},
+		{"a;b", "'a;b'"},
+		{"a&b", "'a&b'"},
+		{"a|b", "'a|b'"},
+		{"a<b", "'a<b'"},
+		{"a>b", "'a>b'"},
+		{"(a)", "'(a)'"},
+		{"a\tb", "'a\tb'"},
+		{`"x"`, `'"x"'`},
+		{"a^b", "'a^b'"},
+		{"x=~", "'x=~'"},
+		{"azAZ09-_./:,+@%", "azAZ09-_./:,+@%"},
+		{"-", "-"},
+		{"%s", "%s"},
 		{"0 1 * * *", "'0 1 * * *'"},
 		{"a\nb", "'a\nb'"},
 		{"!", "'!'"},
@@ -75,10 +95,12 @@ func shells(t testing.TB) [][]string {
 	return out
 }
 
-func runShell(t testing.TB, sh []string, line string, env []string) ([]byte, error) {
+// runShell runs line with the shell sh in the directory dir.
+func runShell(t testing.TB, sh []string, dir, line string, env []string) ([]byte, error) {
 	t.Helper()
 	cmd := exec.Command(sh[0], append(sh[1:], line)...)
 	cmd.Env = env
+	cmd.Dir = dir
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -104,13 +126,87 @@ func splitNUL(b []byte) []string {
 	return parts[:len(parts)-1] // output ends with a NUL
 }
 
+// globTrap returns a new directory full of files that a word left
+// unquoted would match as a glob pattern: every one-byte name, a few longer
+// ones, names that are themselves patterns, and for each of words the names
+// its pattern characters would match (see globVictims). A shell that
+// expands an unquoted '?', '*' or '[...]' there replaces the word with file
+// names, which the round-trip checks then see.
+func globTrap(t testing.TB, words []string) string {
+	t.Helper()
+	dir := t.TempDir()
+	names := []string{"ab", "ba", "xy", "[ab]", "a b", "-n", "{a,b}", "é", "日本", ".x", "..x", "a=b", "x=", "abc"}
+	for c := 1; c < 256; c++ {
+		if c != '/' && c != '.' {
+			names = append(names, string([]byte{byte(c)}))
+		}
+	}
+	for _, w := range words {
+		names = append(names, globVictims(w)...)
+	}
+	for _, n := range names {
+		if n == "" || n == "." || n == ".." || len(n) > 200 || strings.ContainsAny(n, "/\x00") {
+			continue
+		}
+		if err := os.WriteFile(filepath.Join(dir, n), nil, 0o644); err != nil {
+			t.Fatalf("glob trap: %v", err)
+		}
+	}
+	return dir
+}
+
+// globVictims returns file names that w, read as a shell pattern, would
+// match: each '*' replaced by nothing or by "x", each '?' by "x", each
+// bracket expression by a byte it accepts. It is written from the POSIX
+// pattern rules, independently of the quoting code.
+func globVictims(w string) []string {
+	var short, long strings.Builder
+	for i := 0; i < len(w); i++ {
+		switch c := w[i]; c {
+		case '*':
+			long.WriteByte('x')
+		case '?':
+			short.WriteByte('x')
+			long.WriteByte('x')
+		case '[':
+			end := strings.IndexByte(w[i+1:], ']')
+			if end < 0 {
+				short.WriteByte(c)
+				long.WriteByte(c)
+				continue
+			}
+			class := w[i+1 : i+1+end]
+			if end == 0 { // "[]...]": the first ']' is a member
+				if e2 := strings.IndexByte(w[i+2:], ']'); e2 >= 0 {
+					class = w[i+1 : i+2+e2]
+					end = e2 + 1
+				}
+			}
+			m := byte('x')
+			if class != "" && class[0] != '!' && class[0] != '^' {
+				m = class[0]
+			} else if strings.ContainsRune(class, 'x') {
+				m = 'q'
+			}
+			short.WriteByte(m)
+			long.WriteByte(m)
+			i += end + 1
+		default:
+			short.WriteByte(c)
+			long.WriteByte(c)
+		}
+	}
+	return []string{short.String(), long.String()}
+}
+
 // checkArguments renders printf %s\0 followed by args with Join, runs it
-// through every shell and requires exactly args back.
+// through every shell in a glob trap and requires exactly args back.
 func checkArguments(t testing.TB, args []string) {
 	t.Helper()
 	line := Join(append(append([]string(nil), printfArgv...), args...))
+	dir := globTrap(t, args)
 	for _, sh := range shells(t) {
-		out, err := runShell(t, sh, line, []string{"PATH=/usr/bin:/bin", "LC_ALL=C"})
+		out, err := runShell(t, sh, dir, line, []string{"PATH=/usr/bin:/bin", "LC_ALL=C"})
 		if err != nil {
 			t.Fatalf("%s %q: %v", sh[0], line, err)
 		}
@@ -141,9 +237,10 @@ func checkCommand(t testing.TB, argv []string) {
 	dir := t.TempDir()
 	stub := filepath.Join(dir, name)
 	if err := os.WriteFile(stub, []byte("#!/bin/sh\nprintf 'stub\\0'\nfor a in \"$@\"; do printf '%s\\0' \"$a\"; done\n"), 0o755); err != nil {
-		t.Skipf("cannot create a file named %q: %v", name, err)
+		t.Fatalf("cannot create a file named %q: %v", name, err)
 	}
 	env := []string{"PATH=" + dir, "LC_ALL=C"}
+	cwd := globTrap(t, argv)
 	for _, sh := range shells(t) {
 		if strings.HasPrefix(name, "%") && strings.Contains(sh[0], "bash") {
 			// bash reads a command word starting with '%' as a job
@@ -153,13 +250,13 @@ func checkCommand(t testing.TB, argv []string) {
 		}
 		if !posixReserved[name] {
 			// Skip builtins: `command -v` names them without a path.
-			out, err := runShell(t, sh, "command -v "+Quote(name), env)
+			out, err := runShell(t, sh, cwd, "command -v "+Quote(name), env)
 			if err != nil || !strings.HasPrefix(string(out), "/") {
 				continue
 			}
 		}
 		line := Join(argv)
-		out, err := runShell(t, sh, line, env)
+		out, err := runShell(t, sh, cwd, line, env)
 		if err != nil {
 			t.Fatalf("%s %q: %v", sh[0], line, err)
 		}
@@ -193,10 +290,47 @@ var shellCases = [][]string{
 	{"A=1", "x"}, {"PATH=/", "x"}, {"a=b"}, {"--flag"}, {"~"}, {"#"},
 }
 
+// TestGlobTrapCatchesBareWords shows that the trap works: each of these
+// patterns, written bare (as Quote would write it if it took the pattern
+// characters for plain ones), is replaced by file names in the trap
+// directory, so the round-trip tests fail for it. Each file name globVictims
+// proposes is also a match by Go's own pattern matcher.
+func TestGlobTrapCatchesBareWords(t *testing.T) {
+	patterns := []string{"?", "*", "[ab]", "a?", "?b", "[!a]b", "a*", "[]]", "é?", "a[b]c", "*?*"}
+	for _, p := range patterns {
+		for _, v := range globVictims(p) {
+			if ok, err := filepath.Match(p, v); err == nil && !ok && strings.ContainsAny(p, "*?") {
+				t.Errorf("globVictims(%q) proposes %q, which the pattern does not match", p, v)
+			}
+		}
+	}
+	for _, p := range patterns {
+		dir := globTrap(t, []string{p})
+		for _, sh := range shells(t) {
+			out, err := runShell(t, sh, dir, `printf '%s\0' `+p, []string{"PATH=/usr/bin:/bin", "LC_ALL=C"})
+			if err != nil {
+				t.Fatalf("%s: %v", sh[0], err)
+			}
+			got := splitNUL(out)
+			if equal(got, []string{p}) {
+				t.Errorf("%s left bare %q unexpanded in the trap", sh[0], p)
+			}
+		}
+	}
+}
+
 func TestJoinRoundTripArguments(t *testing.T) {
 	for _, argv := range shellCases {
 		checkArguments(t, argv)
 	}
+	// Every byte alone, at the start, in the middle and at the end of a
+	// word, in one command line.
+	var every []string
+	for c := 1; c < 256; c++ {
+		b := string([]byte{byte(c)})
+		every = append(every, b, b+"a", "a"+b+"a", "a"+b)
+	}
+	checkArguments(t, every)
 }
 
 func TestJoinRoundTripCommand(t *testing.T) {
@@ -210,6 +344,9 @@ func TestJoinRoundTripCommand(t *testing.T) {
 // the line Join renders, run by /bin/sh (and bash --posix) with the program
 // replaced by printf '%s\0', prints exactly the original arguments; and run
 // as is, with a stub of the program's name on PATH, the stub receives them.
+// Both run in a glob trap (globTrap): a folder holding files that every
+// argument, read as a pattern, would match, so a glob character left bare
+// changes what the shell passes.
 func FuzzJoin(f *testing.F) {
 	for _, argv := range shellCases {
 		f.Add(strings.Join(argv, "\x00"))

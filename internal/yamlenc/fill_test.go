@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"math/rand"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	yaml3 "go.yaml.in/yaml/v3"
 	appsv1 "k8s.io/api/apps/v1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	batchv1 "k8s.io/api/batch/v1"
@@ -357,10 +359,10 @@ func checkSameBytes(t *testing.T, obj any) {
 
 // equalButDeliberate reports whether got is want except for quotes that
 // this encoder puts, on purpose, around scalars that sigs.k8s.io/yaml
-// leaves plain (see the package documentation): the YAML 1.1 value key "="
-// and merge key "<<", and the YAML 1.1 number and timestamp forms that
-// go-yaml reads as strings, such as "._" (a float to a YAML 1.1 parser) or
-// "2001-12-14 21:59:43.10 -5". Only quotes in got are excused, so a string
+// leaves plain (see the package documentation): strings that a YAML 1.1
+// or 1.2 parser would read as something else, such as "._" (a float to
+// PyYAML) or "2001-12-14 21:59:43.10 -5", judged by deliberatelyQuoted
+// without the encoder's own quoting rules. Only quotes in got are excused, so a string
 // this encoder leaves plain where sigs.k8s.io/yaml quotes it still counts
 // as a difference. randfill can produce such strings in the named string
 // types (map keys such as ResourceName) that pick does not fill.
@@ -386,11 +388,37 @@ func equalButDeliberate(got, want []byte) bool {
 	return len(got) == 0 && len(want) == 0
 }
 
-// deliberatelyQuoted reports whether the string s is one this encoder
-// quotes and go-yaml reads as a string when plain.
+// deliberatelyQuoted reports whether s is a string a parser could read as
+// something else when plain, judged without the encoder's own rules: by
+// the implicit types of YAML 1.1 as PyYAML resolves them (yaml11Plain,
+// typed out below from PyYAML's resolver, the reference YAML 1.1
+// implementation, since the Go parsers leave out some of its forms), and
+// by what go.yaml.in/yaml/v3 (YAML 1.2) reads.
 func deliberatelyQuoted(s string) bool {
-	return s == "=" || s == "<<" || resolvesNonString(s) && !resolvesV2(s)
+	if yaml11Plain.MatchString(s) {
+		return true
+	}
+	var v any
+	if err := yaml3.Unmarshal([]byte("v: "+s), &v); err != nil {
+		return true
+	}
+	m, ok := v.(map[string]any)
+	str, isString := m["v"].(string)
+	return !ok || !isString || str != s
 }
+
+// yaml11Plain matches the plain scalars PyYAML's resolver gives a type
+// other than str: bool (with YAML 1.1's y and n, which the type
+// repository lists), int (binary, octal, decimal, hex, sexagesimal, with
+// underscores), float (including sexagesimal, .inf and .nan), null,
+// timestamp, merge ("<<") and value ("=").
+var yaml11Plain = regexp.MustCompile(`^(?:` +
+	`y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF` +
+	`|[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+` +
+	`|[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)` +
+	`|~|null|Null|NULL|` +
+	`|[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?` +
+	`|<<|=)$`)
 
 func TestEqualButDeliberate(t *testing.T) {
 	for _, c := range []struct {
@@ -400,12 +428,18 @@ func TestEqualButDeliberate(t *testing.T) {
 		{"a: \"._\"\n\"=\": \"<<\"\n", "a: ._\n=: <<\n", true},
 		{"a: \"2001-12-14 21:59:43.10 -5\"\nb: x\n", "a: 2001-12-14 21:59:43.10 -5\nb: x\n", true},
 		{"a: \"1:20\"\n", "a: \"1:20\"\n", true},
+		// A YAML 1.1 sexagesimal int, a YAML 1.2 float and a short
+		// YAML 1.1 timestamp-like date that v3 reads as a date: quoting
+		// them is deliberate even where go-yaml v2 reads them as strings.
+		{"a: \"1:20\"\n", "a: 1:20\n", true},
+		{"a: \"1e3\"\n", "a: 1e3\n", true},
+		{"a: \"2024-1-2\"\n", "a: 2024-1-2\n", true},
 		// Quotes sigs.k8s.io/yaml puts and this encoder leaves out.
 		{"a: ._\n", "a: \"._\"\n", false},
 		// Quotes around a string that needs none, or that go-yaml reads
 		// as something else when plain.
 		{"a: \"web\"\n", "a: web\n", false},
-		{"a: \"1e3\"\n", "a: 1e3\n", false},
+		{"a: \"web-1\"\n", "a: web-1\n", false},
 		{"a: \"._\"\n", "a: ._x\n", false},
 		{"a: \"._\"\n", "a: ._\nb: 1\n", false},
 		{"a: \"._\n", "a: ._\n", false},

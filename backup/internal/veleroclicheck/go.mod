@@ -1,6 +1,7 @@
 // Module veleroclicheck runs the real velero CLI on the commands the backup
 // package generates and compares the objects the CLI would create with the
-// ones the package builds. It needs a velero binary (VELERO_BIN); it is a
+// ones the package builds. Its tests build the velero CLI from tools/velero
+// (or take VELERO_BIN); it is a
 // module of its own so that nothing of it reaches prodkube's importers.
 module github.com/prodkube/prodkube/backup/internal/veleroclicheck
 
