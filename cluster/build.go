@@ -544,6 +544,14 @@ func (b *builder) buildAutoscaler() {
 func (b *builder) buildMonitoring() {
 	m := b.c.Monitoring
 	if m == nil {
+		for _, x := range []struct {
+			name string
+			set  bool
+		}{{"alertmanager", b.c.Alertmanager != nil}, {"nodeExporter", b.c.NodeExporter != nil}, {"kubeStateMetrics", b.c.KubeStateMetrics != nil}} {
+			if x.set {
+				b.add(field.ErrorList{field.Forbidden(field.NewPath(x.name), "needs monitoring: nothing would read it")})
+			}
+		}
 		return
 	}
 	p := field.NewPath("monitoring")
@@ -564,14 +572,30 @@ func (b *builder) buildMonitoring() {
 		b.add(fieldpath.Under(p, m.Validate()))
 		return
 	}
-	files, err := monitoringFiles(bundle, ns)
-	if err != nil {
-		b.add(field.ErrorList{field.Invalid(p.Child("alerts"), "", err.Error())})
-		return
-	}
 	b.r.objects = append(b.r.objects, nsObj)
 	b.r.objects = append(b.r.objects, bundle.Objects()...)
-	b.r.files = append(b.r.files, files...)
+	b.r.files = append(b.r.files, bundle.Files()...)
+	if a := b.c.Alertmanager; a != nil {
+		if res, err := a.Build(); err != nil {
+			b.add(fieldpath.Under(field.NewPath("alertmanager"), a.Validate()))
+		} else {
+			b.r.objects = append(b.r.objects, res.Objects()...)
+		}
+	}
+	if x := b.c.NodeExporter; x != nil {
+		if res, err := x.Build(); err != nil {
+			b.add(fieldpath.Under(field.NewPath("nodeExporter"), x.Validate()))
+		} else {
+			b.r.objects = append(b.r.objects, res.Objects()...)
+		}
+	}
+	if x := b.c.KubeStateMetrics; x != nil {
+		if res, err := x.Build(); err != nil {
+			b.add(fieldpath.Under(field.NewPath("kubeStateMetrics"), x.Validate()))
+		} else {
+			b.r.objects = append(b.r.objects, res.Objects()...)
+		}
+	}
 }
 
 func (b *builder) buildBackup() {

@@ -34,6 +34,13 @@ type Cluster struct {
 	Autoscaler *scaling.ClusterAutoscaler
 	// Monitoring, when set, runs Prometheus with its alert rules.
 	Monitoring *monitoring.Prometheus
+	// Alertmanager, NodeExporter and KubeStateMetrics run beside
+	// Prometheus; each needs Monitoring. Prometheus' alert rules on node
+	// and object state read the exporters' metrics, and its alerts go to
+	// the Alertmanager.
+	Alertmanager     *monitoring.Alertmanager
+	NodeExporter     *monitoring.NodeExporter
+	KubeStateMetrics *monitoring.KubeStateMetrics
 	// Backup, when set, installs Velero with its schedules. The etcd
 	// snapshot script and restore procedure are always written.
 	Backup *backup.Velero

@@ -11,7 +11,6 @@ import (
 	"github.com/prodkube/prodkube"
 	"github.com/prodkube/prodkube/baseline"
 	"github.com/prodkube/prodkube/internal/shell"
-	"github.com/prodkube/prodkube/monitoring"
 	"github.com/prodkube/prodkube/nodepool"
 )
 
@@ -89,30 +88,4 @@ func joinList(items []string) string {
 		b.WriteString(s)
 	}
 	return b.String()
-}
-
-// Paths of the monitoring files that are not objects to apply.
-const (
-	// RulesFile is the alert rules as a plain Prometheus rule file.
-	RulesFile = "monitoring/rules.yaml"
-	// PrometheusRuleFile is the same rules as a PrometheusRule, for
-	// clusters that run the Prometheus Operator; it needs that CRD, so it
-	// lives outside the manifests.
-	PrometheusRuleFile = "monitoring/prometheusrule.yaml"
-)
-
-func monitoringFiles(b *monitoring.Bundle, ns string) ([]prodkube.File, error) {
-	rules, err := b.Rules.YAML()
-	if err != nil {
-		return nil, err
-	}
-	pr, err := b.Rules.PrometheusRule("alert-rules", ns, map[string]string{"role": "alert-rules"})
-	if err != nil {
-		return nil, err
-	}
-	doc, err := prodkube.MarshalYAML(pr)
-	if err != nil {
-		return nil, err
-	}
-	return []prodkube.File{{Path: RulesFile, Content: rules}, {Path: PrometheusRuleFile, Content: doc}}, nil
 }

@@ -9,7 +9,8 @@ import (
 
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
-	"sigs.k8s.io/yaml"
+
+	"github.com/prodkube/prodkube"
 )
 
 // Config is the part of Prometheus' configuration file (prometheus.yml) that
@@ -25,6 +26,28 @@ type Config struct {
 	ScrapeConfigs []ScrapeConfig `json:"scrape_configs,omitempty"`
 	// Storage holds the runtime-reloadable storage settings.
 	Storage *StorageConfig `json:"storage,omitempty"`
+	// Alerting says where alerts are sent.
+	Alerting *AlertingConfig `json:"alerting,omitempty"`
+}
+
+// AlertingConfig is the "alerting" section of prometheus.yml.
+type AlertingConfig struct {
+	// Alertmanagers are the sets of Alertmanagers every alert goes to.
+	Alertmanagers []AlertmanagerTargetConfig `json:"alertmanagers,omitempty"`
+}
+
+// AlertmanagerTargetConfig is one entry of "alerting.alertmanagers": how
+// to find a set of Alertmanager peers. Prometheus sends each alert to
+// every peer; the peers deduplicate notifications among themselves.
+type AlertmanagerTargetConfig struct {
+	// APIVersion of the Alertmanager API ("v2").
+	APIVersion string `json:"api_version,omitempty"`
+	// Scheme is "http" (Prometheus' default) or "https".
+	Scheme string `json:"scheme,omitempty"`
+	// KubernetesSDConfigs discover the peers.
+	KubernetesSDConfigs []KubernetesSDConfig `json:"kubernetes_sd_configs,omitempty"`
+	// RelabelConfigs select the peers among the discovered targets.
+	RelabelConfigs []RelabelConfig `json:"relabel_configs,omitempty"`
 }
 
 // StorageConfig is the "storage" section of prometheus.yml.
@@ -196,16 +219,23 @@ type RelabelConfig struct {
 	Action RelabelAction `json:"action,omitempty"`
 }
 
-// YAML renders the configuration as prometheus.yml content. It validates
-// first: an invalid configuration is an error, never a file.
-func (c *Config) YAML() ([]byte, error) {
-	if c == nil {
-		return nil, fmt.Errorf("monitoring: nil Config")
+// ConfigFile is where Files puts prometheus.yml, relative to the output
+// directory.
+const ConfigFile = "monitoring/prometheus.yml"
+
+// Files returns the configuration as prometheus.yml at ConfigFile, written
+// by prodkube.YAMLFile. Only a valid configuration is a file: for one that
+// Validate refuses, Files returns nil (Scrape.Build never returns such a
+// configuration; a hand-built one is checked with Validate).
+func (c Config) Files() []prodkube.File {
+	if len(c.Validate()) > 0 {
+		return nil
 	}
-	if errs := c.Validate(); len(errs) > 0 {
-		return nil, errs.ToAggregate()
+	f, err := prodkube.YAMLFile(ConfigFile, c)
+	if err != nil {
+		return nil
 	}
-	return yaml.Marshal(c)
+	return []prodkube.File{f}
 }
 
 var (
@@ -288,10 +318,7 @@ func validatePath(s string, p *field.Path) field.ErrorList {
 
 // Validate reports every problem with the configuration, with the path of
 // each field as Prometheus names it.
-func (c *Config) Validate() field.ErrorList {
-	if c == nil {
-		return field.ErrorList{field.Required(field.NewPath(""), "configuration is nil")}
-	}
+func (c Config) Validate() field.ErrorList {
 	var errs field.ErrorList
 	g := field.NewPath("global")
 	errs = append(errs, validateDuration(c.Global.ScrapeInterval, g.Child("scrape_interval"), false)...)
@@ -311,6 +338,26 @@ func (c *Config) Validate() field.ErrorList {
 	}
 	if c.Storage != nil && c.Storage.TSDB != nil && c.Storage.TSDB.Retention != nil {
 		errs = append(errs, validateDuration(c.Storage.TSDB.Retention.Time, field.NewPath("storage", "tsdb", "retention", "time"), false)...)
+	}
+	if c.Alerting != nil {
+		for i, am := range c.Alerting.Alertmanagers {
+			ap := field.NewPath("alerting", "alertmanagers").Index(i)
+			if am.APIVersion != "" && am.APIVersion != "v2" {
+				errs = append(errs, field.NotSupported(ap.Child("api_version"), am.APIVersion, []string{"v2"}))
+			}
+			switch am.Scheme {
+			case "", "http", "https":
+			default:
+				errs = append(errs, field.NotSupported(ap.Child("scheme"), am.Scheme, []string{"http", "https"}))
+			}
+			if len(am.KubernetesSDConfigs) == 0 {
+				errs = append(errs, field.Required(ap.Child("kubernetes_sd_configs"), "how to find the Alertmanagers"))
+			}
+			errs = append(errs, validateSD(am.KubernetesSDConfigs, ap.Child("kubernetes_sd_configs"))...)
+			for j := range am.RelabelConfigs {
+				errs = append(errs, am.RelabelConfigs[j].validate(ap.Child("relabel_configs").Index(j))...)
+			}
+		}
 	}
 	seen := map[string]bool{}
 	for i := range c.ScrapeConfigs {
@@ -385,8 +432,20 @@ func (sc *ScrapeConfig) validate(global GlobalConfig, p *field.Path) field.Error
 			}
 		}
 	}
-	for i, sd := range sc.KubernetesSDConfigs {
-		kp := p.Child("kubernetes_sd_configs").Index(i)
+	errs = append(errs, validateSD(sc.KubernetesSDConfigs, p.Child("kubernetes_sd_configs"))...)
+	for i := range sc.RelabelConfigs {
+		errs = append(errs, sc.RelabelConfigs[i].validate(p.Child("relabel_configs").Index(i))...)
+	}
+	for i := range sc.MetricRelabelConfigs {
+		errs = append(errs, sc.MetricRelabelConfigs[i].validate(p.Child("metric_relabel_configs").Index(i))...)
+	}
+	return errs
+}
+
+func validateSD(sds []KubernetesSDConfig, p *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	for i, sd := range sds {
+		kp := p.Index(i)
 		if sd.Role == "" {
 			errs = append(errs, field.Required(kp.Child("role"), "one of "+strings.Join(roleNames, ", ")))
 		} else if !containsString(roleNames, string(sd.Role)) {
@@ -405,12 +464,6 @@ func (sc *ScrapeConfig) validate(global GlobalConfig, p *field.Path) field.Error
 				seen[ns] = true
 			}
 		}
-	}
-	for i := range sc.RelabelConfigs {
-		errs = append(errs, sc.RelabelConfigs[i].validate(p.Child("relabel_configs").Index(i))...)
-	}
-	for i := range sc.MetricRelabelConfigs {
-		errs = append(errs, sc.MetricRelabelConfigs[i].validate(p.Child("metric_relabel_configs").Index(i))...)
 	}
 	return errs
 }

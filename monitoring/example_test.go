@@ -8,10 +8,10 @@ import (
 )
 
 func ExampleScrape_Build() {
-	cfg, err := (&monitoring.Scrape{
+	cfg, err := monitoring.Scrape{
 		Interval:       15 * time.Second,
 		ExternalLabels: map[string]string{"cluster": "prod-eu-1"},
-	}).Build()
+	}.Build()
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -26,16 +26,17 @@ func ExampleScrape_Build() {
 	// kubernetes-nodes node
 	// kubernetes-cadvisor node
 	// kube-state-metrics endpointslice
+	// node-exporter endpointslice
 	// kubernetes-pods pod
 	// kubernetes-service-endpoints endpointslice
 }
 
 func ExampleScrape_Validate() {
-	errs := (&monitoring.Scrape{
+	errs := monitoring.Scrape{
 		Interval: 10 * time.Second,
 		Timeout:  20 * time.Second,
 		Jobs:     []monitoring.Job{monitoring.JobPods, monitoring.JobPods},
-	}).Validate()
+	}.Validate()
 	for _, e := range errs {
 		fmt.Println(e)
 	}
@@ -45,10 +46,10 @@ func ExampleScrape_Validate() {
 }
 
 func ExampleAlerts_Build() {
-	rules, err := (&monitoring.Alerts{
+	rules, err := monitoring.Alerts{
 		MemoryNearLimit: monitoring.RatioAlert{Threshold: 0.8},
 		PodRestarts:     monitoring.RestartAlert{AlertOptions: monitoring.AlertOptions{Disabled: true}},
-	}).Build()
+	}.Build()
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -67,7 +68,7 @@ func ExampleAlerts_Build() {
 }
 
 func ExampleRuleFile_PrometheusRule() {
-	rules, err := (&monitoring.Alerts{}).Build()
+	rules, err := monitoring.Alerts{}.Build()
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -83,16 +84,19 @@ func ExampleRuleFile_PrometheusRule() {
 }
 
 func ExamplePrometheus_Build() {
-	b, err := (&monitoring.Prometheus{
+	b, err := monitoring.Prometheus{
 		Scrape: monitoring.Scrape{ExternalLabels: map[string]string{"cluster": "prod"}},
 		Alerts: monitoring.Alerts{RunbookBaseURL: "https://runbooks.example.com/kubernetes"},
-	}).Build()
+	}.Build()
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	for _, o := range b.Objects() {
 		fmt.Println(o.GetObjectKind().GroupVersionKind().Kind, o.GetName())
+	}
+	for _, f := range b.Files() {
+		fmt.Println(f.Path)
 	}
 	c := b.StatefulSet.Spec.Template.Spec.Containers[0]
 	fmt.Println(c.Image, c.ReadinessProbe.HTTPGet.Path, c.LivenessProbe.HTTPGet.Path)
@@ -104,6 +108,8 @@ func ExamplePrometheus_Build() {
 	// Service prometheus
 	// StatefulSet prometheus
 	// PodDisruptionBudget prometheus
+	// monitoring/rules.yaml
+	// monitoring/prometheusrule.yaml
 	// quay.io/prometheus/prometheus:v3.16.0 /-/ready /-/healthy
 }
 
@@ -119,7 +125,7 @@ func ExampleParseDuration() {
 	// invalid duration "30m1h": unit "h" unknown or out of order (use y, w, d, h, m, s, ms from largest to smallest)
 }
 
-func ExampleConfig_YAML() {
+func ExampleConfig_Files() {
 	cfg := &monitoring.Config{
 		Global: monitoring.GlobalConfig{ScrapeInterval: monitoring.Duration(time.Minute)},
 		ScrapeConfigs: []monitoring.ScrapeConfig{{
@@ -128,13 +134,11 @@ func ExampleConfig_YAML() {
 			RelabelConfigs:      []monitoring.RelabelConfig{{Regex: "__meta_kubernetes_node_label_(.+)", Action: monitoring.ActionLabelMap}},
 		}},
 	}
-	out, err := cfg.YAML()
-	if err != nil {
-		fmt.Println(err)
-		return
+	for _, f := range cfg.Files() {
+		fmt.Printf("%s:\n%s", f.Path, f.Content)
 	}
-	fmt.Print(string(out))
 	// Output:
+	// monitoring/prometheus.yml:
 	// global:
 	//   scrape_interval: 1m
 	// scrape_configs:

@@ -158,20 +158,21 @@ func FuzzConfig(f *testing.F) {
 		var c Config
 		filler(data).Fill(&c)
 		errs := c.Validate()
-		out, err := c.YAML()
-		if (len(errs) == 0) != (err == nil) || (out == nil) == (err == nil) {
-			t.Fatalf("Validate = %v but YAML = %q, %v", errs, out, err)
+		files := c.Files()
+		if (len(errs) == 0) != (len(files) == 1) {
+			t.Fatalf("Validate = %v but Files = %v", errs, files)
 		}
-		if err != nil {
+		if len(files) == 0 {
 			return
 		}
+		out := files[0].Content
 		var back Config
 		if err := yaml.UnmarshalStrict(out, &back); err != nil {
 			t.Fatalf("read back: %v\n%s", err, out)
 		}
-		again, err := back.YAML()
-		if err != nil || string(again) != string(out) {
-			t.Fatalf("round trip differs: %v\n%s\n---\n%s", err, out, again)
+		again := back.Files()
+		if len(again) != 1 || string(again[0].Content) != string(out) {
+			t.Fatalf("round trip differs: %v\n%s", again, out)
 		}
 	})
 }
@@ -195,10 +196,11 @@ func FuzzAlerts(f *testing.F) {
 		if errs := rf.Validate(); len(errs) > 0 {
 			t.Fatalf("built rules invalid: %v", errs.ToAggregate())
 		}
-		out, err := rf.YAML()
-		if err != nil {
-			t.Fatal(err)
+		files := rf.Files()
+		if len(files) != 1 || files[0].Path != RulesFile {
+			t.Fatalf("Files() = %v", files)
 		}
+		out := files[0].Content
 		var back RuleFile
 		if err := yaml.UnmarshalStrict(out, &back); err != nil || !equality.Semantic.DeepEqual(&back, rf) {
 			t.Fatalf("rules round trip: %v", err)

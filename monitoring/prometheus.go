@@ -132,6 +132,30 @@ type Bundle struct {
 	Config *Config
 	// Rules is the rule file in ConfigMap.
 	Rules *RuleFile
+	// PrometheusRule carries the same rules for clusters that run the
+	// Prometheus Operator. It needs the operator's CRD, so it is one of
+	// Files, not of Objects. Named and labelled like the server.
+	PrometheusRule *PrometheusRule
+
+	files []prodkube.File
+}
+
+// PrometheusRuleFile is where Bundle.Files puts the PrometheusRule,
+// relative to the output directory: outside manifests/, because it needs a
+// CRD that a plain cluster does not have.
+const PrometheusRuleFile = "monitoring/prometheusrule.yaml"
+
+// Files lists the artefacts that are not objects to apply: the rule file
+// (RulesFile) and the PrometheusRule (PrometheusRuleFile), as Build
+// rendered them; later changes to Rules or PrometheusRule are not
+// reflected, just as the ConfigMap does not follow them.
+func (b *Bundle) Files() []prodkube.File {
+	out := make([]prodkube.File, len(b.files))
+	for i, f := range b.files {
+		f.Content = append([]byte(nil), f.Content...)
+		out[i] = f
+	}
+	return out
 }
 
 // Objects lists the Kubernetes objects in apply order.
@@ -143,25 +167,25 @@ func (b *Bundle) Objects() []prodkube.Object {
 	return objs
 }
 
-func (p *Prometheus) name() string      { return orString(p.Name, DefaultName) }
-func (p *Prometheus) namespace() string { return orString(p.Namespace, DefaultNamespace) }
-func (p *Prometheus) image() string     { return orString(p.Image, DefaultImage) }
+func (p Prometheus) name() string      { return orString(p.Name, DefaultName) }
+func (p Prometheus) namespace() string { return orString(p.Namespace, DefaultNamespace) }
+func (p Prometheus) image() string     { return orString(p.Image, DefaultImage) }
 
-func (p *Prometheus) replicas() int32 {
+func (p Prometheus) replicas() int32 {
 	if p.Replicas == 0 {
 		return DefaultReplicas
 	}
 	return p.Replicas
 }
 
-func (p *Prometheus) storageSize() resource.Quantity {
+func (p Prometheus) storageSize() resource.Quantity {
 	if p.Storage.Size.IsZero() {
 		return DefaultStorageSize.DeepCopy()
 	}
 	return p.Storage.Size.DeepCopy()
 }
 
-func (p *Prometheus) resources() corev1.ResourceRequirements {
+func (p Prometheus) resources() corev1.ResourceRequirements {
 	if len(p.Resources.Requests) == 0 && len(p.Resources.Limits) == 0 {
 		return corev1.ResourceRequirements{
 			Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("500m"), corev1.ResourceMemory: resource.MustParse("2Gi")},
@@ -172,7 +196,7 @@ func (p *Prometheus) resources() corev1.ResourceRequirements {
 }
 
 // Validate reports every problem with the spec.
-func (p *Prometheus) Validate() field.ErrorList {
+func (p Prometheus) Validate() field.ErrorList {
 	var errs field.ErrorList
 	if p.Name != "" {
 		errs = append(errs, names.LabelFormat(p.Name, field.NewPath("name"))...)
@@ -317,10 +341,7 @@ func validateObjectMeta(name, namespace string, labels map[string]string, p *fie
 }
 
 // Build validates the spec and returns the server's objects.
-func (p *Prometheus) Build() (*Bundle, error) {
-	if p == nil {
-		return nil, fmt.Errorf("monitoring: nil Prometheus")
-	}
+func (p Prometheus) Build() (*Bundle, error) {
 	if errs := p.Validate(); len(errs) > 0 {
 		return nil, errs.ToAggregate()
 	}
@@ -337,14 +358,15 @@ func (p *Prometheus) Build() (*Bundle, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfgYAML, err := cfg.YAML()
+	cfgFile, err := prodkube.YAMLFile(ConfigFile, cfg)
 	if err != nil {
 		return nil, err
 	}
-	rulesYAML, err := rules.YAML()
+	rulesFile, err := prodkube.YAMLFile(RulesFile, rules)
 	if err != nil {
 		return nil, err
 	}
+	cfgYAML, rulesYAML := cfgFile.Content, rulesFile.Content
 	sum := sha256.New()
 	sum.Write(cfgYAML)
 	sum.Write([]byte{0})
@@ -516,7 +538,17 @@ func (p *Prometheus) Build() (*Bundle, error) {
 			VolumeClaimTemplates: claims,
 		},
 	}
-	b := &Bundle{ServiceAccount: sa, ClusterRole: cr, ClusterRoleBinding: crb, ConfigMap: cm, Service: svc, StatefulSet: sts, Config: cfg, Rules: rules}
+	pr, err := rules.PrometheusRule(name, ns, labels)
+	if err != nil {
+		return nil, err
+	}
+	prDoc, err := prodkube.MarshalYAML(pr)
+	if err != nil {
+		return nil, err
+	}
+	b := &Bundle{ServiceAccount: sa, ClusterRole: cr, ClusterRoleBinding: crb, ConfigMap: cm, Service: svc, StatefulSet: sts,
+		Config: cfg, Rules: rules, PrometheusRule: pr,
+		files: []prodkube.File{rulesFile, {Path: PrometheusRuleFile, Content: prDoc}}}
 	if replicas > 1 {
 		b.PodDisruptionBudget = &policyv1.PodDisruptionBudget{
 			TypeMeta:   metav1.TypeMeta{APIVersion: "policy/v1", Kind: "PodDisruptionBudget"},

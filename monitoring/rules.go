@@ -1,7 +1,6 @@
 package monitoring
 
 import (
-	"fmt"
 	"math"
 	"net/url"
 	"strconv"
@@ -10,7 +9,8 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
-	"sigs.k8s.io/yaml"
+
+	"github.com/prodkube/prodkube"
 )
 
 // RuleFile is a Prometheus rule file: groups of alerting and recording
@@ -47,25 +47,29 @@ type Rule struct {
 	Annotations map[string]string `json:"annotations,omitempty"`
 }
 
-// YAML renders the rule file as Prometheus loads it. It validates first.
-func (f *RuleFile) YAML() ([]byte, error) {
-	if f == nil {
-		return nil, fmt.Errorf("monitoring: nil RuleFile")
+// RulesFile is where RuleFile.Files and Bundle.Files put the rule file,
+// relative to the output directory.
+const RulesFile = "monitoring/rules.yaml"
+
+// Files returns the rule file as Prometheus loads it, at RulesFile, written
+// by prodkube.YAMLFile. Only a valid rule file is a file: for one that
+// Validate refuses, Files returns nil (Alerts.Build never returns one).
+func (f RuleFile) Files() []prodkube.File {
+	if len(f.Validate()) > 0 {
+		return nil
 	}
-	if errs := f.Validate(); len(errs) > 0 {
-		return nil, errs.ToAggregate()
+	out, err := prodkube.YAMLFile(RulesFile, f)
+	if err != nil {
+		return nil
 	}
-	return yaml.Marshal(f)
+	return []prodkube.File{out}
 }
 
 // Validate reports every problem with the rule file: unnamed or duplicate
 // groups and rules, rules that are neither or both alert and record, bad
 // names, labels and durations. The PromQL itself is judged by Prometheus'
 // parser in this module's tests.
-func (f *RuleFile) Validate() field.ErrorList {
-	if f == nil {
-		return field.ErrorList{field.Required(field.NewPath("groups"), "rule file is nil")}
-	}
+func (f RuleFile) Validate() field.ErrorList {
 	return validateGroups(f.Groups, field.NewPath("groups"))
 }
 
@@ -163,13 +167,9 @@ const (
 // PrometheusRule wraps the rule file's groups in a PrometheusRule object
 // named name in namespace, with labels (which Prometheus Operator's
 // ruleSelector matches). It validates the name, namespace, labels and groups.
-func (f *RuleFile) PrometheusRule(name, namespace string, labels map[string]string) (*PrometheusRule, error) {
+func (f RuleFile) PrometheusRule(name, namespace string, labels map[string]string) (*PrometheusRule, error) {
 	var errs field.ErrorList
-	if f == nil {
-		errs = append(errs, field.Required(field.NewPath("spec", "groups"), "rule file is nil"))
-	} else {
-		errs = append(errs, validateGroups(f.Groups, field.NewPath("spec", "groups"))...)
-	}
+	errs = append(errs, validateGroups(f.Groups, field.NewPath("spec", "groups"))...)
 	errs = append(errs, validateObjectMeta(name, namespace, labels, field.NewPath("metadata"))...)
 	if len(errs) > 0 {
 		return nil, errs.ToAggregate()
@@ -360,11 +360,11 @@ func validateWindow(d time.Duration, p *field.Path) field.ErrorList {
 }
 
 // Validate reports every problem with the spec.
-func (a *Alerts) Validate() field.ErrorList {
+func (a Alerts) Validate() field.ErrorList {
 	return a.validate(nil)
 }
 
-func (a *Alerts) validate(p *field.Path) field.ErrorList {
+func (a Alerts) validate(p *field.Path) field.ErrorList {
 	var errs field.ErrorList
 	if a.RunbookBaseURL != "" {
 		rp := p.Child("runbookBaseURL")
@@ -414,10 +414,7 @@ func (a *Alerts) validate(p *field.Path) field.ErrorList {
 }
 
 // Build validates the spec and returns the rule file.
-func (a *Alerts) Build() (*RuleFile, error) {
-	if a == nil {
-		return nil, fmt.Errorf("monitoring: nil Alerts")
-	}
+func (a Alerts) Build() (*RuleFile, error) {
 	if errs := a.Validate(); len(errs) > 0 {
 		return nil, errs.ToAggregate()
 	}
@@ -436,7 +433,7 @@ func percent(f float64) string { return strconv.FormatFloat(f*100, 'g', 4, 64) +
 
 func promDuration(d time.Duration) string { return Duration(d).String() }
 
-func (a *Alerts) alert(name string, o AlertOptions, defFor time.Duration, defSev Severity, expr, summary, description string) Rule {
+func (a Alerts) alert(name string, o AlertOptions, defFor time.Duration, defSev Severity, expr, summary, description string) Rule {
 	labels := copyMap(a.Labels)
 	if labels == nil {
 		labels = map[string]string{}
@@ -449,7 +446,7 @@ func (a *Alerts) alert(name string, o AlertOptions, defFor time.Duration, defSev
 	return Rule{Alert: name, Expr: expr, For: Duration(orDuration(o.For, defFor)), Labels: labels, Annotations: ann}
 }
 
-func (a *Alerts) ruleFile() *RuleFile {
+func (a Alerts) ruleFile() *RuleFile {
 	var nodes, apiserver, workloads, app []Rule
 	if o := a.NodeNotReady; !o.Disabled {
 		d := orDuration(o.For, 5*time.Minute)

@@ -30,6 +30,10 @@ const (
 	// JobKubeStateMetrics scrapes kube-state-metrics through its Service's
 	// endpoints, keeping the labels it reports about other objects.
 	JobKubeStateMetrics Job = "kube-state-metrics"
+	// JobNodeExporter scrapes node-exporter on every node through its
+	// Service's endpoints: the node_* series of CPU, memory, file systems
+	// and network.
+	JobNodeExporter Job = "node-exporter"
 	// JobPods scrapes pods that opt in with the annotation
 	// prometheus.io/scrape: "true" (and optionally prometheus.io/port,
 	// prometheus.io/path, prometheus.io/scheme).
@@ -41,7 +45,7 @@ const (
 
 // DefaultJobs are the jobs Scrape writes when Scrape.Jobs is empty, in the
 // order they appear in prometheus.yml.
-var DefaultJobs = []Job{JobAPIServers, JobKubelets, JobCAdvisor, JobKubeStateMetrics, JobPods, JobServiceEndpoints}
+var DefaultJobs = []Job{JobAPIServers, JobKubelets, JobCAdvisor, JobKubeStateMetrics, JobNodeExporter, JobPods, JobServiceEndpoints}
 
 func jobNames() []string {
 	out := make([]string, len(DefaultJobs))
@@ -66,29 +70,47 @@ const (
 	DefaultEvaluationInterval = 30 * time.Second
 )
 
-// KubeStateMetrics locates the kube-state-metrics Service.
-type KubeStateMetrics struct {
-	// Namespace of the Service. Default: "kube-system".
+// Target locates a Service whose endpoints Prometheus scrapes or sends
+// alerts to. Empty fields take the defaults of the field that holds it;
+// those defaults are where KubeStateMetrics, NodeExporter and Alertmanager
+// put their Services.
+type Target struct {
+	// Namespace of the Service.
 	Namespace string
-	// Service name. Default: "kube-state-metrics".
+	// Service name.
 	Service string
-	// PortName is the name of the Service port serving the object metrics.
-	// Default: "http-metrics" (the name kube-state-metrics' own manifests use).
+	// PortName is the name of the Service port.
 	PortName string
 }
 
-func (k KubeStateMetrics) withDefaults() KubeStateMetrics {
-	if k.Namespace == "" {
-		k.Namespace = "kube-system"
-	}
-	if k.Service == "" {
-		k.Service = "kube-state-metrics"
-	}
-	if k.PortName == "" {
-		k.PortName = "http-metrics"
-	}
-	return k
+func (t Target) or(def Target) Target {
+	return Target{Namespace: orString(t.Namespace, def.Namespace), Service: orString(t.Service, def.Service), PortName: orString(t.PortName, def.PortName)}
 }
+
+func (t Target) validate(p *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	if t.Namespace != "" {
+		errs = append(errs, names.LabelFormat(t.Namespace, p.Child("namespace"))...)
+	}
+	if t.Service != "" {
+		errs = append(errs, names.LabelFormat(t.Service, p.Child("service"))...)
+	}
+	if n := t.PortName; n != "" {
+		for _, msg := range validation.IsValidPortName(n) {
+			errs = append(errs, field.Invalid(p.Child("portName"), n, msg))
+		}
+	}
+	return errs
+}
+
+// Where Scrape finds its targets when Scrape.KubeStateMetrics,
+// Scrape.NodeExporter and Scrape.Alertmanager are empty: the Services that
+// KubeStateMetrics, NodeExporter and Alertmanager build by default.
+var (
+	DefaultKubeStateMetricsTarget = Target{Namespace: DefaultNamespace, Service: DefaultKubeStateMetricsName, PortName: "http-metrics"}
+	DefaultNodeExporterTarget     = Target{Namespace: DefaultNodeExporterNamespace, Service: DefaultNodeExporterName, PortName: "metrics"}
+	DefaultAlertmanagerTarget     = Target{Namespace: DefaultNamespace, Service: DefaultAlertmanagerName, PortName: "web"}
+)
 
 // Scrape is the intent for a Prometheus configuration that scrapes a
 // Kubernetes cluster with kubernetes_sd_configs. The zero value is a
@@ -116,7 +138,18 @@ type Scrape struct {
 	// JobServiceEndpoints) to these namespaces. Default: all namespaces.
 	Namespaces []string
 	// KubeStateMetrics locates kube-state-metrics for JobKubeStateMetrics.
-	KubeStateMetrics KubeStateMetrics
+	// Default: DefaultKubeStateMetricsTarget.
+	KubeStateMetrics Target
+	// NodeExporter locates node-exporter for JobNodeExporter. Default:
+	// DefaultNodeExporterTarget.
+	NodeExporter Target
+	// Alertmanager locates the Alertmanager peers that Prometheus sends
+	// alerts to (the "alerting" section). Default:
+	// DefaultAlertmanagerTarget.
+	Alertmanager Target
+	// NoAlerting leaves out the "alerting" section: alerts fire only in
+	// Prometheus' own UI and nobody is notified.
+	NoAlerting bool
 
 	// InsecureSkipKubeletVerify turns off TLS verification of kubelet
 	// serving certificates. Unsafe; it exists because kubelets that create
@@ -129,7 +162,7 @@ type Scrape struct {
 	Extra []ScrapeConfig
 }
 
-func (s *Scrape) timings() (interval, timeout, eval time.Duration) {
+func (s Scrape) timings() (interval, timeout, eval time.Duration) {
 	interval, timeout, eval = s.Interval, s.Timeout, s.EvaluationInterval
 	if interval == 0 {
 		interval = DefaultScrapeInterval
@@ -143,7 +176,7 @@ func (s *Scrape) timings() (interval, timeout, eval time.Duration) {
 	return interval, timeout, eval
 }
 
-func (s *Scrape) jobs() []Job {
+func (s Scrape) jobs() []Job {
 	if len(s.Jobs) == 0 {
 		return DefaultJobs
 	}
@@ -161,11 +194,11 @@ func validatePositive(d time.Duration, p *field.Path) field.ErrorList {
 }
 
 // Validate reports every problem with the spec.
-func (s *Scrape) Validate() field.ErrorList {
+func (s Scrape) Validate() field.ErrorList {
 	return s.validate(nil)
 }
 
-func (s *Scrape) validate(p *field.Path) field.ErrorList {
+func (s Scrape) validate(p *field.Path) field.ErrorList {
 	var errs field.ErrorList
 	errs = append(errs, validatePositive(s.Interval, p.Child("interval"))...)
 	errs = append(errs, validatePositive(s.Timeout, p.Child("timeout"))...)
@@ -200,17 +233,11 @@ func (s *Scrape) validate(p *field.Path) field.ErrorList {
 		}
 		nsSeen[ns] = true
 	}
-	ksm := p.Child("kubeStateMetrics")
-	if s.KubeStateMetrics.Namespace != "" {
-		errs = append(errs, names.LabelFormat(s.KubeStateMetrics.Namespace, ksm.Child("namespace"))...)
-	}
-	if s.KubeStateMetrics.Service != "" {
-		errs = append(errs, names.LabelFormat(s.KubeStateMetrics.Service, ksm.Child("service"))...)
-	}
-	if n := s.KubeStateMetrics.PortName; n != "" {
-		for _, msg := range validation.IsValidPortName(n) {
-			errs = append(errs, field.Invalid(ksm.Child("portName"), n, msg))
-		}
+	errs = append(errs, s.KubeStateMetrics.validate(p.Child("kubeStateMetrics"))...)
+	errs = append(errs, s.NodeExporter.validate(p.Child("nodeExporter"))...)
+	errs = append(errs, s.Alertmanager.validate(p.Child("alertmanager"))...)
+	if s.NoAlerting && s.Alertmanager != (Target{}) {
+		errs = append(errs, field.Forbidden(p.Child("alertmanager"), "alerting is off (noAlerting)"))
 	}
 	interval, timeout, _ := s.timings()
 	global := GlobalConfig{ScrapeInterval: Duration(interval), ScrapeTimeout: Duration(timeout)}
@@ -230,10 +257,7 @@ func (s *Scrape) validate(p *field.Path) field.ErrorList {
 }
 
 // Build validates the spec and returns the Prometheus configuration.
-func (s *Scrape) Build() (*Config, error) {
-	if s == nil {
-		return nil, fmt.Errorf("monitoring: nil Scrape")
-	}
+func (s Scrape) Build() (*Config, error) {
 	if errs := s.Validate(); len(errs) > 0 {
 		return nil, errs.ToAggregate()
 	}
@@ -246,7 +270,7 @@ func (s *Scrape) Build() (*Config, error) {
 	return c, nil
 }
 
-func (s *Scrape) config() *Config {
+func (s Scrape) config() *Config {
 	interval, timeout, eval := s.timings()
 	c := &Config{
 		Global: GlobalConfig{
@@ -263,10 +287,18 @@ func (s *Scrape) config() *Config {
 	for _, e := range s.Extra {
 		c.ScrapeConfigs = append(c.ScrapeConfigs, e.deepCopy())
 	}
+	if !s.NoAlerting {
+		t := s.Alertmanager.or(DefaultAlertmanagerTarget)
+		c.Alerting = &AlertingConfig{Alertmanagers: []AlertmanagerTargetConfig{{
+			APIVersion:          "v2",
+			KubernetesSDConfigs: []KubernetesSDConfig{{Role: RoleEndpointSlice, Namespaces: &NamespaceDiscovery{Names: []string{t.Namespace}}}},
+			RelabelConfigs:      []RelabelConfig{serviceKeep(t)},
+		}}}
+	}
 	return c
 }
 
-func (s *Scrape) namespaceDiscovery() *NamespaceDiscovery {
+func (s Scrape) namespaceDiscovery() *NamespaceDiscovery {
 	if len(s.Namespaces) == 0 {
 		return nil
 	}
@@ -297,7 +329,7 @@ func annotationRelabel(obj string) []RelabelConfig {
 	}
 }
 
-func (s *Scrape) job(j Job) ScrapeConfig {
+func (s Scrape) job(j Job) ScrapeConfig {
 	sc := ScrapeConfig{JobName: string(j)}
 	switch j {
 	case JobAPIServers:
@@ -319,14 +351,19 @@ func (s *Scrape) job(j Job) ScrapeConfig {
 			{SourceLabels: []string{"__meta_kubernetes_node_name"}, TargetLabel: "node"},
 		}
 	case JobKubeStateMetrics:
-		k := s.KubeStateMetrics.withDefaults()
+		k := s.KubeStateMetrics.or(DefaultKubeStateMetricsTarget)
 		sc.HonorLabels = true
 		sc.KubernetesSDConfigs = []KubernetesSDConfig{{Role: RoleEndpointSlice, Namespaces: &NamespaceDiscovery{Names: []string{k.Namespace}}}}
-		sc.RelabelConfigs = []RelabelConfig{{
-			SourceLabels: []string{"__meta_kubernetes_service_name", "__meta_kubernetes_endpointslice_port_name"},
-			Regex:        regexpQuote(k.Service) + ";" + regexpQuote(k.PortName),
-			Action:       ActionKeep,
-		}}
+		sc.RelabelConfigs = []RelabelConfig{serviceKeep(k)}
+	case JobNodeExporter:
+		k := s.NodeExporter.or(DefaultNodeExporterTarget)
+		sc.KubernetesSDConfigs = []KubernetesSDConfig{{Role: RoleEndpointSlice, Namespaces: &NamespaceDiscovery{Names: []string{k.Namespace}}}}
+		sc.RelabelConfigs = []RelabelConfig{
+			serviceKeep(k),
+			// node-exporter runs in the host's network: name the series by
+			// node, not by the pod's (host) address.
+			{SourceLabels: []string{"__meta_kubernetes_pod_node_name"}, TargetLabel: "node"},
+		}
 	case JobPods:
 		sc.KubernetesSDConfigs = []KubernetesSDConfig{{Role: RolePod, Namespaces: s.namespaceDiscovery()}}
 		sc.RelabelConfigs = append(annotationRelabel("pod"),
@@ -341,6 +378,15 @@ func (s *Scrape) job(j Job) ScrapeConfig {
 		)
 	}
 	return sc
+}
+
+// serviceKeep keeps the endpoints of one port of one Service.
+func serviceKeep(t Target) RelabelConfig {
+	return RelabelConfig{
+		SourceLabels: []string{"__meta_kubernetes_service_name", "__meta_kubernetes_endpointslice_port_name"},
+		Regex:        regexpQuote(t.Service) + ";" + regexpQuote(t.PortName),
+		Action:       ActionKeep,
+	}
 }
 
 // regexpQuote escapes the few regexp metacharacters a DNS label or port name

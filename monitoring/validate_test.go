@@ -63,7 +63,7 @@ func TestScrapeValidate(t *testing.T) {
 		{name: "namespaces", spec: Scrape{Namespaces: []string{"ok", "Not_OK", "ok"}}, want: []string{"Invalid namespaces[1]", "Duplicate namespaces[2]"}},
 		{
 			name: "kube-state-metrics",
-			spec: Scrape{KubeStateMetrics: KubeStateMetrics{Namespace: "A", Service: "b.c", PortName: "this-port-name-is-too-long"}},
+			spec: Scrape{KubeStateMetrics: Target{Namespace: "A", Service: "b.c", PortName: "this-port-name-is-too-long"}},
 			want: []string{"Invalid kubeStateMetrics.namespace", "Invalid kubeStateMetrics.service", "Invalid kubeStateMetrics.portName"},
 		},
 		{
@@ -200,13 +200,10 @@ func TestConfigValidate(t *testing.T) {
 			c := &Config{Global: GlobalConfig{ScrapeInterval: Duration(time.Minute)}, ScrapeConfigs: []ScrapeConfig{validScrapeConfig()}}
 			tc.mutate(c)
 			checkPaths(t, c.Validate(), tc.want)
-			if out, err := c.YAML(); (err == nil) != (len(tc.want) == 0) || (out == nil) == (err == nil) {
-				t.Errorf("YAML() = %q, %v", out, err)
+			if files := c.Files(); (len(files) == 1) != (len(tc.want) == 0) {
+				t.Errorf("Files() = %v", files)
 			}
 		})
-	}
-	if errs := (*Config)(nil).Validate(); len(errs) != 1 {
-		t.Errorf("nil Config: %v", errs)
 	}
 }
 

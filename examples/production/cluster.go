@@ -91,6 +91,23 @@ func production() cluster.Cluster {
 			Scrape: monitoring.Scrape{ExternalLabels: map[string]string{"cluster": "production"}},
 			Alerts: monitoring.Alerts{RunbookBaseURL: "https://runbooks.example.com/kubernetes"},
 		},
+		// Critical alerts page the on-call engineer, the platform team's
+		// warnings go to Slack, everything else by e-mail; the credentials
+		// are Secrets the operators create.
+		Alertmanager: &monitoring.Alertmanager{
+			Receivers: []monitoring.Receiver{
+				{Name: "oncall-pager", PagerDuty: &monitoring.PagerDuty{RoutingKey: monitoring.SecretKeyRef{Secret: "alertmanager-pagerduty", Key: "routing-key"}}},
+				{Name: "platform-slack", Slack: &monitoring.Slack{APIURL: monitoring.SecretKeyRef{Secret: "alertmanager-slack", Key: "webhook-url"}, Channel: "#platform-alerts"}},
+				{Name: "ops-email", Email: &monitoring.Email{To: "ops@example.com", From: "alertmanager@example.com", Smarthost: "smtp.example.com:587",
+					Username: "alertmanager", PasswordSecret: monitoring.SecretKeyRef{Secret: "alertmanager-smtp", Key: "password"}}},
+			},
+			Routing: monitoring.Routing{DefaultReceiver: "ops-email", Routes: []monitoring.Route{
+				{Severity: monitoring.SeverityCritical, Receiver: "oncall-pager", RepeatInterval: time.Hour},
+				{Severity: monitoring.SeverityWarning, Team: "platform", Receiver: "platform-slack"},
+			}},
+		},
+		NodeExporter:     &monitoring.NodeExporter{},
+		KubeStateMetrics: &monitoring.KubeStateMetrics{},
 		Backup: &backup.Velero{
 			Install: backup.Install{
 				VeleroVersion: "v1.18.3", Provider: backup.ProviderAWS, PluginVersion: "v1.14.3",

@@ -41,7 +41,7 @@ func specs() map[string]monitoring.Prometheus {
 				Interval: 15 * time.Second, Timeout: 15 * time.Second, EvaluationInterval: time.Minute,
 				ExternalLabels:            map[string]string{"cluster": "prod-eu-1", "region": "eu"},
 				Namespaces:                []string{"production", "staging"},
-				KubeStateMetrics:          monitoring.KubeStateMetrics{Namespace: "monitoring", Service: "ksm", PortName: "metrics"},
+				KubeStateMetrics:          monitoring.Target{Namespace: "monitoring", Service: "ksm", PortName: "metrics"},
 				InsecureSkipKubeletVerify: true,
 				Extra: []monitoring.ScrapeConfig{{
 					JobName: "blackbox", MetricsPath: "/probe", Scheme: "http", ScrapeTimeout: monitoring.Duration(5 * time.Second),
@@ -285,7 +285,7 @@ func TestThresholdsReachExpressions(t *testing.T) {
 // TestPrometheusRuleGroups renders the PrometheusRule object and parses its
 // spec as the Prometheus Operator does: as a rule file.
 func TestPrometheusRuleGroups(t *testing.T) {
-	f, err := (&monitoring.Alerts{}).Build()
+	f, err := monitoring.Alerts{}.Build()
 	if err != nil {
 		t.Fatal(err)
 	}
