@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/grafana/grafana-foundation-sdk/go/cog"
 	"github.com/grafana/grafana-foundation-sdk/go/common"
@@ -145,7 +146,11 @@ func validateDashboards(ds []Dashboard, taken map[string]bool, p *field.Path) fi
 			}
 			for k, q := range pn.Queries {
 				qp := pp.Child("queries").Index(k)
-				if err := CheckExpr(q.Expr); err != nil {
+				if !utf8.ValidString(q.Expr) {
+					// Prometheus reads invalid UTF-8 in comments, but JSON
+					// would replace it, changing the query.
+					errs = append(errs, field.Invalid(qp.Child("expr"), q.Expr, "must be valid UTF-8"))
+				} else if err := CheckExpr(q.Expr); err != nil {
 					errs = append(errs, field.Invalid(qp.Child("expr"), q.Expr, "not a PromQL expression: "+err.Error()))
 				}
 				if !utf8Printable(q.Legend) {

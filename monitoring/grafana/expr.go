@@ -3,11 +3,10 @@ package grafana
 import (
 	"fmt"
 	"strings"
-	"unicode/utf8"
 )
 
 // CheckExpr is the library's cheap syntactic check of a PromQL expression:
-// not blank, valid UTF-8, every string literal ("...", '...' or `...`)
+// not blank, every string literal ("...", '...' or `...`)
 // closed, and every bracket ( [ { closed by its partner in the right order,
 // with # comments running to the end of their line as PromQL's lexer reads
 // them.
@@ -23,9 +22,6 @@ import (
 func CheckExpr(expr string) error {
 	if strings.TrimSpace(expr) == "" {
 		return fmt.Errorf("must not be empty")
-	}
-	if !utf8.ValidString(expr) {
-		return fmt.Errorf("must be valid UTF-8")
 	}
 	var open []byte
 	for i := 0; i < len(expr); i++ {

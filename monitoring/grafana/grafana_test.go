@@ -58,6 +58,9 @@ func TestValidate(t *testing.T) {
 			g.Dashboards = []Dashboard{{UID: UIDCluster, Title: "Mine", Panels: []Panel{{Title: "p", Queries: []Query{{Expr: `up`}}}}}}
 		}, []string{"dashboards[0].uid"}},
 		{"dashboard without panels or title", func(g *Grafana) { g.Dashboards = []Dashboard{{UID: "x"}} }, []string{"dashboards[0].panels", "dashboards[0].title"}},
+		{"query not UTF-8", func(g *Grafana) {
+			g.Dashboards = []Dashboard{{UID: "x", Title: "X", Panels: []Panel{{Title: "p", Queries: []Query{{Expr: "up # \xff"}}}}}}
+		}, []string{"dashboards[0].panels[0].queries[0].expr"}},
 		{"panel without queries", func(g *Grafana) {
 			g.Dashboards = []Dashboard{{UID: "x", Title: "X", Panels: []Panel{{Title: "p"}}}}
 		}, []string{"dashboards[0].panels[0].queries"}},
@@ -240,7 +243,7 @@ func TestCheckExpr(t *testing.T) {
 		{`x{a="b}`, false},
 		{`sum(x])`, false},
 		{`x)`, false},
-		{"\xff", false},
+		{"0#\x80", true}, // Prometheus reads invalid UTF-8 in a comment
 	} {
 		if err := CheckExpr(tc.expr); (err == nil) != tc.ok {
 			t.Errorf("CheckExpr(%q) = %v, want ok=%v", tc.expr, err, tc.ok)
