@@ -243,9 +243,7 @@ func (g Grafana) Validate() field.ErrorList {
 		}
 		errs = append(errs, e)
 	}
-	if g.Replicas < 0 {
-		// reported by the baseline check
-	} else if g.Replicas > 1 && g.Database == nil {
+	if g.Replicas > 1 && g.Database == nil {
 		errs = append(errs, field.Invalid(field.NewPath("replicas"), g.Replicas, "more than one replica needs database: each replica would keep its own SQLite users and sessions on an emptyDir"))
 	}
 	errs = append(errs, validatePrometheusURL(g.PrometheusURL, field.NewPath("prometheusURL"))...)
