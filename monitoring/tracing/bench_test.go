@@ -1,0 +1,23 @@
+package tracing
+
+import (
+	"io"
+	"testing"
+
+	"github.com/prodkube/prodkube"
+)
+
+// BenchmarkBuild builds Jaeger on Elasticsearch and writes its objects as
+// YAML.
+func BenchmarkBuild(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		res, err := Jaeger{Storage: Storage{Elasticsearch: es()}}.Build()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := prodkube.WriteYAML(io.Discard, res.Objects()...); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
