@@ -24,13 +24,13 @@
 //
 // What is proven and what is not. The seed's tool is Fluent Bit, but
 // nothing here can run or parse a Fluent Bit configuration, so this package
-// emits a Collector configuration instead. The module
-// github.com/prodkube/prodkube/monitoring/logs/logcheck loads it with the
-// Collector's own configuration loader (otelcol, confmap) and the factories
-// of the filelog receiver, k8sattributes processor, file_storage and
-// health_check extensions and OTLP exporters at release v0.141.0, the
-// release of DefaultImage, and validates every component's configuration
-// and the pipelines. The Elasticsearch and OpenSearch exporters are not
+// emits a Collector configuration instead. Its golden files in testdata/
+// are meant for a checker module that loads them with the Collector's own
+// configuration loader (otelcol, confmap) and the factories of the filelog
+// receiver, k8sattributes processor, file_storage and health_check
+// extensions and OTLP exporters at release v0.141.0, the release of
+// DefaultImage; that checker is not in the repository yet, so today the
+// configuration is checked by this package's own tests only. The Elasticsearch and OpenSearch exporters are not
 // served as Go modules here, so shipping straight to Elasticsearch or
 // OpenSearch cannot be checked and is not offered: send OTLP to a gateway
 // (or a back end with OTLP ingestion). Nothing here runs the collector

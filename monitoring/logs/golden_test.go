@@ -11,11 +11,11 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
-// goldenSpecs are the shippers whose configurations are kept in testdata/
-// for the module github.com/prodkube/prodkube/monitoring/logs/logcheck,
-// which loads each with the OpenTelemetry Collector's own loader. (That
-// module does not import prodkube, so that the Collector's Kubernetes
-// client and prodkube's Kubernetes API release need not agree.)
+// goldenSpecs are the shippers whose configurations are kept in testdata/,
+// for a checker module (not yet in the repository) that loads each with the
+// OpenTelemetry Collector's own loader without importing prodkube, so that
+// the Collector's Kubernetes client and prodkube's Kubernetes API release
+// need not agree.
 func goldenSpecs() map[string]Shipper {
 	priv := security.LevelPrivileged
 	return map[string]Shipper{
