@@ -217,7 +217,9 @@ func TestEtcdClusterQuorum(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(pki, "ca.crt"), ca.certPEM, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		mapPKI := func(p string) string { return filepath.Join(pki, strings.TrimPrefix(p, baseline.DefaultEtcdPKIDir+"/")) }
+		mapPKI := func(p string) string {
+			return filepath.Join(pki, strings.TrimPrefix(p, baseline.DefaultEtcdPKIDir+"/"))
+		}
 		ca.issue(t, m.Server, mapPKI(m.Server.CertFile), mapPKI(m.Server.KeyFile), "127.0.0.1")
 		ca.issue(t, m.Peer, mapPKI(m.Peer.CertFile), mapPKI(m.Peer.KeyFile), "127.0.0.1")
 
