@@ -2,6 +2,7 @@ package baseline_test
 
 import (
 	"fmt"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/api/resource"
 
@@ -122,4 +123,25 @@ func ExampleEncryption() {
 	// controlplane/_shared/etc/kubernetes/encryption/config.template.yaml ----------
 	// controlplane/_shared/etc/kubernetes/encryption/install-encryption-config.sh -rwxr-xr-x
 	// --encryption-provider-config=/etc/kubernetes/encryption/config.yaml
+}
+
+func ExampleControlPlaneReport() {
+	capacity := baseline.NodeCapacity{CPU: resource.MustParse("4"), Memory: resource.MustParse("16Gi")}
+	lb, _ := baseline.LoadBalancer{VIP: "10.0.0.10", Subnet: "10.0.0.0/24", Interface: "eth0", Nodes: []baseline.LoadBalancerNode{
+		{Name: "cp-1", Address: "10.0.0.11"}, {Name: "cp-2", Address: "10.0.0.12"}, {Name: "cp-3", Address: "10.0.0.13"},
+	}}.Build()
+	k, _ := baseline.Kubelet{Capacity: capacity}.Build()
+	a, _ := baseline.Audit{}.Build()
+	e, _ := baseline.Encryption{}.Build()
+	r, err := baseline.ControlPlaneReport{LoadBalancer: lb, Kubelet: k, Audit: a, Encryption: e, Capacity: capacity}.Build()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	f := r.Files()[0]
+	fmt.Println(f.Path)
+	fmt.Println(strings.SplitN(string(f.Content), "\n", 2)[0])
+	// Output:
+	// reports/control-plane.md
+	// # Control plane
 }
