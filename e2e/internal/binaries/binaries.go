@@ -1,5 +1,6 @@
 // Package binaries builds the real control-plane programs the end-to-end suite runs
-// (etcd, kube-apiserver, kubectl and two kubeadm versions) from the Go module proxy,
+// (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, two kubeadm
+// versions, and kwok for the simulated cluster's fake nodes) from the Go module proxy,
 // and caches them by version outside the repository so that only the first run pays
 // for the build.
 //
@@ -42,6 +43,9 @@ const (
 	KubernetesVersion    = "v1.37.2"
 	OldKubernetesVersion = "v1.36.3"
 	EtcdVersion          = "v3.7.3"
+	// KwokVersion is the sigs.k8s.io/kwok release whose kwok controller plays the
+	// kubelets of the simulated cluster's nodes (tools/kwok pins it).
+	KwokVersion = "v0.8.0"
 )
 
 // k8sLDFlags stamps a Kubernetes binary with its release, as the upstream build
@@ -67,6 +71,12 @@ func All() []Component {
 		{Name: "kubeadm", Version: KubernetesVersion, Module: "tools/k8s137", Package: "k8s.io/kubernetes/cmd/kubeadm", LDFlags: k8sLDFlags(KubernetesVersion)},
 		{Name: "kubectl", Version: KubernetesVersion, Module: "tools/k8s137", Package: "k8s.io/kubernetes/cmd/kubectl", LDFlags: k8sLDFlags(KubernetesVersion)},
 		{Name: "kubeadm", Version: OldKubernetesVersion, Module: "tools/k8s136", Package: "k8s.io/kubernetes/cmd/kubeadm", LDFlags: k8sLDFlags(OldKubernetesVersion)},
+		// The simulated cluster's controllers and scheduler, from the same sources as
+		// kube-apiserver, and kwok, which plays the kubelets of its fake nodes. They
+		// come last so that a build of the dry-run suite's programs never waits on them.
+		{Name: "kube-controller-manager", Version: KubernetesVersion, Module: "tools/k8s137", Package: "k8s.io/kubernetes/cmd/kube-controller-manager", LDFlags: k8sLDFlags(KubernetesVersion)},
+		{Name: "kube-scheduler", Version: KubernetesVersion, Module: "tools/k8s137", Package: "k8s.io/kubernetes/cmd/kube-scheduler", LDFlags: k8sLDFlags(KubernetesVersion)},
+		{Name: "kwok", Version: KwokVersion, Module: "tools/kwok", Package: "sigs.k8s.io/kwok/cmd/kwok", LDFlags: "-s -w"},
 	}
 }
 

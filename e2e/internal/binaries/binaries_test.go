@@ -42,8 +42,11 @@ func TestAllPinnedByWrapperModules(t *testing.T) {
 		}
 		// The wrapper must require the upstream module at exactly this version.
 		mod := "k8s.io/kubernetes"
-		if c.Name == "etcd" {
+		switch c.Name {
+		case "etcd":
 			mod = "go.etcd.io/etcd/server/v3"
+		case "kwok":
+			mod = "sigs.k8s.io/kwok"
 		}
 		re := regexp.MustCompile(`(?m)^\s*(require\s+)?` + regexp.QuoteMeta(mod+" "+c.Version) + `(\s|$)`)
 		if !re.Match(gomod) {
@@ -53,7 +56,8 @@ func TestAllPinnedByWrapperModules(t *testing.T) {
 			t.Errorf("%s: %s/go.mod does not list the tool %s", key, c.Module, c.Package)
 		}
 	}
-	for _, want := range []string{"etcd-v3.7.3", "kube-apiserver-v1.37.2", "kubeadm-v1.37.2", "kubectl-v1.37.2", "kubeadm-v1.36.3"} {
+	for _, want := range []string{"etcd-v3.7.3", "kube-apiserver-v1.37.2", "kubeadm-v1.37.2", "kubectl-v1.37.2", "kubeadm-v1.36.3",
+		"kube-controller-manager-v1.37.2", "kube-scheduler-v1.37.2", "kwok-v0.8.0"} {
 		if !seen[want] {
 			t.Errorf("%s is not built", want)
 		}
