@@ -703,6 +703,16 @@ func (b *builder) buildUpgrade() {
 		if tmpl == nil || tmpl.Registration == nil {
 			continue // a managed provider upgrades its own nodes
 		}
+		// Batches are drained in node order, zone by zone: a batch as large
+		// as a zone's nodes empties the zone, and pods spread across zones
+		// as a hard constraint then cannot come back until it returns, so
+		// a second eviction of the same workload waits on its disruption
+		// budget for ever. The simulated cluster showed exactly that.
+		if mu := pool.Upgrade.MaxUnavailable; mu > 1 && mu >= pool.NodesPerZone {
+			b.add(field.ErrorList{field.Invalid(field.NewPath("pools").Index(slices.IndexFunc(b.c.Pools, func(p Pool) bool { return p.Name == pool.Name })).Child("upgrade", "maxUnavailable"), mu,
+				fmt.Sprintf("a batch of %d drains every node of a zone (%d per zone): workloads spread across zones could not reschedule and their disruption budgets would block the drain; use at most %d", mu, pool.NodesPerZone, max(1, pool.NodesPerZone-1)))})
+			continue
+		}
 		up := upgrade.Pool{Name: pool.Name, Strategy: pool.Upgrade.Strategy, MaxUnavailable: pool.Upgrade.MaxUnavailable}
 		for _, z := range pool.Zones {
 			for k := 1; k <= pool.NodesPerZone; k++ {

@@ -199,6 +199,10 @@ func TestValidatePaths(t *testing.T) {
 			c.Pools[0].Autoscale = &NodeGroup{Min: 5, Max: 6}
 			c.Autoscaler = &scaling.ClusterAutoscaler{CloudProvider: scaling.CloudProviderAWS, Release: mustVersion("v1.37.0")}
 		}, []string{"FieldValueInvalid pools[0].nodesPerZone"}},
+		{"an upgrade batch that empties a zone", func(c *Cluster) {
+			c.Pools[0].Upgrade.MaxUnavailable = 2
+			c.Upgrade = &Upgrade{From: "v1.37.0", Target: "v1.37.2"}
+		}, []string{"FieldValueInvalid pools[0].upgrade.maxUnavailable"}},
 		{"only dedicated pools", func(c *Cluster) { c.Pools = c.Pools[1:] }, []string{
 			"FieldValueRequired namespaces[0].workloads[0].pool", "FieldValueRequired namespaces[0].workloads[1].pool",
 		}},

@@ -21,7 +21,7 @@ import (
 )
 
 // simZones are the simulated cluster's zones.
-var simZones = []string{"zone-a", "zone-b", "zone-c"}
+var simZones = []string{"eu-west-1a", "eu-west-1b", "eu-west-1c"} // the example's zones
 
 // exampleSimPools are the nodes of the production example's cluster: the three
 // kubeadm control plane nodes and the general pool its upgrade plan names

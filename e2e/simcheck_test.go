@@ -485,11 +485,23 @@ func (st *clusterState) checkPlacement() []error {
 		if want != nil && !want[pool] {
 			errs = append(errs, fmt.Errorf("%s: the pod's intent names pool(s) %v", where, sortedKeys(want)))
 		}
-		if hasTaint(n, nodepool.TaintDedicated) && !want[pool] {
+		// A node agent (a DaemonSet's pod, such as node-exporter) belongs on
+		// every node, dedicated ones included: it runs there by design.
+		if hasTaint(n, nodepool.TaintDedicated) && !want[pool] && !ownedByDaemonSet(p) {
 			errs = append(errs, fmt.Errorf("%s: the pool is dedicated and the pod did not ask for it (it names %v)", where, sortedKeys(want)))
 		}
 	}
 	return errs
+}
+
+// ownedByDaemonSet reports whether a DaemonSet controls the pod.
+func ownedByDaemonSet(p *corev1.Pod) bool {
+	for _, o := range p.OwnerReferences {
+		if o.Controller != nil && *o.Controller && o.Kind == "DaemonSet" {
+			return true
+		}
+	}
+	return false
 }
 
 func sortedKeys(m map[string]bool) []string {

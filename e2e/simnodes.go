@@ -8,6 +8,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/prodkube/prodkube/cluster"
 	"github.com/prodkube/prodkube/nodepool"
 )
 
@@ -79,12 +80,19 @@ func SimNodes(pools []SimPool) ([]*corev1.Node, error) {
 		}
 		n := len(sp.Zones) * sp.PerZone
 		for k := 0; k < n; k++ {
+			zone := sp.Zones[k%len(sp.Zones)]
+			// Control plane nodes are cp-1, cp-2, ... as in the HA intent;
+			// workers are named as the cluster intent names them in the
+			// upgrade plan, so the plan's drains find them.
 			nodeName := fmt.Sprintf("%s-%d", sp.NamePrefix(), k+1)
+			if !sp.ControlPlane && sp.Name == "" {
+				nodeName = cluster.NodeName(sp.Pool.Name, zone, k/len(sp.Zones)+1)
+			}
 			if seen[nodeName] {
 				return nil, fmt.Errorf("pools[%d]: node %s named twice", i, nodeName)
 			}
 			seen[nodeName] = true
-			node, err := sp.Node(nodeName, sp.Zones[k%len(sp.Zones)])
+			node, err := sp.Node(nodeName, zone)
 			if err != nil {
 				return nil, fmt.Errorf("pools[%d]: %w", i, err)
 			}

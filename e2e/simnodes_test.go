@@ -35,7 +35,7 @@ func TestSimNodes(t *testing.T) {
 		names = append(names, n.Name)
 		zones = append(zones, n.Labels["topology.kubernetes.io/zone"])
 	}
-	if diff := cmp.Diff([]string{"cp-1", "cp-2", "cp-3", "gpu-1", "gpu-2", "gpu-3", "gpu-4", "batch-1"}, names); diff != "" {
+	if diff := cmp.Diff([]string{"cp-1", "cp-2", "cp-3", "gpu-a-1", "gpu-b-1", "gpu-a-2", "gpu-b-2", "batch-1"}, names); diff != "" {
 		t.Errorf("names (-want +got):\n%s", diff)
 	}
 	if diff := cmp.Diff([]string{"a", "b", "c", "a", "b", "a", "b", "c"}, zones); diff != "" {

@@ -40,10 +40,10 @@ func production() cluster.Cluster {
 			Networking: baseline.Networking{PodSubnet: "10.244.0.0/16", ServiceSubnet: "10.96.0.0/12"},
 		},
 		Pools: []cluster.Pool{
-			// Shared capacity, upgraded in place two nodes at a time.
+			// Shared capacity, upgraded in place one node at a time: two at
+			// once would empty a zone.
 			{Pool: nodepool.Pool{Name: "general"}, Zones: zones, NodesPerZone: 2,
-				Autoscale: &cluster.NodeGroup{Name: "production-general", Min: 3, Max: 12},
-				Upgrade:   cluster.PoolUpgrade{MaxUnavailable: 2}},
+				Autoscale: &cluster.NodeGroup{Name: "production-general", Min: 3, Max: 12}},
 			// GPU machines are scarce: one at a time.
 			{Pool: nodepool.Pool{Name: "gpu", Purpose: nodepool.PurposeGPU}, Zones: zones[:2], NodesPerZone: 1},
 			// Spot capacity from the provider's managed node pools, which
