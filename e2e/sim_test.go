@@ -229,10 +229,15 @@ func planActions(script string) ([]planAction, error) {
 	return out, sc.Err()
 }
 
-// drainBound is how long one drain may take in the simulation: kwok starts a
-// replacement pod within a second, so a drain that takes longer is waiting on
-// something real (a PodDisruptionBudget, a pod that cannot be placed).
-const drainBound = 2 * time.Minute
+// drainBound is how long one drain may take in the simulation. kwok starts a
+// replacement pod within a second, but a StatefulSet's replacement has the
+// evicted pod's name, and the disruption controller keeps that name in the
+// budget's disruptedPods (so disruptionsAllowed stays 0) until it sees the
+// old pod gone or its two-minute expiry passes; seen here as a drain of
+// prometheus-0 refused for two minutes while every pod was Ready. A drain
+// that takes longer than that expiry plus a margin is waiting on something
+// real (a budget that never allows it, a pod that cannot be placed).
+const drainBound = 4 * time.Minute
 
 // runPlanNodeSteps carries out the plan's node steps in order with the real
 // kubectl; kwok recreates evicted pods elsewhere. Every drain must end within
@@ -293,7 +298,7 @@ func runPlanNodeSteps(t *testing.T, e *Env, sim *SimCluster, script string, pool
 			took := time.Since(began)
 			switch {
 			case err != nil && took >= bound:
-				t.Errorf("step %d: kubectl %s did not finish within %s:\n%s", a.Step, strings.Join(a.Kubectl, " "), bound, tailLines(out, 8))
+				t.Errorf("step %d: kubectl %s did not finish within %s:\n%s\npods not ready:\n%s", a.Step, strings.Join(a.Kubectl, " "), bound, tailLines(out, 8), notReadyPods(ctx, sim))
 			case err != nil:
 				t.Errorf("step %d: kubectl %s failed after %s: %v\n%s", a.Step, strings.Join(a.Kubectl, " "), took.Round(time.Millisecond), err, tailLines(out, 8))
 			case a.Kubectl[0] == "drain":
@@ -333,4 +338,30 @@ func jobSpec(ns, name string) *batchv1.Job {
 			}},
 		},
 	}
+}
+
+// notReadyPods describes every pod that is not Ready, for a failure message:
+// where it is (or why it is not scheduled) and its phase.
+func notReadyPods(ctx context.Context, sim *SimCluster) string {
+	pods, err := sim.Client.CoreV1().Pods("").List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return err.Error()
+	}
+	var b strings.Builder
+	for _, p := range pods.Items {
+		ready := false
+		why := ""
+		for _, c := range p.Status.Conditions {
+			if c.Type == corev1.PodReady && c.Status == corev1.ConditionTrue {
+				ready = true
+			}
+			if c.Type == corev1.PodScheduled && c.Status != corev1.ConditionTrue {
+				why = c.Message
+			}
+		}
+		if !ready {
+			fmt.Fprintf(&b, "  %s/%s on %q phase %s deleting=%v %s\n", p.Namespace, p.Name, p.Spec.NodeName, p.Status.Phase, p.DeletionTimestamp != nil, why)
+		}
+	}
+	return b.String()
 }
